@@ -1,0 +1,3 @@
+module github.com/corogo/coro
+
+go 1.26

@@ -1,0 +1,88 @@
+package sched
+
+// Async makes a coroutine that runs fn and readies it (Coro's async). It
+// does not run until the caller blocks or cedes. fn's result is what Join
+// returns.
+func Async(fn func() any) *Coro {
+	c := NewCoro(fn)
+	c.Ready()
+	return c
+}
+
+// NewCoro makes a coroutine that runs fn, without readying it
+// (Coro->new).
+func NewCoro(fn func() any) *Coro {
+	if fn == nil {
+		panic("sched: NewCoro with nil function")
+	}
+	return current().s.newCoro(fn, "")
+}
+
+// Current returns the running coroutine ($Coro::current).
+func Current() *Coro { return current() }
+
+// Main returns the scheduler's main coroutine ($Coro::main).
+func Main() *Coro { return current().s.main }
+
+// NReady returns the number of coroutines in the ready queues, not
+// counting the running one (Coro::nready).
+func NReady() int { return current().s.nready }
+
+// Cede readies the running coroutine and runs the next ready one of equal
+// or higher priority (Coro's cede). It returns at once when none is.
+func Cede() {
+	c := current()
+	c.Ready()
+	c.s.schedule(c)
+}
+
+// CedeNotSelf runs the next ready coroutine of any priority and readies
+// the running one behind it (Coro::cede_notself). It does nothing when no
+// other coroutine is ready.
+func CedeNotSelf() {
+	c := current()
+	s := c.s
+	next := s.popRunnable()
+	if next == nil {
+		return
+	}
+	c.Ready()
+	s.switchTo(c, next)
+}
+
+// Schedule runs the next ready coroutine without readying the running one,
+// which sleeps until something readies it (Coro's schedule). When nothing
+// is ready the scheduler idles, or Run ends with a deadlock.
+func Schedule() {
+	c := current()
+	c.s.schedule(c)
+}
+
+// Terminate ends the running coroutine with v as its value (Coro's
+// terminate): its deferred calls and OnDestroy callbacks run, joiners get
+// v, and the next ready coroutine runs. Terminate in the main coroutine
+// makes Run return nil after cancelling the others.
+func Terminate(v any) {
+	c := current()
+	if c == c.s.main {
+		panic(mainTerminated{})
+	}
+	c.result, c.end = v, terminated
+	c.st.Cancel() // the running context: unwinds like runtime.Goexit
+}
+
+// KillAll cancels every coroutine except the running one and main
+// (Coro::killall), in creation order.
+func KillAll() {
+	cur := current()
+	for {
+		c := cur.s.liveHead
+		if c == cur {
+			c = c.lnext
+		}
+		if c == nil {
+			return
+		}
+		c.cancel(nil)
+	}
+}

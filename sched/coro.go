@@ -1,0 +1,275 @@
+package sched
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/corogo/coro/state"
+)
+
+// ErrCancelled is returned by Join for a coroutine that was cancelled;
+// the value Join returns beside it is the one given to Cancel.
+var ErrCancelled = errors.New("sched: coroutine cancelled")
+
+// ErrNotCancellable is returned by SafeCancel for a coroutine it cannot
+// cancel synchronously: the running one, the main one, or one of another
+// scheduler.
+var ErrNotCancellable = errors.New("sched: coroutine cannot be cancelled here")
+
+// ErrJoinSelf is returned by Join when a coroutine joins itself.
+var ErrJoinSelf = errors.New("sched: coroutine joins itself")
+
+type endKind uint8
+
+const (
+	running    endKind = iota // not ended, or ended by panic or runtime.Goexit
+	returned                  // fn returned its value
+	terminated                // Terminate or Cancel of itself
+	cancelled                 // Cancel from another coroutine
+)
+
+// Coro is a cooperative thread of a Scheduler (Perl's Coro object).
+// Its methods must be called from coroutines of the same scheduler.
+type Coro struct {
+	s    *Scheduler
+	st   *state.State
+	fn   func() any
+	id   int
+	desc string
+	prio int
+
+	ready     bool // in a ready queue
+	suspended bool // the scheduler drops it instead of running it
+	started   bool // fn has been entered
+	done      bool
+	end       endKind
+	result    any
+
+	// onDestroy holds on_destroy callbacks and the wake-ups of joiners in
+	// one list, called last first, as Coro does.
+	onDestroy []func(any)
+	throw     error // raised when the coroutine next resumes
+	uses      int   // times switched to, for the ps listing
+
+	queue        int // index of the ready queue it was pushed on
+	qprev, qnext *Coro
+	lprev, lnext *Coro // the scheduler's live list, in creation order
+
+	specific  []any         // Specific values, by Specific index
+	lastRouse func(...any) // most recent RouseCb made here
+}
+
+// ID returns the coroutine's number, unique within its scheduler; main is 1.
+func (c *Coro) ID() int { return c.id }
+
+// Desc returns the description shown in the ps listing (Coro's desc).
+func (c *Coro) Desc() string { return c.desc }
+
+// SetDesc sets the description shown in the ps listing.
+func (c *Coro) SetDesc(d string) {
+	c.desc = d
+	c.st.SetDesc(d)
+}
+
+func (c *Coro) String() string { return fmt.Sprintf("coro %d %q", c.id, c.desc) }
+
+// Prio returns the coroutine's priority.
+func (c *Coro) Prio() int { return c.prio }
+
+// SetPrio sets the priority, clamped to PrioMin..PrioMax, and returns the
+// old one (Coro's prio). A coroutine already in a ready queue stays there;
+// the new priority counts from its next Ready.
+func (c *Coro) SetPrio(p int) (old int) {
+	old = c.prio
+	c.prio = min(max(p, PrioMin), PrioMax)
+	return old
+}
+
+// Nice lowers the priority by d (raises it for negative d) and returns the
+// old one (Coro's nice, which despite its documentation returns the old
+// priority too).
+func (c *Coro) Nice(d int) (old int) { return c.SetPrio(c.prio - d) }
+
+// IsNew reports whether the coroutine has never run (is_new); it stays
+// true for a coroutine cancelled before it ran.
+func (c *Coro) IsNew() bool { return !c.started }
+
+// IsReady reports whether the coroutine is in a ready queue (is_ready).
+// Unlike Perl's, it is false for a finished coroutine.
+func (c *Coro) IsReady() bool { return c.ready }
+
+// IsRunning reports whether c is the running coroutine (is_running).
+func (c *Coro) IsRunning() bool { return c.st.Status() == state.StatusRunning && !c.done }
+
+// IsSuspended reports whether Suspend has been called without Resume.
+func (c *Coro) IsSuspended() bool { return c.suspended }
+
+// IsDone reports whether the coroutine has ended (is_zombie).
+func (c *Coro) IsDone() bool { return c.done }
+
+// Ready puts the coroutine at the end of the ready queue of its priority
+// ($coro->ready). It reports false, doing nothing, when the coroutine is
+// already queued or has ended. Readying the running coroutine is allowed:
+// Cede is Ready followed by Schedule.
+func (c *Coro) Ready() bool {
+	if c.ready || c.done {
+		return false
+	}
+	c.ready = true
+	c.s.ready.push(c)
+	c.s.nready++
+	return true
+}
+
+// Suspend stops the scheduler from running the coroutine ($coro->suspend).
+// If the scheduler meets it in a ready queue it drops it, so that
+// activation is lost, as Coro's documentation warns; unlike Perl 6.57,
+// which then keeps counting it as ready forever, the coroutine can be
+// readied again after Resume.
+func (c *Coro) Suspend() { c.suspended = true }
+
+// Resume undoes Suspend ($coro->resume). It does not ready the coroutine.
+func (c *Coro) Resume() { c.suspended = false }
+
+// OnDestroy registers f to be called with the coroutine's final value when
+// it ends ($coro->on_destroy). Callbacks run last-registered first, on the
+// ending coroutine after its deferred calls; joiners are woken in the same
+// order. On a coroutine that has already ended f is called at once.
+func (c *Coro) OnDestroy(f func(v any)) {
+	if c.done {
+		f(c.result)
+		return
+	}
+	c.onDestroy = append(c.onDestroy, f)
+}
+
+// Join waits until the coroutine ends and returns its value: what fn
+// returned or what was passed to Terminate, or, with ErrCancelled, what was
+// passed to Cancel ($coro->join). Any number of coroutines may join one.
+func (c *Coro) Join() (any, error) {
+	if !c.done {
+		cur := current()
+		if cur == c {
+			return nil, ErrJoinSelf
+		}
+		woken := false
+		c.onDestroy = append(c.onDestroy, func(any) {
+			woken = true
+			cur.Ready()
+		})
+		for !woken {
+			cur.s.schedule(cur)
+		}
+	}
+	if c.end == cancelled {
+		return c.result, ErrCancelled
+	}
+	return c.result, nil
+}
+
+// Throw makes the coroutine panic with err when it next resumes, and
+// readies it ($coro->throw). Throw(nil) withdraws a pending error (the
+// coroutine stays readied). Throwing to the running coroutine panics at
+// once.
+func (c *Coro) Throw(err error) {
+	if c.done {
+		return
+	}
+	if c.IsRunning() {
+		if err != nil {
+			panic(err)
+		}
+		return
+	}
+	c.throw = err
+	c.Ready()
+}
+
+// Cancel ends the coroutine with v as its value ($coro->cancel). For
+// another coroutine this is synchronous: its deferred calls run on its own
+// stack, then its OnDestroy callbacks, and Cancel returns without
+// scheduling. Cancelling the running coroutine is Terminate(v). The main
+// coroutine cannot be cancelled; cancelling an ended one does nothing.
+func (c *Coro) Cancel(v any) {
+	if c.done {
+		return
+	}
+	cur := current()
+	if cur.s != c.s {
+		panic(fmt.Sprintf("sched: Cancel of %v from another scheduler", c))
+	}
+	if c == cur {
+		Terminate(v)
+	}
+	if c == c.s.main {
+		panic("sched: the main coroutine cannot be cancelled; return from it or call Terminate in it")
+	}
+	c.cancel(v)
+}
+
+// cancel ends c, which is neither running nor main, from the running
+// coroutine.
+func (c *Coro) cancel(v any) {
+	c.result, c.end = v, cancelled
+	if c.ready {
+		c.s.ready.remove(c)
+		c.ready = false
+		c.s.nready--
+	}
+	if c.started {
+		c.st.Cancel() // unwinds c; its deferred destroy runs the callbacks
+		return
+	}
+	c.st.Cancel()
+	c.destroy()
+}
+
+// SafeCancel is Cancel that reports ErrNotCancellable instead of acting
+// when the coroutine is the running one, the main one, or belongs to
+// another scheduler ($coro->safe_cancel).
+func (c *Coro) SafeCancel(v any) error {
+	cur := current()
+	switch {
+	case c.done:
+		return nil
+	case c == cur:
+		return fmt.Errorf("%w: %v is running", ErrNotCancellable, c)
+	case c == c.s.main:
+		return fmt.Errorf("%w: %v is the main coroutine", ErrNotCancellable, c)
+	case c.s != cur.s:
+		return fmt.Errorf("%w: %v belongs to another scheduler", ErrNotCancellable, c)
+	}
+	c.cancel(v)
+	return nil
+}
+
+// body is the function every coroutine's context runs.
+func (c *Coro) body() {
+	defer c.destroy()
+	c.enter()
+	c.result = c.fn()
+	c.end = returned
+}
+
+// enter marks the coroutine started and raises an error thrown at it
+// before it ran.
+func (c *Coro) enter() {
+	c.started = true
+	if err := c.throw; err != nil {
+		c.throw = nil
+		panic(err)
+	}
+}
+
+// destroy runs when the coroutine ends, however it ends, after its deferred
+// calls: it marks it done and calls its OnDestroy callbacks, last first.
+func (c *Coro) destroy() {
+	c.done = true
+	c.s.removeLive(c)
+	for n := len(c.onDestroy); n > 0; n = len(c.onDestroy) {
+		f := c.onDestroy[n-1]
+		c.onDestroy = c.onDestroy[:n-1]
+		f(c.result)
+	}
+	c.onDestroy = nil
+}

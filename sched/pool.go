@@ -1,0 +1,51 @@
+package sched
+
+import "github.com/corogo/coro/state"
+
+// poolWorker is a context that runs one AsyncPool coroutine after another,
+// so a pooled coroutine costs no new stack once the pool is warm.
+type poolWorker struct {
+	st   *state.State
+	coro *Coro // the coroutine it runs now; nil while idle in the pool
+}
+
+// AsyncPool is Async on a reused context (Coro's async_pool). A pooled
+// coroutine that returns hands its context back to the pool (up to the
+// PoolSize option); one that ends by Terminate, Cancel or a panic does not.
+func AsyncPool(fn func() any) *Coro {
+	if fn == nil {
+		panic("sched: AsyncPool with nil function")
+	}
+	s := current().s
+	c := s.newCoro(nil, "[async pool]")
+	c.fn = fn
+	s.addLive(c)
+	if n := len(s.pool); n > 0 {
+		w := s.pool[n-1]
+		s.pool = s.pool[:n-1]
+		w.coro, c.st = c, w.st
+		w.st.SetData(c)
+	} else {
+		w := &poolWorker{coro: c}
+		c.st = state.New(w.loop, state.Data(c), state.Desc(c.desc), state.OnExit(s.afterExit))
+		w.st = c.st
+	}
+	c.Ready()
+	return c
+}
+
+func (w *poolWorker) loop() {
+	for {
+		c := w.coro
+		c.body()
+		s := c.s
+		if len(s.pool) >= s.poolSize {
+			return
+		}
+		w.coro = nil
+		s.pool = append(s.pool, w)
+		next := s.pickNext(nil)
+		next.uses++
+		w.st.Transfer(next.st) // resumed by the first switch to the next coroutine given w
+	}
+}

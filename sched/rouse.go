@@ -1,0 +1,72 @@
+package sched
+
+import "fmt"
+
+// rouse is the state behind one RouseCb callback.
+type rouse struct {
+	called bool
+	args   []any
+	waiter *Coro // the coroutine blocked in RouseWait on it
+}
+
+// rouseQuery is passed to a rouse callback by RouseWait to learn its
+// state; no other caller can make one.
+type rouseQuery struct{ r *rouse }
+
+// RouseCb returns a callback that wakes the coroutine waiting for it in
+// RouseWait (Coro::rouse_cb). The first call's arguments are kept and are
+// what RouseWait returns; later calls do nothing. It is meant to be passed
+// to code that reports completion through a callback on the same
+// scheduler.
+func RouseCb() func(args ...any) {
+	c := current()
+	r := &rouse{}
+	cb := func(args ...any) {
+		if len(args) == 1 {
+			if q, ok := args[0].(*rouseQuery); ok {
+				q.r = r
+				return
+			}
+		}
+		if r.called {
+			return
+		}
+		r.called = true
+		r.args = append([]any(nil), args...)
+		if r.waiter != nil {
+			r.waiter.Ready()
+		}
+	}
+	c.lastRouse = cb
+	return cb
+}
+
+// RouseWait waits until cb has been called and returns its arguments
+// (Coro::rouse_wait). It returns at once if cb was already called. A nil
+// cb means the last callback RouseCb made in this coroutine. Only one
+// coroutine may wait for a callback.
+func RouseWait(cb func(args ...any)) []any {
+	c := current()
+	if cb == nil {
+		if cb = c.lastRouse; cb == nil {
+			panic("sched: RouseWait(nil) in a coroutine that never called RouseCb")
+		}
+	}
+	var q rouseQuery
+	cb(&q)
+	r := q.r
+	if r == nil {
+		panic("sched: RouseWait on a function that RouseCb did not make")
+	}
+	if !r.called {
+		if r.waiter != nil {
+			panic(fmt.Sprintf("sched: RouseWait on a callback that %v already waits for; only one coroutine can wait for a rouse callback", r.waiter))
+		}
+		r.waiter = c
+		defer func() { r.waiter = nil }()
+		for !r.called {
+			c.s.schedule(c)
+		}
+	}
+	return r.args
+}

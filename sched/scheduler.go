@@ -1,0 +1,296 @@
+package sched
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/corogo/coro/state"
+)
+
+// Scheduler runs coroutines cooperatively on one host goroutine: Coro's
+// scheduler, ready queues and idle handling. Create one with New and start
+// it with Run; Run (the package function) does both.
+type Scheduler struct {
+	ready  readyQueues
+	nready int
+	main   *Coro
+	nextID int
+
+	liveHead, liveTail *Coro // coroutines that have not ended, in creation order
+
+	idle  func() bool
+	abort error // set by an ending coroutine that found a deadlock; main raises it
+
+	pool     []*poolWorker
+	poolSize int
+
+	posts postBox
+	holds atomic.Int64
+}
+
+// postBox carries functions from other goroutines to the scheduler.
+type postBox struct {
+	mu      sync.Mutex
+	fns     []func()
+	pending atomic.Bool
+	wake    chan struct{} // capacity 1: a token means "look again"
+}
+
+// Option configures a Scheduler.
+type Option func(*Scheduler)
+
+// Idle sets the function the scheduler calls when no coroutine is ready
+// ($Coro::idle). It should wait until something may have become ready and
+// return true, or return false when nothing it watches can ever ready a
+// coroutine. Without one, or when it returns false and nothing holds the
+// scheduler (Hold), Run ends with a deadlock error.
+func Idle(f func() bool) Option { return func(s *Scheduler) { s.idle = f } }
+
+// PoolSize sets how many finished AsyncPool coroutines are kept for reuse
+// ($Coro::POOL_SIZE, default 8).
+func PoolSize(n int) Option { return func(s *Scheduler) { s.poolSize = n } }
+
+// New returns a scheduler that has not started.
+func New(opts ...Option) *Scheduler {
+	s := &Scheduler{poolSize: 8}
+	s.posts.wake = make(chan struct{}, 1)
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Run runs main as the scheduler's main coroutine on the calling goroutine
+// ($Coro::main) and returns when main returns, after cancelling every
+// coroutine still alive (their deferred calls and OnDestroy callbacks run,
+// in creation order). When no coroutine is ready and nothing can ready one,
+// Run returns an error matching ErrDeadlock. A panic in any coroutine
+// reaches Run's caller; one in a coroutine other than main arrives as a
+// *state.PanicError.
+func Run(main func()) error { return New().Run(main) }
+
+// Run is the method form of the package function Run.
+func (s *Scheduler) Run(main func()) (err error) {
+	if s.main != nil {
+		return errors.New("sched: Run called twice on one scheduler")
+	}
+	state.Run(func() {
+		s.main = s.newCoro(nil, "[main]")
+		s.main.st = state.Current()
+		s.main.st.SetData(s.main)
+		s.main.started = true
+		defer s.shutdown(&err)
+		main()
+	})
+	return err
+}
+
+// mainTerminated is the panic value that unwinds main for Terminate.
+type mainTerminated struct{}
+
+// shutdown ends Run: it turns a deadlock or a Terminate of main into Run's
+// result and cancels the coroutines left. Other panics continue after.
+func (s *Scheduler) shutdown(err *error) {
+	r := recover()
+	switch v := r.(type) {
+	case nil, mainTerminated:
+		r = nil
+	case *DeadlockError:
+		*err, r = v, nil
+	}
+	for s.liveHead != nil {
+		s.liveHead.cancel(nil)
+	}
+	s.main.done = true
+	if r != nil {
+		panic(r)
+	}
+}
+
+// newCoro makes a coroutine record; with fn it also makes the context that
+// runs fn and counts the coroutine as live.
+func (s *Scheduler) newCoro(fn func() any, desc string) *Coro {
+	s.nextID++
+	c := &Coro{s: s, fn: fn, id: s.nextID, desc: desc}
+	if fn != nil {
+		c.st = state.New(c.body, state.Data(c), state.Desc(desc), state.OnExit(s.afterExit))
+		s.addLive(c)
+	}
+	return c
+}
+
+// schedule switches from cur, which has arranged to be woken (or not), to
+// the next ready coroutine, and returns when cur runs again. This is
+// Coro's schedule; every blocking operation ends here.
+func (s *Scheduler) schedule(cur *Coro) {
+	if next := s.pickNext(cur); next != cur {
+		s.switchTo(cur, next)
+	}
+}
+
+// switchTo runs next and returns when cur, the running coroutine, is
+// resumed.
+func (s *Scheduler) switchTo(cur, next *Coro) {
+	next.uses++
+	cur.st.Transfer(next.st)
+	if s.abort != nil || cur.throw != nil {
+		s.interrupted(cur)
+	}
+}
+
+// interrupted raises what a resumed coroutine must raise: a deadlock found
+// elsewhere (main only), or an error thrown at it.
+func (s *Scheduler) interrupted(cur *Coro) {
+	if err := s.abort; err != nil && cur == s.main {
+		s.abort = nil
+		panic(err)
+	}
+	if err := cur.throw; err != nil {
+		cur.throw = nil
+		panic(err)
+	}
+}
+
+// pickNext returns the next coroutine to run, waiting in the idle hook
+// while none is ready. If nothing can ever be ready it raises the deadlock
+// in cur, or, when cur is nil (an ending coroutine), returns main with the
+// deadlock set for main to raise.
+func (s *Scheduler) pickNext(cur *Coro) *Coro {
+	for {
+		if s.posts.pending.Load() {
+			s.drainPosts()
+		}
+		if c := s.popRunnable(); c != nil {
+			return c
+		}
+		if s.waitIdle() {
+			continue
+		}
+		err := s.deadlock()
+		if cur == s.main {
+			panic(err)
+		}
+		s.abort = err // main raises it when it resumes
+		return s.main
+	}
+}
+
+// popRunnable dequeues the next ready coroutine, dropping suspended ones.
+func (s *Scheduler) popRunnable() *Coro {
+	for {
+		c := s.ready.pop()
+		if c == nil {
+			return nil
+		}
+		c.ready = false
+		s.nready--
+		if !c.suspended {
+			return c
+		}
+	}
+}
+
+// waitIdle runs when nothing is ready. It reports whether something may
+// have become ready since.
+func (s *Scheduler) waitIdle() bool {
+	if s.idle != nil && s.idle() {
+		return true
+	}
+	if s.holds.Load() > 0 || s.posts.pending.Load() {
+		<-s.posts.wake
+		return true
+	}
+	return false
+}
+
+// afterExit picks the context to resume when a coroutine's fn has ended
+// by itself (return, Terminate, runtime.Goexit). It runs on the ending
+// coroutine after its deferred calls and OnDestroy callbacks.
+func (s *Scheduler) afterExit() *state.State {
+	next := s.pickNext(nil)
+	next.uses++
+	return next.st
+}
+
+// Post arranges for fn to run in a new coroutine of s (Coro's
+// unblock_sub). It is safe to call from any goroutine, and it wakes a
+// scheduler that is waiting idle.
+func (s *Scheduler) Post(fn func()) {
+	s.posts.mu.Lock()
+	s.posts.fns = append(s.posts.fns, fn)
+	s.posts.pending.Store(true)
+	s.posts.mu.Unlock()
+	s.wakeUp()
+}
+
+func (s *Scheduler) wakeUp() {
+	select {
+	case s.posts.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Scheduler) drainPosts() {
+	s.posts.mu.Lock()
+	fns := s.posts.fns
+	s.posts.fns = nil
+	s.posts.pending.Store(false)
+	s.posts.mu.Unlock()
+	for _, fn := range fns {
+		s.newCoro(func() any { fn(); return nil }, "[post]").Ready()
+	}
+}
+
+// Hold tells s that something outside it may still call Post: until
+// release is called, a scheduler with nothing ready waits for a Post
+// instead of reporting a deadlock. release may be called from any
+// goroutine; calls after the first do nothing.
+func (s *Scheduler) Hold() (release func()) {
+	s.holds.Add(1)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.holds.Add(-1)
+			s.wakeUp()
+		})
+	}
+}
+
+func (s *Scheduler) addLive(c *Coro) {
+	c.lprev = s.liveTail
+	if s.liveTail == nil {
+		s.liveHead = c
+	} else {
+		s.liveTail.lnext = c
+	}
+	s.liveTail = c
+}
+
+func (s *Scheduler) removeLive(c *Coro) {
+	if c.lprev == nil {
+		s.liveHead = c.lnext
+	} else {
+		c.lprev.lnext = c.lnext
+	}
+	if c.lnext == nil {
+		s.liveTail = c.lprev
+	} else {
+		c.lnext.lprev = c.lprev
+	}
+	c.lprev, c.lnext = nil, nil
+}
+
+// current returns the running coroutine, or panics outside a scheduler.
+func current() *Coro {
+	st := state.Running()
+	if st == nil {
+		panic("sched: called outside a scheduler; start one with sched.Run")
+	}
+	c, ok := st.Data().(*Coro)
+	if !ok {
+		panic(fmt.Sprintf("sched: called from state context %q, which is not a coroutine", st.Desc()))
+	}
+	return c
+}

@@ -1,0 +1,24 @@
+//go:build go1.26 && !go1.27
+
+package state
+
+import "unsafe"
+
+// Offsets of runtime.g fields in Go 1.26, the same on amd64 and arm64.
+// TestGOffsets checks them against the DWARF of the test binary.
+const (
+	gStackLo = 0   // g.stack.lo
+	gStackHi = 8   // g.stack.hi
+	gGoid    = 152 // g.goid
+	gKnown   = true
+)
+
+// stackSize is the size of the stack the runtime has given goroutine g.
+// Reading another goroutine's g races only with the runtime resizing that
+// stack, which a parked goroutine's never is except by the GC's shrinking:
+// the value is then the old or the new size, both true at some point.
+func stackSize(g unsafe.Pointer) uintptr {
+	return *(*uintptr)(unsafe.Add(g, gStackHi)) - *(*uintptr)(unsafe.Add(g, gStackLo))
+}
+
+func goid(g unsafe.Pointer) uint64 { return *(*uint64)(unsafe.Add(g, gGoid)) }

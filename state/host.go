@@ -1,0 +1,189 @@
+package state
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+)
+
+// A host is one goroutine's worth of contexts: exactly one of them runs at
+// any time, and control passes between them only by Transfer. The main
+// context is the goroutine that called Run.
+type host struct {
+	main    *State
+	current *State
+	closed  bool
+
+	// abort is the panic that escaped a context; the main context re-raises
+	// it when it resumes.
+	abort *PanicError
+
+	liveHead, liveTail *State
+
+	relay relay // engine hand-offs in flight; see portable.go
+}
+
+// hosts maps a goroutine to the host it belongs to: the host's own
+// goroutine and, on the portable engine, every context goroutine.
+var hosts gtable
+
+func currentHost() *host { return hosts.load(uintptr(getg())) }
+
+// Current returns the running context of the calling goroutine's host
+// ($Coro::current at this level). It panics when called from outside a
+// host.
+func Current() *State {
+	h := currentHost()
+	if h == nil {
+		panic("state: Current called outside a host; start one with state.Run")
+	}
+	return h.current
+}
+
+// Running returns the running context of the calling goroutine's host, or
+// nil when the goroutine belongs to no host.
+func Running() *State {
+	if h := currentHost(); h != nil {
+		return h.current
+	}
+	return nil
+}
+
+// Run makes the calling goroutine a host and runs main as its main
+// context. It returns when main returns, after cancelling every context
+// of the host that is still suspended (their deferred calls run). A panic
+// that escapes a context other than main resumes main with a panic whose
+// value is a *PanicError; it unwinds main, then Run cancels the remaining
+// contexts and lets it continue to Run's caller.
+func Run(main func()) {
+	g := getg()
+	if hosts.load(uintptr(g)) != nil {
+		panic("state: Run called from inside a host")
+	}
+	h := &host{}
+	m := &State{h: h, fn: main, status: StatusRunning, desc: "main", g: g}
+	h.main, h.current = m, m
+	hosts.store(uintptr(g), h)
+	defer func() {
+		h.close()
+		hosts.store(uintptr(g), nil)
+	}()
+	main()
+}
+
+// bind makes s a context of h, or panics if it belongs to another host.
+func (h *host) bind(s *State) {
+	if s.h == h {
+		return
+	}
+	if s.h != nil {
+		panic(fmt.Sprintf("state: context %q belongs to another host", s.desc))
+	}
+	if h.closed {
+		panic("state: host has ended")
+	}
+	s.h = h
+}
+
+// resumeInterrupted handles a context resumed to unwind: it was cancelled,
+// or it is main and another context panicked.
+func (h *host) resumeInterrupted(from *State) {
+	if from.cancelling {
+		runtime.Goexit() // unwind; the context's entry finishes the cancel
+	}
+	if from == h.main {
+		pe := h.abort
+		h.abort = nil
+		panic(pe)
+	}
+}
+
+// exitRunning ends the running context as though fn had returned after a
+// runtime.Goexit.
+func (h *host) exitRunning() {
+	runtime.Goexit()
+}
+
+// runBody runs fn on a context's own stack and reports how it ended.
+// It returns normally when fn returned or panicked (the panic is recorded
+// for the main context); on runtime.Goexit it does not return at all, and
+// the deferred finish in the engine's entry sees that.
+func (h *host) runBody(s *State) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.recordPanic(s, p, debug.Stack())
+		}
+	}()
+	s.fn()
+}
+
+// finish marks the ending context done and returns the context to resume.
+// It runs on the ending context's stack after all of its deferred calls.
+func (h *host) finish(s *State) *State {
+	h.removeLive(s)
+	s.status = StatusDone
+	s.fn = nil
+	var next *State
+	switch {
+	case h.abort != nil:
+		next = h.main
+	case s.cancelling:
+		next = s.canceller
+		s.canceller = nil
+	case s.onExit != nil:
+		next = s.onExit()
+		if next != nil && (next.status == StatusDone || next.status == StatusRunning || (next.h != nil && next.h != h)) {
+			h.recordPanic(s, fmt.Sprintf("state: OnExit of %q chose context %q, which cannot be resumed (%v)", s.desc, next.desc, next.status), debug.Stack())
+			next = h.main
+		}
+	}
+	if next == nil {
+		next = h.main
+	}
+	if next.status == StatusNew {
+		next.h = h
+		h.addLive(next)
+	}
+	next.status = StatusRunning
+	h.current = next
+	return next
+}
+
+func (h *host) recordPanic(s *State, v any, stack []byte) {
+	if h.abort == nil { // the first panic wins; later ones happen while unwinding for it
+		h.abort = &PanicError{Value: v, Desc: s.desc, Stack: stack}
+	}
+}
+
+// close cancels the contexts left when the main context returns or panics,
+// in the order they were first entered.
+func (h *host) close() {
+	for h.liveHead != nil {
+		h.liveHead.Cancel()
+	}
+	h.closed = true
+}
+
+func (h *host) addLive(s *State) {
+	s.livePrev = h.liveTail
+	if h.liveTail == nil {
+		h.liveHead = s
+	} else {
+		h.liveTail.liveNext = s
+	}
+	h.liveTail = s
+}
+
+func (h *host) removeLive(s *State) {
+	if s.livePrev == nil {
+		h.liveHead = s.liveNext
+	} else {
+		s.livePrev.liveNext = s.liveNext
+	}
+	if s.liveNext == nil {
+		h.liveTail = s.livePrev
+	} else {
+		s.liveNext.livePrev = s.livePrev
+	}
+	s.livePrev, s.liveNext = nil, nil
+}

@@ -1,0 +1,202 @@
+package state
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// Status is the stage of a context's life.
+type Status uint8
+
+const (
+	StatusNew       Status = iota // created, fn not yet entered
+	StatusRunning                 // the context its host is running now
+	StatusSuspended               // entered, waiting to be transferred to
+	StatusDone                    // fn ended: returned, cancelled, runtime.Goexit or panic
+)
+
+func (st Status) String() string {
+	switch st {
+	case StatusNew:
+		return "new"
+	case StatusRunning:
+		return "running"
+	case StatusSuspended:
+		return "suspended"
+	case StatusDone:
+		return "done"
+	}
+	return fmt.Sprintf("Status(%d)", uint8(st))
+}
+
+// State is an execution context: a function with a stack of its own that
+// runs only when another context of the same host transfers to it. It
+// corresponds to Perl's Coro::State.
+//
+// A State belongs to the host of the first context that transfers to it
+// (or cancels it); it can never move to another host.
+type State struct {
+	h      *host
+	fn     func()
+	status Status
+	desc   string
+	data   any
+	onExit func() *State
+
+	// cancelling is set when Cancel asks a suspended context to unwind; the
+	// context sees it when it resumes and runs its deferred calls.
+	cancelling bool
+	// canceller is resumed when a cancelled context has finished unwinding.
+	canceller *State
+
+	// live links the entered, unfinished contexts of the host in the order
+	// they were entered, so the host can cancel them when it ends.
+	livePrev, liveNext *State
+
+	// g is the goroutine that runs the context (for diagnostics only).
+	g unsafe.Pointer
+
+	pt portable // engine state; see portable.go
+}
+
+// Option configures a State made by New.
+type Option func(*State)
+
+// Desc sets the description shown in panics and listings
+// (Coro::State's desc).
+func Desc(d string) Option { return func(s *State) { s.desc = d } }
+
+// Data attaches a value to the context, returned by (*State).Data.
+// Schedulers built on this package use it to find their own record of the
+// running context.
+func Data(v any) Option { return func(s *State) { s.data = v } }
+
+// OnExit sets the function that picks the context to resume when fn ends
+// by returning or by runtime.Goexit, or when the context cancels itself.
+// It runs on the ending context after fn's deferred calls. A nil result,
+// or no OnExit at all, resumes the host's main context.
+func OnExit(next func() *State) Option { return func(s *State) { s.onExit = next } }
+
+// New returns a context that will run fn when first transferred to
+// (Coro::State->new). Nothing runs and no stack is allocated until then.
+func New(fn func(), opts ...Option) *State {
+	if fn == nil {
+		panic("state: New with nil function")
+	}
+	s := &State{fn: fn}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Status reports the stage of the context's life.
+func (s *State) Status() Status { return s.status }
+
+// Desc returns the context's description.
+func (s *State) Desc() string { return s.desc }
+
+// SetDesc changes the context's description.
+func (s *State) SetDesc(d string) { s.desc = d }
+
+// Data returns the value attached with the Data option or SetData.
+func (s *State) Data() any { return s.data }
+
+// SetData replaces the value returned by Data.
+func (s *State) SetData(v any) { s.data = v }
+
+// Transfer suspends s, which must be the running context, and resumes to
+// ($from->transfer($to)). It returns when another context transfers back
+// to s. Transferring to a finished context or to one of another host
+// panics, as does calling Transfer on a context that is not running.
+//
+// If the context is cancelled while suspended, Transfer does not return:
+// the context unwinds as if runtime.Goexit had been called.
+//
+// This is the only place where the running context changes, and the
+// engine's switch is written out here rather than called: after a stack
+// switch every return mispredicts, so each frame on this path costs.
+func (s *State) Transfer(to *State) {
+	h := s.h
+	if h == nil || h.current != s || to.h != h || to.status != StatusSuspended {
+		if !s.prepare(to) {
+			return
+		}
+	}
+	s.status = StatusSuspended
+	to.status = StatusRunning
+	h.current = to
+	// Portable engine (portable.go): park in the slot where to's goroutine
+	// is parked, which runs it.
+	sl := to.pt.at
+	if sl == nil {
+		sl = startPortable(to)
+	}
+	sl.occupant = s
+	s.pt.at = sl
+	if sl.inNext {
+		sl.inNext = false
+		sl.yield(struct{}{})
+	} else {
+		sl.inNext = true
+		sl.next()
+	}
+	// Resumed: whoever resumed s has already made it the current context.
+	if h.relay.kind != relayNone {
+		followRelays(s)
+	}
+	if s.cancelling || h.abort != nil {
+		h.resumeInterrupted(s)
+	}
+}
+
+// prepare checks a transfer that is not a plain switch between suspended
+// contexts of one host: it enters a new context in the host or panics on
+// misuse. It reports false for a transfer to the running context itself.
+func (s *State) prepare(to *State) bool {
+	h := s.h
+	if h == nil || h.current != s {
+		panic(fmt.Sprintf("state: Transfer from context %q, which is not running (status %v)", s.desc, s.status))
+	}
+	h.bind(to)
+	switch to.status {
+	case StatusNew:
+		h.addLive(to)
+	case StatusDone:
+		panic(fmt.Sprintf("state: Transfer to finished context %q", to.desc))
+	case StatusRunning:
+		return false // to == s
+	}
+	return true
+}
+
+// Cancel ends the context, running its deferred calls
+// (Coro::State->cancel). Cancelling a suspended context runs its deferred
+// calls on its own stack before Cancel returns; a new context is simply
+// marked done; cancelling a finished context does nothing. Cancelling the
+// running context ends it like runtime.Goexit and does not return; the
+// main context of a host cannot be cancelled.
+func (s *State) Cancel() {
+	switch s.status {
+	case StatusDone:
+		return
+	case StatusNew:
+		s.status = StatusDone
+		s.fn = nil
+		return
+	}
+	h := s.h
+	if s == h.main {
+		panic("state: the main context of a host cannot be cancelled")
+	}
+	if s == h.current {
+		h.exitRunning()
+	}
+	cur := h.current
+	if cur == nil || h != currentHost() {
+		panic(fmt.Sprintf("state: Cancel of context %q from outside its host", s.desc))
+	}
+	s.cancelling = true
+	s.canceller = cur
+	cur.Transfer(s)
+}

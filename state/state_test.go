@@ -1,0 +1,284 @@
+package state_test
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/corogo/coro/state"
+)
+
+// trace collects events in order; every context of a host appends to it.
+type trace []string
+
+func (t *trace) add(format string, args ...any) { *t = append(*t, fmt.Sprintf(format, args...)) }
+
+func (t trace) check(tb testing.TB, want ...string) {
+	tb.Helper()
+	if got := strings.Join(t, "\n"); got != strings.Join(want, "\n") {
+		tb.Fatalf("events:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+func TestTransferPingPong(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var a, b *state.State
+		a = state.New(func() {
+			for i := range 3 {
+				ev.add("a%d", i)
+				a.Transfer(b)
+			}
+			a.Transfer(main)
+		}, state.Desc("a"))
+		b = state.New(func() {
+			for i := range 3 {
+				ev.add("b%d", i)
+				b.Transfer(a)
+			}
+		}, state.Desc("b"))
+		if a.Status() != state.StatusNew {
+			t.Errorf("a is %v before it ran", a.Status())
+		}
+		main.Transfer(a)
+		ev.add("main back, a %v b %v", a.Status(), b.Status())
+	})
+	ev.check(t, "a0", "b0", "a1", "b1", "a2", "b2", "main back, a suspended b suspended")
+}
+
+func TestReturnResumesMainOrOnExit(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var b *state.State
+		a := state.New(func() { ev.add("a") }, state.OnExit(func() *state.State { return b }))
+		b = state.New(func() { ev.add("b, current %s", state.Current().Desc()) }, state.Desc("b"))
+		main.Transfer(a)
+		ev.add("main, a %v b %v", a.Status(), b.Status())
+	})
+	ev.check(t, "a", "b, current b", "main, a done b done")
+}
+
+func TestCancelRunsDefersOnOwnStack(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var a *state.State
+		a = state.New(func() {
+			defer ev.add("a deferred, current %s", state.Current().Desc())
+			a.Transfer(main)
+			ev.add("a resumed (must not happen)")
+		}, state.Desc("a"))
+		main.Transfer(a)
+		a.Cancel()
+		ev.add("cancelled: %v", a.Status())
+		a.Cancel() // no-op on a finished context
+		fresh := state.New(func() { ev.add("never") })
+		fresh.Cancel()
+		ev.add("fresh: %v", fresh.Status())
+	})
+	ev.check(t, "a deferred, current a", "cancelled: done", "fresh: done")
+}
+
+func TestCancelFromThirdContext(t *testing.T) {
+	// The cancelled context is parked in a slot other than its own, and the
+	// canceller is not the goroutine parked in the victim's slot: the exit
+	// must hand control to the canceller through a relay.
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var a, b, c *state.State
+		a = state.New(func() {
+			defer ev.add("a unwound")
+			a.Transfer(b)
+		}, state.Desc("a"))
+		b = state.New(func() {
+			b.Transfer(c)
+			ev.add("b back")
+			b.Transfer(main)
+		}, state.Desc("b"))
+		c = state.New(func() {
+			a.Cancel()
+			ev.add("c after cancel, a %v", a.Status())
+			c.Transfer(b)
+		}, state.Desc("c"))
+		main.Transfer(a)
+		ev.add("main end")
+	})
+	ev.check(t, "a unwound", "c after cancel, a done", "b back", "main end")
+}
+
+func TestSelfCancelAndGoexit(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		for _, how := range []string{"cancel", "goexit"} {
+			var a *state.State
+			a = state.New(func() {
+				defer ev.add("%s: deferred", how)
+				if how == "cancel" {
+					a.Cancel()
+				} else {
+					runtime.Goexit()
+				}
+				ev.add("unreachable")
+			})
+			main.Transfer(a)
+			ev.add("%s: main resumed, a %v", how, a.Status())
+		}
+	})
+	ev.check(t, "cancel: deferred", "cancel: main resumed, a done",
+		"goexit: deferred", "goexit: main resumed, a done")
+}
+
+// Goexit while the goroutine parked in the exiting context's slot entered
+// through next (the case iter.Pull would turn into a Goexit of that
+// goroutine), with every combination of who is parked where.
+func TestGoexitRelayPaths(t *testing.T) {
+	for depth := 1; depth <= 4; depth++ {
+		t.Run(fmt.Sprint(depth), func(t *testing.T) {
+			var ev trace
+			state.Run(func() {
+				main := state.Current()
+				ctx := make([]*state.State, depth)
+				for i := range ctx {
+					ctx[i] = state.New(func() {
+						defer ev.add("%d deferred", i)
+						if i+1 < depth {
+							ctx[i].Transfer(ctx[i+1])
+						}
+						if i == depth-1 {
+							runtime.Goexit()
+						}
+						ctx[i].Transfer(main)
+					})
+				}
+				main.Transfer(ctx[0])
+				ev.add("main resumed")
+			})
+			want := []string{fmt.Sprintf("%d deferred", depth-1), "main resumed"}
+			for i := range depth - 1 {
+				want = append(want, fmt.Sprintf("%d deferred", i)) // cancelled at host end
+			}
+			ev.check(t, want...)
+		})
+	}
+}
+
+func TestHostEndCancelsLeftovers(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		for _, name := range []string{"x", "y", "z"} {
+			var s *state.State
+			s = state.New(func() {
+				defer ev.add("%s unwound", name)
+				s.Transfer(main)
+			}, state.Desc(name))
+			main.Transfer(s)
+		}
+		_ = state.New(func() { ev.add("never entered") })
+		ev.add("main returns")
+	})
+	ev.check(t, "main returns", "x unwound", "y unwound", "z unwound")
+}
+
+func TestPanicSurfacesAsPanicError(t *testing.T) {
+	var ev trace
+	errBoom := errors.New("boom")
+	defer func() {
+		pe, ok := recover().(*state.PanicError)
+		if !ok {
+			t.Fatalf("want *state.PanicError")
+		}
+		if pe.Desc != "bomber" || !errors.Is(pe, errBoom) {
+			t.Errorf("PanicError %q %v", pe.Desc, pe.Value)
+		}
+		if !strings.Contains(string(pe.Stack), "TestPanicSurfacesAsPanicError") {
+			t.Errorf("stack does not show the panicking function:\n%s", pe.Stack)
+		}
+		ev.check(t, "main deferred", "bystander unwound") // main unwinds first, then Run cancels the rest
+	}()
+	state.Run(func() {
+		main := state.Current()
+		defer ev.add("main deferred")
+		var by *state.State
+		by = state.New(func() {
+			defer ev.add("bystander unwound")
+			by.Transfer(main)
+		})
+		main.Transfer(by)
+		main.Transfer(state.New(func() { panic(errBoom) }, state.Desc("bomber")))
+		ev.add("main resumed (must not happen)")
+	})
+}
+
+func TestMisuse(t *testing.T) {
+	mustPanic := func(name, want string, f func()) {
+		t.Helper()
+		defer func() {
+			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), want) {
+				t.Errorf("%s: panic %v, want one containing %q", name, r, want)
+			}
+		}()
+		f()
+	}
+	mustPanic("Current outside", "outside a host", func() { state.Current() })
+	state.Run(func() {
+		main := state.Current()
+		done := state.New(func() {})
+		main.Transfer(done)
+		mustPanic("to done", "finished context", func() { main.Transfer(done) })
+		mustPanic("from suspended", "not running", func() { done.Transfer(main) })
+		mustPanic("cancel main", "cannot be cancelled", func() { main.Cancel() })
+		mustPanic("nested Run", "inside a host", func() { state.Run(func() {}) })
+		var other *state.State
+		ch := make(chan struct{})
+		go state.Run(func() { other = state.Current(); close(ch) })
+		<-ch
+		mustPanic("foreign", "another host", func() { main.Transfer(other) })
+	})
+}
+
+func TestManyHostsInParallel(t *testing.T) {
+	const hosts, ctxs, rounds = 8, 50, 100
+	errs := make(chan error, hosts)
+	for h := range hosts {
+		go func() {
+			sum := 0
+			state.Run(func() {
+				main := state.Current()
+				all := make([]*state.State, ctxs)
+				for i := range all {
+					all[i] = state.New(func() {
+						for {
+							sum++
+							all[i].Transfer(all[(i+1)%ctxs])
+						}
+					})
+				}
+				all[ctxs-1] = state.New(func() {
+					for r := 0; r < rounds; r++ {
+						sum++
+						all[ctxs-1].Transfer(all[0])
+					}
+					all[ctxs-1].Transfer(main)
+				})
+				main.Transfer(all[0])
+			})
+			if want := ctxs - 1 + ctxs*rounds; sum != want { // first lap, then full laps
+				errs <- fmt.Errorf("host %d: %d steps, want %d", h, sum, want)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range hosts {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

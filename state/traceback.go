@@ -1,0 +1,52 @@
+package state
+
+import (
+	"bytes"
+	"runtime"
+	"strconv"
+)
+
+// StackSize returns the bytes of stack the context's goroutine has, or 0
+// for a context that is new, finished, or on a Go version whose runtime
+// layout this package does not know.
+func (s *State) StackSize() int {
+	if s.g == nil || s.status == StatusDone {
+		return 0
+	}
+	return int(stackSize(s.g))
+}
+
+// Tracebacks returns the goroutine traceback of each context, in
+// runtime.Stack's format, or "" for a context without one (new, finished,
+// or an unknown runtime layout). It stops the world briefly, like
+// runtime.Stack with all set: it is for diagnostics, not for hot paths.
+func Tracebacks(ctxs []*State) []string {
+	out := make([]string, len(ctxs))
+	if !gKnown {
+		return out
+	}
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	byID := make(map[uint64][]byte)
+	for _, block := range bytes.Split(buf, []byte("\n\n")) {
+		// "goroutine 7 [coroutine]:\n..."
+		header, _, _ := bytes.Cut(block, []byte(" ["))
+		id, err := strconv.ParseUint(string(bytes.TrimPrefix(header, []byte("goroutine "))), 10, 64)
+		if err == nil {
+			byID[id] = block
+		}
+	}
+	for i, s := range ctxs {
+		if s.g != nil && s.status != StatusDone {
+			out[i] = string(byID[goid(s.g)])
+		}
+	}
+	return out
+}
