@@ -33,7 +33,7 @@ func NReady() int { return current().s.nready }
 func Cede() {
 	c := current()
 	c.Ready()
-	c.s.schedule(c)
+	c.s.transfer(c, c.s.pickNext(c))
 }
 
 // CedeNotSelf runs the next ready coroutine of any priority and readies
@@ -47,7 +47,7 @@ func CedeNotSelf() {
 		return
 	}
 	c.Ready()
-	s.switchTo(c, next)
+	s.transfer(c, next)
 }
 
 // Schedule runs the next ready coroutine without readying the running one,
@@ -55,7 +55,7 @@ func CedeNotSelf() {
 // is ready the scheduler idles, or Run ends with a deadlock.
 func Schedule() {
 	c := current()
-	c.s.schedule(c)
+	c.s.transfer(c, c.s.pickNext(c))
 }
 
 // Terminate ends the running coroutine with v as its value (Coro's

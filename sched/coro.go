@@ -48,8 +48,7 @@ type Coro struct {
 	// onDestroy holds on_destroy callbacks and the wake-ups of joiners in
 	// one list, called last first, as Coro does.
 	onDestroy []func(any)
-	throw     error // raised when the coroutine next resumes
-	uses      int   // times switched to, for the ps listing
+	uses      int // times switched to, for the ps listing
 
 	queue        int // index of the ready queue it was pushed on
 	qprev, qnext *Coro
@@ -158,7 +157,7 @@ func (c *Coro) Join() (any, error) {
 			cur.Ready()
 		})
 		for !woken {
-			cur.s.schedule(cur)
+			cur.s.transfer(cur, cur.s.pickNext(cur))
 		}
 	}
 	if c.end == cancelled {
@@ -175,13 +174,11 @@ func (c *Coro) Throw(err error) {
 	if c.done {
 		return
 	}
-	if c.IsRunning() {
-		if err != nil {
-			panic(err)
-		}
-		return
+	if err == nil {
+		c.st.Raise(nil)
+	} else {
+		c.st.Raise(err) // panics at once if c is running
 	}
-	c.throw = err
 	c.Ready()
 }
 
@@ -246,19 +243,9 @@ func (c *Coro) SafeCancel(v any) error {
 // body is the function every coroutine's context runs.
 func (c *Coro) body() {
 	defer c.destroy()
-	c.enter()
+	c.started = true
 	c.result = c.fn()
 	c.end = returned
-}
-
-// enter marks the coroutine started and raises an error thrown at it
-// before it ran.
-func (c *Coro) enter() {
-	c.started = true
-	if err := c.throw; err != nil {
-		c.throw = nil
-		panic(err)
-	}
 }
 
 // destroy runs when the coroutine ends, however it ends, after its deferred

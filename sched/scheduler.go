@@ -20,8 +20,7 @@ type Scheduler struct {
 
 	liveHead, liveTail *Coro // coroutines that have not ended, in creation order
 
-	idle  func() bool
-	abort error // set by an ending coroutine that found a deadlock; main raises it
+	idle func() bool
 
 	pool     []*poolWorker
 	poolSize int
@@ -121,42 +120,29 @@ func (s *Scheduler) newCoro(fn func() any, desc string) *Coro {
 	return c
 }
 
-// schedule switches from cur, which has arranged to be woken (or not), to
-// the next ready coroutine, and returns when cur runs again. This is
-// Coro's schedule; every blocking operation ends here.
-func (s *Scheduler) schedule(cur *Coro) {
-	if next := s.pickNext(cur); next != cur {
-		s.switchTo(cur, next)
-	}
-}
-
-// switchTo runs next and returns when cur, the running coroutine, is
-// resumed.
-func (s *Scheduler) switchTo(cur, next *Coro) {
-	next.uses++
-	cur.st.Transfer(next.st)
-	if s.abort != nil || cur.throw != nil {
-		s.interrupted(cur)
-	}
-}
-
-// interrupted raises what a resumed coroutine must raise: a deadlock found
-// elsewhere (main only), or an error thrown at it.
-func (s *Scheduler) interrupted(cur *Coro) {
-	if err := s.abort; err != nil && cur == s.main {
-		s.abort = nil
-		panic(err)
-	}
-	if err := cur.throw; err != nil {
-		cur.throw = nil
-		panic(err)
+// transfer runs next, which pickNext or popRunnable chose, and returns
+// when cur, the running coroutine, runs again. With pickNext it is Coro's
+// schedule, and every blocking operation ends here:
+//
+//	s.transfer(cur, s.pickNext(cur))
+//
+// It is small enough to inline, and callers write that line out rather
+// than call a helper: after a stack switch every return mispredicts, so
+// each frame held across the switch costs. Errors thrown at cur (Throw)
+// and a deadlock found while main waits arrive as panics from
+// state.Transfer (state.Raise).
+func (s *Scheduler) transfer(cur, next *Coro) {
+	if next != cur {
+		next.uses++
+		cur.st.Transfer(next.st)
 	}
 }
 
 // pickNext returns the next coroutine to run, waiting in the idle hook
 // while none is ready. If nothing can ever be ready it raises the deadlock
-// in cur, or, when cur is nil (an ending coroutine), returns main with the
-// deadlock set for main to raise.
+// in main: at once if cur is main, else by returning main with the
+// deadlock raised in it. cur is nil when the caller is no coroutine (an
+// ending one, or a pool worker going idle).
 func (s *Scheduler) pickNext(cur *Coro) *Coro {
 	for {
 		if s.posts.pending.Load() {
@@ -172,7 +158,7 @@ func (s *Scheduler) pickNext(cur *Coro) *Coro {
 		if cur == s.main {
 			panic(err)
 		}
-		s.abort = err // main raises it when it resumes
+		s.main.st.Raise(err) // main raises it when it resumes
 		return s.main
 	}
 }

@@ -86,15 +86,18 @@ func (h *host) bind(s *State) {
 }
 
 // resumeInterrupted handles a context resumed to unwind: it was cancelled,
-// or it is main and another context panicked.
+// it is main and another context panicked, or a value was raised in it.
 func (h *host) resumeInterrupted(from *State) {
 	if from.cancelling {
 		runtime.Goexit() // unwind; the context's entry finishes the cancel
 	}
-	if from == h.main {
-		pe := h.abort
+	if pe := h.abort; pe != nil && from == h.main {
 		h.abort = nil
 		panic(pe)
+	}
+	if v := from.raise; v != nil {
+		from.raise = nil
+		panic(v)
 	}
 }
 
@@ -114,6 +117,10 @@ func (h *host) runBody(s *State) {
 			h.recordPanic(s, p, debug.Stack())
 		}
 	}()
+	if v := s.raise; v != nil {
+		s.raise = nil
+		panic(v)
+	}
 	s.fn()
 }
 

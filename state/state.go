@@ -48,6 +48,8 @@ type State struct {
 	cancelling bool
 	// canceller is resumed when a cancelled context has finished unwinding.
 	canceller *State
+	// raise is panicked with when the context next resumes (Raise).
+	raise any
 
 	// live links the entered, unfinished contexts of the host in the order
 	// they were entered, so the host can cancel them when it ends.
@@ -145,7 +147,7 @@ func (s *State) Transfer(to *State) {
 	if h.relay.kind != relayNone {
 		followRelays(s)
 	}
-	if s.cancelling || h.abort != nil {
+	if s.cancelling || s.raise != nil || h.abort != nil {
 		h.resumeInterrupted(s)
 	}
 }
@@ -168,6 +170,16 @@ func (s *State) prepare(to *State) bool {
 		return false // to == s
 	}
 	return true
+}
+
+// Raise makes the context panic with v when it next resumes from
+// Transfer, or before fn runs if it has not started; Raise(nil) withdraws
+// a pending value. On the running context it panics with v at once.
+func (s *State) Raise(v any) {
+	if s.status == StatusRunning && v != nil {
+		panic(v)
+	}
+	s.raise = v
 }
 
 // Cancel ends the context, running its deferred calls

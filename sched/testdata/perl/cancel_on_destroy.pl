@@ -24,6 +24,7 @@ $rdy->on_destroy(sub { print "rdy: on_destroy args=(@_)\n" });
 async { print "other runs\n" };
 print "main: nready before cancel=", nready, "\n";
 $rdy->cancel(42);
-print "main: nready after cancel=", nready, " is_ready=", ($rdy->is_ready ? 1 : 0), " is_new=", ($rdy->is_new ? 1 : 0), "\n";
+# Go port, deviation 2: is_ready of the zombie is not compared (Perl says 1, Go's IsReady is false).
+print "main: nready after cancel=", nready, " is_new=", ($rdy->is_new ? 1 : 0), "\n";
 cede;
 print "main: back, nready=", nready, "\n";

@@ -13,4 +13,7 @@ for my $p ([blocked1 => $blocked1], [blocked2 => $blocked2], [midway => $midway]
    my $n = $p->[0]; $p->[1]->on_destroy(sub { print "$n: on_destroy\n" });
 }
 print "main: nready=", Coro::nready(), ", falling off the end\n";
+# Go port, deviation 4: Go's Run cancels the coros left when main returns, in creation order (their
+# guards and on_destroy run then); Perl leaves them to global destruction. The script does what Go does.
+$_->cancel for $blocked1, $blocked2, $midway, $ready, $new;
 END { print "END block runs\n" }

@@ -10,7 +10,7 @@ my $blk = async {
 };
 cede;
 print "main: throw to blocked, is_ready before=", ($blk->is_ready?1:0), "\n";
-$blk->throw("boom");
+$blk->throw("boom\n");   # Go port: with "\n", so that Perl appends no " at FILE line N."
 print "main: after throw is_ready=", ($blk->is_ready?1:0), " nready=", nready, "\n";
 cede;
 print "main: back\n";
@@ -22,7 +22,8 @@ $c->throw("x"); $c->throw(undef);
 cede;
 # throw on a new (never run) coro: exception raised at start, body never runs, uncaught -> program dies
 my $new = new Coro sub { print "new: body NOT REACHED\n" };
-$new->on_destroy(sub { print "new: on_destroy (@_)\n" });
+# Go port: no on_destroy here. Perl runs it at global destruction, after printing the die message;
+# Go runs it while the panic unwinds the coro, before Run's caller sees the panic (deviations 3/4).
 $new->throw("early\n");
 print "main: new is_ready=", ($new->is_ready?1:0), "\n";
 cede;

@@ -1,0 +1,78 @@
+// Command coro runs the project's benchmarks and reports them as a table.
+//
+//	coro bench [-perl=true] [-rounds N]
+//
+// Every figure comes from one process and one run, so the ratios between
+// rows are meaningful even on a noisy machine; the absolute numbers are not.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/corogo/coro/bench"
+	"github.com/corogo/coro/state"
+)
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] != "bench" {
+		fmt.Fprintln(os.Stderr, "usage: coro bench [-perl=false] [-perl-rounds N]")
+		os.Exit(2)
+	}
+	fs := flag.NewFlagSet("bench", flag.ExitOnError)
+	perl := fs.Bool("perl", true, "also time Perl Coro's cede round trip, when perl and Coro are installed")
+	perlRounds := fs.Int("perl-rounds", 1_000_000, "round trips for the Perl Coro row")
+	fs.Parse(os.Args[2:])
+	if err := run(os.Stdout, *perl, *perlRounds); err != nil {
+		fmt.Fprintln(os.Stderr, "coro bench:", err)
+		os.Exit(1)
+	}
+}
+
+type row struct {
+	name string
+	ns   float64
+	note string
+}
+
+func run(w io.Writer, perl bool, perlRounds int) error {
+	fmt.Fprintf(w, "engine: %v\n\n", state.Engine())
+	var rows []row
+	for _, c := range bench.Switches {
+		r := testing.Benchmark(c.Fn)
+		if r.N == 0 {
+			return fmt.Errorf("%s did not run", c.Name)
+		}
+		rows = append(rows, row{name: c.Name, ns: float64(r.T.Nanoseconds()) / float64(r.N)})
+	}
+	if perl {
+		if ns, err := bench.PerlCedeRoundTrip(perlRounds); err != nil {
+			rows = append(rows, row{name: "Perl Coro cede round trip", note: "skipped: " + err.Error()})
+		} else {
+			rows = append(rows, row{name: "Perl Coro cede round trip", ns: ns})
+		}
+	}
+	printTable(w, rows)
+	return nil
+}
+
+// printTable prints ns/op and each row's ratio to the fastest row.
+func printTable(w io.Writer, rows []row) {
+	fastest := 0.0
+	for _, r := range rows {
+		if r.ns > 0 && (fastest == 0 || r.ns < fastest) {
+			fastest = r.ns
+		}
+	}
+	fmt.Fprintf(w, "%-44s %10s %10s\n", "case", "ns/op", "x fastest")
+	for _, r := range rows {
+		if r.ns == 0 {
+			fmt.Fprintf(w, "%-44s %10s  %s\n", r.name, "-", r.note)
+			continue
+		}
+		fmt.Fprintf(w, "%-44s %10.1f %10.2f\n", r.name, r.ns, r.ns/fastest)
+	}
+}

@@ -1,0 +1,350 @@
+package sched_test
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/sched"
+	"github.com/corogo/coro/state"
+)
+
+type events []string
+
+func (e *events) add(format string, args ...any) { *e = append(*e, fmt.Sprintf(format, args...)) }
+
+func (e events) check(t *testing.T, want ...string) {
+	t.Helper()
+	if got := strings.Join(e, "\n"); got != strings.Join(want, "\n") {
+		t.Fatalf("events:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+func run(t *testing.T, main func()) {
+	t.Helper()
+	if err := sched.Run(main); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCancelReadyCoroNeverRuns(t *testing.T) {
+	var ev events
+	run(t, func() {
+		c := sched.Async(func() any { ev.add("ran"); return nil })
+		c.OnDestroy(func(v any) { ev.add("on_destroy %v", v) })
+		ev.add("nready %d", sched.NReady())
+		c.Cancel("bye")
+		ev.add("nready %d done %v", sched.NReady(), c.IsDone())
+		v, err := c.Join()
+		ev.add("join %v %v", v, errors.Is(err, sched.ErrCancelled))
+		sched.Cede()
+	})
+	ev.check(t, "nready 1", "on_destroy bye", "nready 0 done true", "join bye true")
+}
+
+func TestCancelUnwindsDefersThenOnDestroy(t *testing.T) {
+	var ev events
+	run(t, func() {
+		c := sched.Async(func() any {
+			defer ev.add("defer, current is victim: %v", sched.Current().Desc() == "victim")
+			sched.Schedule()
+			return nil
+		})
+		c.SetDesc("victim")
+		c.OnDestroy(func(v any) { ev.add("first registered %v", v) })
+		c.OnDestroy(func(v any) { ev.add("second registered %v", v) })
+		sched.Cede()
+		c.Cancel(7)
+		ev.add("canceller continues")
+	})
+	ev.check(t, "defer, current is victim: true", "second registered 7", "first registered 7", "canceller continues")
+}
+
+func TestMainReturnCancelsLeftovers(t *testing.T) {
+	var ev events
+	run(t, func() {
+		for _, name := range []string{"a", "b"} {
+			c := sched.Async(func() any {
+				defer ev.add("%s unwound", name)
+				sched.Schedule()
+				return nil
+			})
+			c.OnDestroy(func(any) { ev.add("%s destroyed", name) })
+		}
+		sched.Async(func() any { ev.add("queued one never runs"); return nil }).Cancel(nil)
+		sched.Cede()
+		ev.add("main returns")
+	})
+	ev.check(t, "main returns", "a unwound", "a destroyed", "b unwound", "b destroyed")
+}
+
+func TestTerminateInMainEndsRun(t *testing.T) {
+	var ev events
+	run(t, func() {
+		defer ev.add("main deferred")
+		sched.Async(func() any { defer ev.add("other unwound"); sched.Schedule(); return nil })
+		sched.Cede()
+		sched.Terminate(nil)
+		ev.add("unreachable")
+	})
+	ev.check(t, "main deferred", "other unwound")
+}
+
+func TestPanicInCoroutineReachesRun(t *testing.T) {
+	boom := errors.New("boom")
+	defer func() {
+		pe, ok := recover().(*state.PanicError)
+		if !ok || !errors.Is(pe, boom) || pe.Desc != "bomber" {
+			t.Fatalf("recovered %v, want a *state.PanicError for boom from bomber", pe)
+		}
+	}()
+	sched.Run(func() {
+		c := sched.Async(func() any { panic(boom) })
+		c.SetDesc("bomber")
+		c.Join()
+	})
+}
+
+func TestDeadlockFromEndingCoroutine(t *testing.T) {
+	err := sched.Run(func() {
+		sched.Async(func() any { return nil }).SetDesc("ender")
+		sched.Schedule() // main sleeps; the coroutine ends and nothing is left to run
+	})
+	var de *sched.DeadlockError
+	if !errors.Is(err, sched.ErrDeadlock) || !errors.As(err, &de) {
+		t.Fatalf("err = %v, want a deadlock", err)
+	}
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	if lines[0] != "FATAL: deadlock detected." || !strings.Contains(lines[1], "PID SC  RSS USES Description") {
+		t.Fatalf("deadlock text:\n%s", err)
+	}
+	if len(lines) != 3 || !strings.Contains(lines[2], "[main]") || !strings.Contains(lines[2], "sched_test.go:") {
+		t.Errorf("want one row, for main, waiting in this file:\n%s", err)
+	}
+}
+
+func TestThrow(t *testing.T) {
+	var ev events
+	errX := errors.New("x")
+	run(t, func() {
+		c := sched.Async(func() any {
+			defer func() { ev.add("recovered %v", recover()) }()
+			sched.Schedule()
+			ev.add("unreachable")
+			return nil
+		})
+		sched.Cede()
+		c.Throw(errX)
+		ev.add("ready after throw %v", c.IsReady())
+		sched.Cede()
+		fresh := sched.NewCoro(func() any { ev.add("body ran"); return nil })
+		fresh.OnDestroy(func(any) { ev.add("fresh destroyed") })
+		fresh.Throw(nil) // withdraws nothing, but readies it
+		sched.Cede()
+	})
+	ev.check(t, "ready after throw true", "recovered x", "body ran", "fresh destroyed")
+}
+
+func TestSafeCancel(t *testing.T) {
+	run(t, func() {
+		if err := sched.Main().SafeCancel(nil); !errors.Is(err, sched.ErrNotCancellable) {
+			t.Errorf("SafeCancel(main) = %v", err)
+		}
+		c := sched.Async(func() any {
+			if err := sched.Current().SafeCancel(nil); !errors.Is(err, sched.ErrNotCancellable) {
+				t.Errorf("SafeCancel(self) = %v", err)
+			}
+			sched.Schedule()
+			return nil
+		})
+		sched.Cede()
+		if err := c.SafeCancel(1); err != nil || !c.IsDone() {
+			t.Errorf("SafeCancel(suspended) = %v, done %v", err, c.IsDone())
+		}
+	})
+}
+
+func TestAsyncPoolReusesContexts(t *testing.T) {
+	var ev events
+	run(t, func() {
+		for i := range 3 {
+			c := sched.AsyncPool(func() any { return i * 10 })
+			v, err := c.Join()
+			ev.add("job %d -> %v %v", i, v, err)
+		}
+		// A pooled job that terminates does not poison the pool.
+		c := sched.AsyncPool(func() any { sched.Terminate("t"); return nil })
+		v, _ := c.Join()
+		ev.add("terminated -> %v", v)
+		c = sched.AsyncPool(func() any { return "after" })
+		v, _ = c.Join()
+		ev.add("next -> %v", v)
+	})
+	ev.check(t, "job 0 -> 0 <nil>", "job 1 -> 10 <nil>", "job 2 -> 20 <nil>", "terminated -> t", "next -> after")
+}
+
+func TestPostAndHoldFromOtherGoroutines(t *testing.T) {
+	s := sched.New()
+	release := s.Hold()
+	const n = 50
+	got := 0
+	go func() {
+		for range n {
+			s.Post(func() { got++ })
+		}
+		time.Sleep(10 * time.Millisecond)
+		s.Post(func() { release() })
+	}()
+	err := s.Run(func() {
+		for got < n {
+			sched.Schedule() // idles until posts arrive
+			sched.Cede()
+		}
+		sched.Schedule() // waits for the release post, then deadlocks: nothing holds s
+	})
+	if !errors.Is(err, sched.ErrDeadlock) {
+		t.Fatalf("Run = %v, want deadlock once released", err)
+	}
+	if got != n {
+		t.Fatalf("ran %d posts, want %d", got, n)
+	}
+}
+
+func TestIdleHook(t *testing.T) {
+	var waiter *sched.Coro
+	calls := 0
+	s := sched.New(sched.Idle(func() bool {
+		calls++
+		if calls == 1 {
+			waiter.Ready() // the event loop found something
+			return true
+		}
+		return false
+	}))
+	err := s.Run(func() {
+		waiter = sched.Current()
+		sched.Schedule()
+	})
+	if err != nil || calls != 1 {
+		t.Fatalf("Run = %v after %d idle calls", err, calls)
+	}
+}
+
+func TestSpecificAndRouse(t *testing.T) {
+	var ev events
+	run(t, func() {
+		sp := sched.NewSpecific[string]()
+		sp.Set("main")
+		for _, name := range []string{"x", "y"} {
+			sched.Async(func() any {
+				ev.add("%s sees %q", name, sp.Get())
+				sp.Set(name)
+				sched.Cede()
+				ev.add("%s still %q", name, sp.Get())
+				return nil
+			})
+		}
+		sched.Cede()
+		sched.Cede()
+		ev.add("main %q", sp.Get())
+
+		cb := sched.RouseCb()
+		sched.Async(func() any { cb(1, "two"); cb("ignored"); return nil })
+		ev.add("rouse %v", sched.RouseWait(cb))
+		early := sched.RouseCb()
+		early("now")
+		ev.add("early %v", sched.RouseWait(nil))
+	})
+	ev.check(t, `x sees ""`, `y sees ""`, `x still "x"`, `y still "y"`, `main "main"`, "rouse [1 two]", "early [now]")
+}
+
+func TestMisuseOutsideScheduler(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "outside a scheduler") {
+			t.Fatalf("panic %v", r)
+		}
+	}()
+	sched.Cede()
+}
+
+// TestGCTorture keeps objects reachable only from suspended coroutines'
+// stacks, defers and closures while other goroutines churn the heap and
+// the GC runs constantly, and checks every object afterwards.
+func TestGCTorture(t *testing.T) {
+	defer setGCPercent(1)()
+	stop := make(chan struct{})
+	defer close(stop)
+	for range 2 {
+		go func() { // allocation churn elsewhere
+			var keep [][]byte
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				keep = append(keep, make([]byte, 1<<10))
+				if len(keep) > 512 {
+					keep = nil
+				}
+			}
+		}()
+	}
+	const coros, rounds = 300, 20
+	run(t, func() {
+		sums := make([]int, coros)
+		for i := range coros {
+			sched.Async(func() any {
+				local := make([]int, 64) // only this stack refers to it
+				for j := range local {
+					local[j] = i
+				}
+				p := &local // address-taken local
+				defer func() { sums[i] = len(*p) }()
+				for r := range rounds {
+					if r%5 == 0 && i%10 == 0 {
+						runtime.GC()
+					}
+					if r%7 == 0 {
+						time.Sleep(time.Microsecond) // the host blocks in a syscall
+					}
+					func() {
+						defer func() { recover() }()
+						if r%3 == 0 {
+							panic("caught")
+						}
+					}()
+					sched.Cede()
+					for j := range local {
+						if local[j] != i {
+							t.Errorf("coroutine %d: local[%d] = %d", i, j, local[j])
+							return i
+						}
+					}
+					local = append(local[:0:0], local...) // fresh copy, old one garbage
+					p = &local
+				}
+				return i
+			})
+		}
+		spin := sched.Async(func() any { // preemption-only loop between cedes
+			for k := 0; k < 1e6; k++ {
+				_ = k * k
+			}
+			return nil
+		})
+		spin.Join()
+		for range rounds + 1 {
+			sched.Cede()
+		}
+		runtime.GC()
+		for i, s := range sums {
+			if s != 64 {
+				t.Errorf("coroutine %d: defer saw %d elements", i, s)
+			}
+		}
+	})
+}
