@@ -54,7 +54,7 @@ type Coro struct {
 	qprev, qnext *Coro
 	lprev, lnext *Coro // the scheduler's live list, in creation order
 
-	specific  []any         // Specific values, by Specific index
+	specific  []any        // Specific values, by Specific index
 	lastRouse func(...any) // most recent RouseCb made here
 }
 

@@ -23,7 +23,10 @@ func (e *DeadlockError) Error() string { return ErrDeadlock.Error() + "\n" + e.L
 
 func (e *DeadlockError) Is(target error) bool { return target == ErrDeadlock }
 
-func (s *Scheduler) deadlock() *DeadlockError { return &DeadlockError{Listing: s.PS()} }
+// deadlock is called by the coroutine that found nothing to run; the
+// listing shows it waiting, as Perl's does (there the idle coroutine is the
+// one running).
+func (s *Scheduler) deadlock() *DeadlockError { return &DeadlockError{Listing: s.listing(true)} }
 
 // PS returns a listing of the scheduler's coroutines in Coro::Debug's ps
 // format: main first, then the live coroutines in creation order.
@@ -37,7 +40,10 @@ func (s *Scheduler) deadlock() *DeadlockError { return &DeadlockError{Listing: s
 //	       scheduler and state packages, where it waits
 //
 // It must be called from a coroutine of s.
-func (s *Scheduler) PS() string {
+func (s *Scheduler) PS() string { return s.listing(false) }
+
+// listing is PS; idle shows the running coroutine as waiting.
+func (s *Scheduler) listing(idle bool) string {
 	coros := []*Coro{s.main}
 	for c := s.liveHead; c != nil; c = c.lnext {
 		coros = append(coros, c)
@@ -54,7 +60,7 @@ func (s *Scheduler) PS() string {
 		switch {
 		case !c.started:
 			st = "N"
-		case c.IsRunning():
+		case c.IsRunning() && !idle:
 			st = "U"
 		case c.ready:
 			st = "R"

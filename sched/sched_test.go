@@ -121,7 +121,7 @@ func TestDeadlockFromEndingCoroutine(t *testing.T) {
 	if lines[0] != "FATAL: deadlock detected." || !strings.Contains(lines[1], "PID SC  RSS USES Description") {
 		t.Fatalf("deadlock text:\n%s", err)
 	}
-	if len(lines) != 3 || !strings.Contains(lines[2], "[main]") || !strings.Contains(lines[2], "sched_test.go:") {
+	if len(lines) != 3 || !strings.Contains(lines[2], "[main::]") || !strings.Contains(lines[2], "sched_test.go:") {
 		t.Errorf("want one row, for main, waiting in this file:\n%s", err)
 	}
 }

@@ -76,7 +76,7 @@ func (s *Scheduler) Run(main func()) (err error) {
 		return errors.New("sched: Run called twice on one scheduler")
 	}
 	state.Run(func() {
-		s.main = s.newCoro(nil, "[main]")
+		s.main = s.newCoro(nil, "[main::]") // Perl's description, kept for listings
 		s.main.st = state.Current()
 		s.main.st.SetData(s.main)
 		s.main.started = true

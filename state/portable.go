@@ -42,9 +42,9 @@ type portable struct {
 type relayKind uint8
 
 const (
-	relayNone    relayKind = iota
-	relayHandoff           // the woken goroutine is not the target: pass control to relay.to
-	relayWakeExiting       // park in relay.via through yield, waking the exiting context parked there
+	relayNone        relayKind = iota
+	relayHandoff               // the woken goroutine is not the target: pass control to relay.to
+	relayWakeExiting           // park in relay.via through yield, waking the exiting context parked there
 )
 
 // relay is an instruction to the goroutine the runtime wakes when a

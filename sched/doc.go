@@ -1,0 +1,53 @@
+// Package sched provides Coro: cooperative threads ("coroutines") on one
+// goroutine, with Perl Coro 6.57's scheduling semantics, order of events
+// included.
+//
+// Run starts a scheduler with the given function as its main coroutine.
+// Async creates a coroutine and puts it in the ready queue; nothing runs
+// until the running coroutine gives up the CPU with Cede (stay ready),
+// Schedule (sleep until something readies it), Join, or a blocking
+// operation of the sync package. There is one FIFO ready queue per
+// priority (PrioMin..PrioMax) and the highest non-empty one runs first.
+//
+// When nothing is ready the scheduler calls its idle hook, or waits for
+// Post while something holds it (Hold); if nothing can ready a coroutine,
+// Run returns an error matching ErrDeadlock whose text is Coro's "FATAL:
+// deadlock detected." and a ps listing. When main returns, Run cancels the
+// coroutines left, running their deferred calls.
+//
+// # Names
+//
+//	Perl Coro                 this package
+//	async { ... }             Async(func() any { ... })
+//	async_pool                AsyncPool
+//	new Coro                  NewCoro
+//	cede / cede_notself       Cede / CedeNotSelf
+//	schedule                  Schedule
+//	terminate                 Terminate
+//	$Coro::current / main     Current / Main
+//	Coro::nready / killall    NReady / KillAll
+//	$coro->ready              (*Coro).Ready
+//	$coro->cancel, safe_cancel (*Coro).Cancel, SafeCancel
+//	$coro->throw              (*Coro).Throw
+//	$coro->join               (*Coro).Join
+//	$coro->on_destroy         (*Coro).OnDestroy
+//	$coro->prio / nice / desc (*Coro).Prio, SetPrio, Nice, Desc, SetDesc
+//	rouse_cb / rouse_wait     RouseCb / RouseWait
+//	Coro::Specific            Specific[T]
+//	unblock_sub               (*Scheduler).Post
+//	$Coro::idle               Idle option
+//
+// # Where it differs from Perl
+//
+// Deliberately, and only where Perl's behaviour is an accident of its
+// implementation: a suspended coroutine the scheduler drops is un-readied
+// (Perl 6.57 keeps counting it as ready forever); IsReady is false for an
+// ended coroutine; OnDestroy callbacks run on the ending coroutine rather
+// than in Perl's manager coroutine; deferred calls always run when a
+// coroutine unwinds; coroutines left when main returns are cancelled in
+// creation order; a panic in any coroutine reaches Run's caller (Perl
+// ends the process); and a blocked coroutine is not destroyed when the
+// last reference to it goes (Perl frees it at once; a Go coroutine's stack
+// keeps it reachable until it ends or is cancelled). The ps listing has no
+// rows for Perl's internal idle, manager and unblock_sub coroutines.
+package sched

@@ -1,0 +1,29 @@
+// Package state provides Coro::State: execution contexts with stacks of
+// their own, between which control passes only by explicit Transfer. It is
+// the layer the sched package's coroutines are built on.
+//
+// A host is one goroutine that runs contexts: Run makes the calling
+// goroutine a host with the given function as its main context. Exactly one
+// context of a host runs at a time; Transfer suspends the running one and
+// resumes another. Any number of hosts may run in parallel, each on its own
+// goroutine; a context belongs to one host for life.
+//
+// # Engines
+//
+// The engine that switches stacks is chosen at start-up and reported by
+// Engine. The portable engine, the only one in this build, runs every
+// context on a goroutine of its own and passes control with the runtime's
+// coroutine switch (the one under iter.Pull): a Transfer is one switch,
+// with no hub goroutine in between. It is safe under the race detector and
+// every GC setting. CORO_ENGINE selects an engine: "portable" or "auto".
+//
+// # Ending
+//
+// A context ends when its function returns, calls runtime.Goexit, or is
+// cancelled; its deferred calls run on its own stack in every case, and the
+// context chosen by its OnExit option (by default the host's main context)
+// resumes. A panic that escapes a context ends the host: main resumes with
+// a panic whose value is a *PanicError holding the original value, the
+// context's description and its stack. When main returns, Run cancels the
+// contexts left.
+package state
