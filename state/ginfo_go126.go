@@ -10,6 +10,9 @@ const (
 	gStackLo = 0   // g.stack.lo
 	gStackHi = 8   // g.stack.hi
 	gGoid    = 152 // g.goid
+	gM       = 48  // g.m
+	mLockExt = 648 // m.lockedExt
+	mLockInt = 652 // m.lockedInt
 	gKnown   = true
 )
 
@@ -22,3 +25,11 @@ func stackSize(g unsafe.Pointer) uintptr {
 }
 
 func goid(g unsafe.Pointer) uint64 { return *(*uint64)(unsafe.Add(g, gGoid)) }
+
+// threadLocks returns the thread-lock counts of the M running goroutine g,
+// which must be the calling goroutine. The runtime's coroutine switch
+// throws unless they are what they were when the target was created.
+func threadLocks(g unsafe.Pointer) uint64 {
+	m := *(*unsafe.Pointer)(unsafe.Add(g, gM))
+	return uint64(*(*uint32)(unsafe.Add(m, mLockExt)))<<32 | uint64(*(*uint32)(unsafe.Add(m, mLockInt)))
+}

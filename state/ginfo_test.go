@@ -40,6 +40,7 @@ func TestGOffsets(t *testing.T) {
 	}
 	g := structFields(t, d, "runtime.g")
 	stk := structFields(t, d, "runtime.stack")
+	m := structFields(t, d, "runtime.m")
 	for _, c := range []struct {
 		name      string
 		got, want int64
@@ -47,6 +48,9 @@ func TestGOffsets(t *testing.T) {
 		{"g.stack.lo", g["stack"] + stk["lo"], gStackLo},
 		{"g.stack.hi", g["stack"] + stk["hi"], gStackHi},
 		{"g.goid", g["goid"], gGoid},
+		{"g.m", g["m"], gM},
+		{"m.lockedExt", m["lockedExt"], mLockExt},
+		{"m.lockedInt", m["lockedInt"], mLockInt},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s is at %d in DWARF, ginfo_go126.go says %d", c.name, c.got, c.want)

@@ -13,6 +13,9 @@ type host struct {
 	main    *State
 	current *State
 	closed  bool
+	// locks is the thread-lock state of the host goroutine's M at Run;
+	// every switch must happen with the same (see threadLocks).
+	locks uint64
 
 	// abort is the panic that escaped a context; the main context re-raises
 	// it when it resumes.
@@ -60,7 +63,7 @@ func Run(main func()) {
 	if hosts.load(uintptr(g)) != nil {
 		panic("state: Run called from inside a host")
 	}
-	h := &host{}
+	h := &host{locks: threadLocks(g)}
 	m := &State{h: h, fn: main, status: StatusRunning, desc: "main", g: g}
 	h.main, h.current = m, m
 	hosts.store(uintptr(g), h)

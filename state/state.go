@@ -125,6 +125,9 @@ func (s *State) Transfer(to *State) {
 			return
 		}
 	}
+	if threadLocks(getg()) != h.locks {
+		panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
+	}
 	s.status = StatusSuspended
 	to.status = StatusRunning
 	h.current = to

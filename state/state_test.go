@@ -282,3 +282,47 @@ func TestManyHostsInParallel(t *testing.T) {
 		}
 	}
 }
+
+// The runtime's coroutine switch throws (killing the process) when the
+// thread-lock state differs from the one at creation; Transfer must panic
+// with an explanation instead, and a host that is locked as a whole works.
+func TestThreadLocking(t *testing.T) {
+	func() {
+		defer func() {
+			pe, ok := recover().(*state.PanicError)
+			if !ok || !strings.Contains(fmt.Sprint(pe.Value), "LockOSThread") {
+				t.Errorf("recovered %v, want a PanicError about LockOSThread", pe)
+			}
+		}()
+		state.Run(func() {
+			main := state.Current()
+			var c *state.State
+			c = state.New(func() {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				c.Transfer(main)
+			})
+			main.Transfer(c)
+		})
+	}()
+
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	n := 0
+	state.Run(func() {
+		main := state.Current()
+		var c *state.State
+		c = state.New(func() {
+			for {
+				n++
+				c.Transfer(main)
+			}
+		})
+		for range 3 {
+			main.Transfer(c)
+		}
+	})
+	if n != 3 {
+		t.Errorf("locked host ran the context %d times, want 3", n)
+	}
+}
