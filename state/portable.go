@@ -66,15 +66,16 @@ func (sl *slot) swap() {
 	}
 }
 
-// moveInto parks from's goroutine in the slot where to's is parked; the
-// caller then swaps. (Transfer does the same inline.)
-func moveInto(from, to *State) {
-	sl := to.pt.at
-	if sl == nil { // never entered: its goroutine waits at the start of its own slot
-		sl = startPortable(to)
+// moveInto records that from's goroutine is about to park in the slot
+// where to's is parked; the caller then swaps. It inlines into Transfer.
+func moveInto(from, to *State) *slot {
+	if to.pt.at == nil { // never entered: its goroutine waits at the start of its own slot
+		startPortable(to)
 	}
+	sl := to.pt.at
 	sl.occupant = from
 	from.pt.at = sl
+	return sl
 }
 
 // followRelays runs in a goroutine that has just been resumed, and carries
@@ -95,13 +96,12 @@ func followRelays(self *State) {
 	}
 }
 
-func startPortable(s *State) *slot {
+func startPortable(s *State) {
 	s.pt.own.next, _ = iter.Pull(func(yield func(struct{}) bool) {
 		s.pt.own.yield = yield
 		s.run()
 	})
-	s.pt.own.occupant = s
-	return &s.pt.own
+	s.pt.at = &s.pt.own
 }
 
 // run is the body of a context's goroutine.

@@ -132,13 +132,8 @@ func (s *State) Transfer(to *State) {
 	to.status = StatusRunning
 	h.current = to
 	// Portable engine (portable.go): park in the slot where to's goroutine
-	// is parked, which runs it.
-	sl := to.pt.at
-	if sl == nil {
-		sl = startPortable(to)
-	}
-	sl.occupant = s
-	s.pt.at = sl
+	// is parked, which runs it. slot.swap, written out: it does not inline.
+	sl := moveInto(s, to)
 	if sl.inNext {
 		sl.inNext = false
 		sl.yield(struct{}{})
