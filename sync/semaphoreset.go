@@ -63,6 +63,7 @@ func (ss *SemaphoreSet[K]) Down(key K) {
 	s := ss.sem(key)
 	if s.c >= 0 {
 		s.c--
+		ss.drop(key, s) // after Ups above the initial count
 		return
 	}
 	ss.block(key, s, true)
@@ -106,10 +107,16 @@ func (ss *SemaphoreSet[K]) Up(key K) {
 
 // TryDown is Semaphore.TryDown on key's semaphore ($set->try($key)).
 func (ss *SemaphoreSet[K]) TryDown(key K) bool {
-	if ss.sems[key] == nil && ss.c < 0 {
-		return false
+	s := ss.sems[key]
+	if s == nil {
+		if ss.c < 0 {
+			return false
+		}
+		s = ss.sem(key)
 	}
-	return ss.sem(key).TryDown()
+	ok := s.TryDown()
+	ss.drop(key, s)
+	return ok
 }
 
 // Count returns the count of key's semaphore ($set->count($key)): the
