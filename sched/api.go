@@ -1,5 +1,7 @@
 package sched
 
+import "github.com/corogo/coro/internal/ilist"
+
 // Async makes a coroutine that runs fn and readies it (Coro's async). It
 // does not run until the caller blocks or cedes. fn's result is what Join
 // returns.
@@ -76,9 +78,9 @@ func Terminate(v any) {
 func KillAll() {
 	cur := current()
 	for {
-		c := cur.s.liveHead
+		c := cur.s.live.Front()
 		if c == cur {
-			c = c.lnext
+			c = ilist.Next(c, liveLinks)
 		}
 		if c == nil {
 			return

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/corogo/coro/internal/ilist"
 	"github.com/corogo/coro/state"
 )
 
@@ -50,9 +51,9 @@ type Coro struct {
 	onDestroy []func(any)
 	uses      int // times switched to, for the ps listing
 
-	queue        int // index of the ready queue it was pushed on
-	qprev, qnext *Coro
-	lprev, lnext *Coro // the scheduler's live list, in creation order
+	queue int               // index of the ready queue it was pushed on
+	rq    ilist.Links[Coro] // in that ready queue
+	live  ilist.Links[Coro] // in the scheduler's live list, in creation order
 
 	specific  []any        // Specific values, by Specific index
 	lastRouse func(...any) // most recent RouseCb made here
@@ -252,7 +253,7 @@ func (c *Coro) body() {
 // calls: it marks it done and calls its OnDestroy callbacks, last first.
 func (c *Coro) destroy() {
 	c.done = true
-	c.s.removeLive(c)
+	c.s.live.Remove(c, liveLinks)
 	for n := len(c.onDestroy); n > 0; n = len(c.onDestroy) {
 		f := c.onDestroy[n-1]
 		c.onDestroy = c.onDestroy[:n-1]
@@ -260,3 +261,6 @@ func (c *Coro) destroy() {
 	}
 	c.onDestroy = nil
 }
+
+func readyLinks(c *Coro) *ilist.Links[Coro] { return &c.rq }
+func liveLinks(c *Coro) *ilist.Links[Coro]  { return &c.live }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/corogo/coro/internal/ilist"
 	"github.com/corogo/coro/state"
 )
 
@@ -45,7 +46,7 @@ func (s *Scheduler) PS() string { return s.listing(false) }
 // listing is PS; idle shows the running coroutine as waiting.
 func (s *Scheduler) listing(idle bool) string {
 	coros := []*Coro{s.main}
-	for c := s.liveHead; c != nil; c = c.lnext {
+	for c := s.live.Front(); c != nil; c = ilist.Next(c, liveLinks) {
 		coros = append(coros, c)
 	}
 	ctxs := make([]*state.State, len(coros))

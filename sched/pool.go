@@ -19,7 +19,7 @@ func AsyncPool(fn func() any) *Coro {
 	s := current().s
 	c := s.newCoro(nil, "[async pool]")
 	c.fn = fn
-	s.addLive(c)
+	s.live.PushBack(c, liveLinks)
 	if n := len(s.pool); n > 0 {
 		w := s.pool[n-1]
 		s.pool = s.pool[:n-1]

@@ -1,6 +1,10 @@
 package sched
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/corogo/coro/internal/ilist"
+)
 
 // Priorities, as in Coro's :prio export.
 const (
@@ -18,20 +22,14 @@ const nprio = PrioMax - PrioMin + 1
 // through the coroutines themselves so readying never allocates. A
 // coroutine stays in the queue of the priority it had when readied.
 type readyQueues struct {
-	head, tail [nprio]*Coro
-	nonEmpty   uint8 // bit i set when queue i has an entry
+	q        [nprio]ilist.List[Coro]
+	nonEmpty uint8 // bit i set when q[i] has an entry
 }
 
 func (q *readyQueues) push(c *Coro) {
 	i := c.prio - PrioMin
 	c.queue = i
-	c.qprev, c.qnext = q.tail[i], nil
-	if q.tail[i] == nil {
-		q.head[i] = c
-	} else {
-		q.tail[i].qnext = c
-	}
-	q.tail[i] = c
+	q.q[i].PushBack(c, readyLinks)
 	q.nonEmpty |= 1 << i
 }
 
@@ -40,7 +38,7 @@ func (q *readyQueues) pop() *Coro {
 	if q.nonEmpty == 0 {
 		return nil
 	}
-	c := q.head[bits.Len8(q.nonEmpty)-1]
+	c := q.q[bits.Len8(q.nonEmpty)-1].Front()
 	q.remove(c)
 	return c
 }
@@ -48,18 +46,8 @@ func (q *readyQueues) pop() *Coro {
 // remove unlinks c from the queue it was pushed on.
 func (q *readyQueues) remove(c *Coro) {
 	i := c.queue
-	if c.qprev == nil {
-		q.head[i] = c.qnext
-	} else {
-		c.qprev.qnext = c.qnext
-	}
-	if c.qnext == nil {
-		q.tail[i] = c.qprev
-	} else {
-		c.qnext.qprev = c.qprev
-	}
-	if q.head[i] == nil {
+	q.q[i].Remove(c, readyLinks)
+	if q.q[i].Len() == 0 {
 		q.nonEmpty &^= 1 << i
 	}
-	c.qprev, c.qnext = nil, nil
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/corogo/coro/internal/ilist"
 	"github.com/corogo/coro/state"
 )
 
@@ -18,7 +19,7 @@ type Scheduler struct {
 	main   *Coro
 	nextID int
 
-	liveHead, liveTail *Coro // coroutines that have not ended, in creation order
+	live ilist.List[Coro] // coroutines that have not ended, in creation order
 
 	idle func() bool
 
@@ -99,8 +100,8 @@ func (s *Scheduler) shutdown(err *error) {
 	case *DeadlockError:
 		*err, r = v, nil
 	}
-	for s.liveHead != nil {
-		s.liveHead.cancel(nil)
+	for c := s.live.Front(); c != nil; c = s.live.Front() {
+		c.cancel(nil)
 	}
 	s.main.done = true
 	if r != nil {
@@ -115,7 +116,7 @@ func (s *Scheduler) newCoro(fn func() any, desc string) *Coro {
 	c := &Coro{s: s, fn: fn, id: s.nextID, desc: desc}
 	if fn != nil {
 		c.st = state.New(c.body, state.Data(c), state.Desc(desc), state.OnExit(s.afterExit))
-		s.addLive(c)
+		s.live.PushBack(c, liveLinks)
 	}
 	return c
 }
@@ -242,30 +243,6 @@ func (s *Scheduler) Hold() (release func()) {
 			s.wakeUp()
 		})
 	}
-}
-
-func (s *Scheduler) addLive(c *Coro) {
-	c.lprev = s.liveTail
-	if s.liveTail == nil {
-		s.liveHead = c
-	} else {
-		s.liveTail.lnext = c
-	}
-	s.liveTail = c
-}
-
-func (s *Scheduler) removeLive(c *Coro) {
-	if c.lprev == nil {
-		s.liveHead = c.lnext
-	} else {
-		c.lprev.lnext = c.lnext
-	}
-	if c.lnext == nil {
-		s.liveTail = c.lprev
-	} else {
-		c.lnext.lprev = c.lprev
-	}
-	c.lprev, c.lnext = nil, nil
 }
 
 // current returns the running coroutine, or panics outside a scheduler.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/corogo/coro/internal/ilist"
 )
 
 // A host is one goroutine's worth of contexts: exactly one of them runs at
@@ -21,7 +23,7 @@ type host struct {
 	// it when it resumes.
 	abort *PanicError
 
-	liveHead, liveTail *State
+	live ilist.List[State] // entered, unfinished contexts; see State.live
 
 	relay relay // engine hand-offs in flight; see portable.go
 }
@@ -130,7 +132,7 @@ func (h *host) runBody(s *State) {
 // finish marks the ending context done and returns the context to resume.
 // It runs on the ending context's stack after all of its deferred calls.
 func (h *host) finish(s *State) *State {
-	h.removeLive(s)
+	h.live.Remove(s, liveLinks)
 	s.status = StatusDone
 	s.fn = nil
 	var next *State
@@ -152,7 +154,7 @@ func (h *host) finish(s *State) *State {
 	}
 	if next.status == StatusNew {
 		next.h = h
-		h.addLive(next)
+		h.live.PushBack(next, liveLinks)
 	}
 	next.status = StatusRunning
 	h.current = next
@@ -168,32 +170,10 @@ func (h *host) recordPanic(s *State, v any, stack []byte) {
 // close cancels the contexts left when the main context returns or panics,
 // in the order they were first entered.
 func (h *host) close() {
-	for h.liveHead != nil {
-		h.liveHead.Cancel()
+	for s := h.live.Front(); s != nil; s = h.live.Front() {
+		s.Cancel()
 	}
 	h.closed = true
 }
 
-func (h *host) addLive(s *State) {
-	s.livePrev = h.liveTail
-	if h.liveTail == nil {
-		h.liveHead = s
-	} else {
-		h.liveTail.liveNext = s
-	}
-	h.liveTail = s
-}
-
-func (h *host) removeLive(s *State) {
-	if s.livePrev == nil {
-		h.liveHead = s.liveNext
-	} else {
-		s.livePrev.liveNext = s.liveNext
-	}
-	if s.liveNext == nil {
-		h.liveTail = s.livePrev
-	} else {
-		s.liveNext.livePrev = s.livePrev
-	}
-	s.livePrev, s.liveNext = nil, nil
-}
+func liveLinks(s *State) *ilist.Links[State] { return &s.live }

@@ -3,6 +3,8 @@ package state
 import (
 	"fmt"
 	"unsafe"
+
+	"github.com/corogo/coro/internal/ilist"
 )
 
 // Status is the stage of a context's life.
@@ -53,7 +55,7 @@ type State struct {
 
 	// live links the entered, unfinished contexts of the host in the order
 	// they were entered, so the host can cancel them when it ends.
-	livePrev, liveNext *State
+	live ilist.Links[State]
 
 	// g is the goroutine that runs the context (for diagnostics only).
 	g unsafe.Pointer
@@ -161,7 +163,7 @@ func (s *State) prepare(to *State) bool {
 	h.bind(to)
 	switch to.status {
 	case StatusNew:
-		h.addLive(to)
+		h.live.PushBack(to, liveLinks)
 	case StatusDone:
 		panic(fmt.Sprintf("state: Transfer to finished context %q", to.desc))
 	case StatusRunning:

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corogo/coro/internal/ilist"
 	"github.com/corogo/coro/internal/perltest"
 	"github.com/corogo/coro/sched"
 )
@@ -34,7 +35,7 @@ func named(name string, fn func()) *sched.Coro {
 // (what Perl's waiters returns in list context), by description.
 func waiterNames(q *waitq) string {
 	var names []string
-	for w := q.head; w != nil; w = w.next {
+	for w := q.list.Front(); w != nil; w = ilist.Next(w, waiterLinks) {
 		names = append(names, w.c.Desc())
 	}
 	return strings.Join(names, ",")

@@ -40,7 +40,7 @@ func (s *Semaphore) Count() int { return s.c + 1 }
 // Waiters returns the number of coroutines waiting in Down or Wait
 // ($sem->waiters in scalar context). A waiter that has been woken and not
 // yet run is no longer counted.
-func (s *Semaphore) Waiters() int { return s.q.n }
+func (s *Semaphore) Waiters() int { return s.q.len() }
 
 // Down decrements the count, first waiting until it is above zero
 // ($sem->down).
@@ -79,7 +79,7 @@ func (s *Semaphore) Wait() {
 // longest waiter ($sem->up).
 func (s *Semaphore) Up() {
 	s.c++
-	if s.q.head != nil {
+	if s.q.len() > 0 {
 		s.wakeUp()
 	}
 }

@@ -51,7 +51,7 @@ func (ss *SemaphoreSet[K]) sem(key K) *setSem {
 
 // drop forgets key's semaphore s if it is idle.
 func (ss *SemaphoreSet[K]) drop(key K, s *setSem) {
-	if s.refs == 0 && s.q.n == 0 && s.c == ss.c {
+	if s.refs == 0 && s.q.len() == 0 && s.c == ss.c {
 		delete(ss.sems, key)
 		s.next = ss.free
 		ss.free = s
@@ -132,7 +132,7 @@ func (ss *SemaphoreSet[K]) Count(key K) int {
 // ($set->waiters($key)).
 func (ss *SemaphoreSet[K]) Waiters(key K) int {
 	if s := ss.sems[key]; s != nil {
-		return s.q.n
+		return s.q.len()
 	}
 	return 0
 }

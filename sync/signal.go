@@ -56,7 +56,7 @@ func (s *Signal) Broadcast() {
 
 // Awaited reports whether some coroutine waits for the signal
 // ($signal->awaited).
-func (s *Signal) Awaited() bool { return s.q.n > 0 }
+func (s *Signal) Awaited() bool { return s.q.len() > 0 }
 
 func (s *Signal) abandon(w *waiter) {
 	if w.c == nil {

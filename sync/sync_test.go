@@ -370,8 +370,8 @@ func TestRWLockCancel(t *testing.T) {
 		w2.Cancel(nil) // passes it on to w3
 		cedeWhileReady()
 		r.check(t, "w3")
-		if l.writers != 0 || l.readers != 0 || l.wq.n != 0 || l.rq.n != 0 {
-			t.Errorf("lock state w%d r%d wq%d rq%d", l.writers, l.readers, l.wq.n, l.rq.n)
+		if l.writers != 0 || l.readers != 0 || l.wq.len() != 0 || l.rq.len() != 0 {
+			t.Errorf("lock state w%d r%d wq%d rq%d", l.writers, l.readers, l.wq.len(), l.rq.len())
 		}
 
 		// A holder that defers Unlock gives the lock up when cancelled.

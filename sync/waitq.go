@@ -1,6 +1,9 @@
 package sync
 
-import "github.com/corogo/coro/sched"
+import (
+	"github.com/corogo/coro/internal/ilist"
+	"github.com/corogo/coro/sched"
+)
 
 // How a waiter was taken off its wait list by another coroutine.
 const (
@@ -14,30 +17,31 @@ const (
 // waitq's free list afterwards, so waiting allocates only while a primitive
 // warms up to its highest number of simultaneous waiters.
 type waiter struct {
-	c          *sched.Coro
-	prev, next *waiter
-	queued     bool  // on the wait list
-	woke       uint8 // why it was taken off the list, while not queued
+	c      *sched.Coro
+	links  ilist.Links[waiter] // in the wait list, or in the free list
+	queued bool                // on the wait list
+	woke   uint8               // why it was taken off the list, while not queued
 }
+
+func waiterLinks(w *waiter) *ilist.Links[waiter] { return &w.links }
 
 // waitq is a FIFO of waiting coroutines, Coro's waiter array. A waker
 // shifts the head off the list and readies it; the woken coroutine is then
 // no longer queued, which is how it knows, when it runs or unwinds, that
 // it was handed a wake-up.
 type waitq struct {
-	head, tail *waiter
-	n          int
-	free       *waiter // recycled nodes, linked through next
+	list ilist.List[waiter]
+	free ilist.List[waiter] // recycled nodes
 }
+
+// len returns the number of queued waiters.
+func (q *waitq) len() int { return q.list.Len() }
 
 // enter returns a node for c, not yet queued.
 func (q *waitq) enter(c *sched.Coro) *waiter {
-	w := q.free
+	w := q.free.PopFront(waiterLinks)
 	if w == nil {
 		w = new(waiter)
-	} else {
-		q.free = w.next
-		w.next = nil
 	}
 	w.c = c
 	return w
@@ -49,44 +53,25 @@ func (q *waitq) leave(w *waiter) {
 		q.remove(w)
 	}
 	w.c, w.woke = nil, wokeNone
-	w.next = q.free
-	q.free = w
+	q.free.PushBack(w, waiterLinks)
 }
 
 // push appends w to the list.
 func (q *waitq) push(w *waiter) {
 	w.queued, w.woke = true, wokeNone
-	w.prev, w.next = q.tail, nil
-	if q.tail == nil {
-		q.head = w
-	} else {
-		q.tail.next = w
-	}
-	q.tail = w
-	q.n++
+	q.list.PushBack(w, waiterLinks)
 }
 
 // remove unlinks w, which is queued.
 func (q *waitq) remove(w *waiter) {
-	if w.prev == nil {
-		q.head = w.next
-	} else {
-		w.prev.next = w.next
-	}
-	if w.next == nil {
-		q.tail = w.prev
-	} else {
-		w.next.prev = w.prev
-	}
-	w.prev, w.next = nil, nil
+	q.list.Remove(w, waiterLinks)
 	w.queued = false
-	q.n--
 }
 
 // wake shifts the longest waiter off the list, marks how it was woken and
 // readies it. It reports false when nobody waits.
 func (q *waitq) wake(how uint8) bool {
-	w := q.head
+	w := q.list.Front()
 	if w == nil {
 		return false
 	}
