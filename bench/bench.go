@@ -20,13 +20,34 @@ type Case struct {
 	Fn   func(b *testing.B)
 }
 
-// Switches are the context-switch round trips compared by coro bench.
-var Switches = []Case{
-	{"coro Cede round trip", CedeRoundTrip},
-	{"state Transfer round trip", TransferRoundTrip},
-	{"iter.Pull round trip", PullRoundTrip},
-	{"goroutines, unbuffered chan ping-pong", ChanPingPong},
-	{"goroutines, runtime.Gosched ping-pong", GoschedPingPong},
+// Group is a set of cases that do the same work in different ways, so
+// their ratios mean something.
+type Group struct {
+	Title string
+	Cases []Case
+}
+
+// Groups are what coro bench runs, in order.
+var Groups = []Group{
+	{"switch round trip", []Case{
+		{"coro Cede", CedeRoundTrip},
+		{"state Transfer", TransferRoundTrip},
+		{"iter.Pull", PullRoundTrip},
+		{"goroutines, unbuffered chan", ChanPingPong},
+		{"goroutines, runtime.Gosched", GoschedPingPong},
+	}},
+	{"uncontended lock and unlock", []Case{
+		{"coro/sync Semaphore Down+Up", SemaphoreDownUp},
+		{"sync.Mutex Lock+Unlock", MutexLockUnlock},
+	}},
+	{"value ping-pong between two", []Case{
+		{"coro/sync Chan, 2 coroutines", ChannelPingPong},
+		{"unbuffered chan, 2 goroutines", GoChanPingPong},
+	}},
+	{"100 producers, 100 consumers, per value", []Case{
+		{"coro/sync Chan(101)", Channel100x100},
+		{"chan with 100 buffered", GoChan100x100},
+	}},
 }
 
 // CedeRoundTrip: main and one coroutine cede to each other.

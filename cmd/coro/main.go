@@ -39,40 +39,47 @@ type row struct {
 }
 
 func run(w io.Writer, perl bool, perlRounds int) error {
-	fmt.Fprintf(w, "engine: %v\n\n", state.Engine())
-	var rows []row
-	for _, c := range bench.Switches {
-		r := testing.Benchmark(c.Fn)
-		if r.N == 0 {
-			return fmt.Errorf("%s did not run", c.Name)
+	fmt.Fprintf(w, "engine: %v\n", state.Engine())
+	for _, g := range bench.Groups {
+		var rows []row
+		for _, c := range g.Cases {
+			r := testing.Benchmark(c.Fn)
+			if r.N == 0 {
+				return fmt.Errorf("%s: %s did not run", g.Title, c.Name)
+			}
+			rows = append(rows, row{name: c.Name, ns: float64(r.T.Nanoseconds()) / float64(r.N)})
 		}
-		rows = append(rows, row{name: c.Name, ns: float64(r.T.Nanoseconds()) / float64(r.N)})
-	}
-	if perl {
-		if ns, err := bench.PerlCedeRoundTrip(perlRounds); err != nil {
-			rows = append(rows, row{name: "Perl Coro cede round trip", note: "skipped: " + err.Error()})
-		} else {
-			rows = append(rows, row{name: "Perl Coro cede round trip", ns: ns})
+		if perl && g.Title == bench.Groups[0].Title {
+			rows = append(rows, perlRow(perlRounds))
 		}
+		printTable(w, g.Title, rows)
 	}
-	printTable(w, rows)
 	return nil
 }
 
-// printTable prints ns/op and each row's ratio to the fastest row.
-func printTable(w io.Writer, rows []row) {
+func perlRow(rounds int) row {
+	const name = "Perl Coro cede"
+	ns, err := bench.PerlCedeRoundTrip(rounds)
+	if err != nil {
+		return row{name: name, note: "skipped: " + err.Error()}
+	}
+	return row{name: name, ns: ns}
+}
+
+// printTable prints ns/op and each row's ratio to the group's fastest.
+func printTable(w io.Writer, title string, rows []row) {
 	fastest := 0.0
 	for _, r := range rows {
 		if r.ns > 0 && (fastest == 0 || r.ns < fastest) {
 			fastest = r.ns
 		}
 	}
-	fmt.Fprintf(w, "%-44s %10s %10s\n", "case", "ns/op", "x fastest")
+	fmt.Fprintf(w, "\n%-40s %10s %10s\n", title, "ns/op", "x fastest")
 	for _, r := range rows {
 		if r.ns == 0 {
-			fmt.Fprintf(w, "%-44s %10s  %s\n", r.name, "-", r.note)
+			fmt.Fprintf(w, "  %-38s %10s  %s\n", r.name, "-", r.note)
 			continue
 		}
-		fmt.Fprintf(w, "%-44s %10.1f %10.2f\n", r.name, r.ns, r.ns/fastest)
+		fmt.Fprintf(w, "  %-38s %10.1f %10.2f\n", r.name, r.ns, r.ns/fastest)
 	}
 }

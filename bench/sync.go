@@ -19,8 +19,8 @@ func runSched(b *testing.B, main func()) {
 	}
 }
 
-// BenchmarkSemaphoreDownUp: an uncontended Semaphore Down and Up.
-func BenchmarkSemaphoreDownUp(b *testing.B) {
+// SemaphoreDownUp: an uncontended Semaphore Down and Up.
+func SemaphoreDownUp(b *testing.B) {
 	b.ReportAllocs()
 	runSched(b, func() {
 		var s cosync.Semaphore
@@ -31,8 +31,8 @@ func BenchmarkSemaphoreDownUp(b *testing.B) {
 	})
 }
 
-// BenchmarkMutexLockUnlock: an uncontended sync.Mutex Lock and Unlock.
-func BenchmarkMutexLockUnlock(b *testing.B) {
+// MutexLockUnlock: an uncontended sync.Mutex Lock and Unlock.
+func MutexLockUnlock(b *testing.B) {
 	b.ReportAllocs()
 	var mu sync.Mutex
 	for b.Loop() {
@@ -41,9 +41,9 @@ func BenchmarkMutexLockUnlock(b *testing.B) {
 	}
 }
 
-// BenchmarkChannelPingPong: main and one coroutine pass a value back and
+// ChannelPingPong: main and one coroutine pass a value back and
 // forth over two rendezvous (max 1) channels.
-func BenchmarkChannelPingPong(b *testing.B) {
+func ChannelPingPong(b *testing.B) {
 	b.ReportAllocs()
 	runSched(b, func() {
 		ping, pong := cosync.NewChan[int](1), cosync.NewChan[int](1)
@@ -67,9 +67,9 @@ func BenchmarkChannelPingPong(b *testing.B) {
 	})
 }
 
-// BenchmarkGoChanPingPong: two goroutines pass a value back and forth
+// GoChanPingPong: two goroutines pass a value back and forth
 // over two unbuffered channels.
-func BenchmarkGoChanPingPong(b *testing.B) {
+func GoChanPingPong(b *testing.B) {
 	b.ReportAllocs()
 	ping, pong := make(chan int), make(chan int)
 	go func() {
@@ -99,9 +99,9 @@ func shares(n int) []int {
 	return s
 }
 
-// BenchmarkChannel100x100: 100 producer and 100 consumer coroutines share
+// Channel100x100: 100 producer and 100 consumer coroutines share
 // a channel buffering 100 values; the producers put b.N values in all.
-func BenchmarkChannel100x100(b *testing.B) {
+func Channel100x100(b *testing.B) {
 	b.ReportAllocs()
 	runSched(b, func() {
 		ch := cosync.NewChan[int](producers + 1) // buffers 100
@@ -134,9 +134,9 @@ func BenchmarkChannel100x100(b *testing.B) {
 	})
 }
 
-// BenchmarkGoChan100x100: 100 producer and 100 consumer goroutines share
+// GoChan100x100: 100 producer and 100 consumer goroutines share
 // a channel buffering 100 values; the producers send b.N values in all.
-func BenchmarkGoChan100x100(b *testing.B) {
+func GoChan100x100(b *testing.B) {
 	b.ReportAllocs()
 	ch := make(chan int, producers)
 	var pwg, cwg sync.WaitGroup
