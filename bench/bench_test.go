@@ -1,6 +1,9 @@
 package bench
 
-import "testing"
+import (
+	"flag"
+	"testing"
+)
 
 func BenchmarkCedeRoundTrip(b *testing.B)     { CedeRoundTrip(b) }
 func BenchmarkTransferRoundTrip(b *testing.B) { TransferRoundTrip(b) }
@@ -17,6 +20,9 @@ func BenchmarkGoChan100x100(b *testing.B)     { GoChan100x100(b) }
 // TestCasesRun runs every case of coro bench for a moment, so a broken
 // benchmark fails the ordinary test run instead of waiting for -bench.
 func TestCasesRun(t *testing.T) {
+	old := flag.Lookup("test.benchtime").Value.String()
+	flag.Set("test.benchtime", "200x")
+	defer flag.Set("test.benchtime", old)
 	for _, g := range Groups {
 		for _, c := range g.Cases {
 			t.Run(c.Name, func(t *testing.T) {
