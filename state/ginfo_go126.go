@@ -24,7 +24,7 @@ func stackSize(g unsafe.Pointer) uintptr {
 	return *(*uintptr)(unsafe.Add(g, gStackHi)) - *(*uintptr)(unsafe.Add(g, gStackLo))
 }
 
-func goid(g unsafe.Pointer) uint64 { return *(*uint64)(unsafe.Add(g, gGoid)) }
+func goroutineID(g unsafe.Pointer) uint64 { return *(*uint64)(unsafe.Add(g, gGoid)) }
 
 // threadLocks returns the thread-lock counts of the M running goroutine g,
 // which must be the calling goroutine. The runtime's coroutine switch

@@ -10,6 +10,6 @@ const gKnown = false
 
 func stackSize(unsafe.Pointer) uintptr { return 0 }
 
-func goid(unsafe.Pointer) uint64 { return 0 }
+func goroutineID(unsafe.Pointer) uint64 { return 0 }
 
 func threadLocks(unsafe.Pointer) uint64 { return 0 }

@@ -66,7 +66,8 @@ func Run(main func()) {
 		panic("state: Run called from inside a host")
 	}
 	h := &host{locks: threadLocks(g)}
-	m := &State{h: h, fn: main, status: StatusRunning, desc: "main", g: g}
+	m := &State{h: h, fn: main, status: StatusRunning, desc: "main"}
+	m.pt.g = g
 	h.main, h.current = m, m
 	hosts.store(uintptr(g), h)
 	defer func() {

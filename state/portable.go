@@ -1,6 +1,9 @@
 package state
 
-import "iter"
+import (
+	"iter"
+	"unsafe"
+)
 
 // The portable engine runs every context on a goroutine of its own and
 // passes control with the runtime's coroutine switch, reached through
@@ -33,10 +36,24 @@ type slot struct {
 	occupant *State
 }
 
+// portableEngine is the engine interface of the portable engine.
+type portableEngine struct{ why EngineInfo }
+
+func (e portableEngine) info() EngineInfo { return e.why }
+
+// stack reads the context's goroutine; every context has its own.
+func (portableEngine) stack(s *State) (size int, goid uint64, ok bool) {
+	if s.pt.g == nil || s.status == StatusDone || !gKnown {
+		return 0, 0, false
+	}
+	return int(stackSize(s.pt.g)), goroutineID(s.pt.g), true
+}
+
 // portable is a context's engine state.
 type portable struct {
-	own slot  // the Pull whose goroutine runs this context; unused for main
-	at  *slot // while suspended, where this context's goroutine is parked; nil until first entered
+	g   unsafe.Pointer // the goroutine running the context, once entered
+	own slot           // the Pull whose goroutine runs this context; unused for main
+	at  *slot          // while suspended, where this context's goroutine is parked; nil until first entered
 }
 
 type relayKind uint8
@@ -108,7 +125,7 @@ func startPortable(s *State) {
 func (s *State) run() {
 	h := s.h
 	g := getg()
-	s.g = g
+	s.pt.g = g
 	hosts.store(uintptr(g), h)
 	returned := false
 	defer func() {

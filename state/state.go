@@ -2,7 +2,6 @@ package state
 
 import (
 	"fmt"
-	"unsafe"
 
 	"github.com/corogo/coro/internal/ilist"
 )
@@ -56,9 +55,6 @@ type State struct {
 	// live links the entered, unfinished contexts of the host in the order
 	// they were entered, so the host can cancel them when it ends.
 	live ilist.Links[State]
-
-	// g is the goroutine that runs the context (for diagnostics only).
-	g unsafe.Pointer
 
 	pt portable // engine state; see portable.go
 }
@@ -133,8 +129,9 @@ func (s *State) Transfer(to *State) {
 	s.status = StatusSuspended
 	to.status = StatusRunning
 	h.current = to
-	// Portable engine (portable.go): park in the slot where to's goroutine
-	// is parked, which runs it. slot.swap, written out: it does not inline.
+	// The engine's switch (see engine): the portable engine parks in the
+	// slot where to's goroutine is parked, which runs it; this is slot.swap,
+	// written out because it does not inline.
 	sl := moveInto(s, to)
 	if sl.inNext {
 		sl.inNext = false

@@ -10,10 +10,8 @@ import (
 // for a context that is new, finished, or on a Go version whose runtime
 // layout this package does not know.
 func (s *State) StackSize() int {
-	if s.g == nil || s.status == StatusDone {
-		return 0
-	}
-	return int(stackSize(s.g))
+	size, _, _ := eng.stack(s)
+	return size
 }
 
 // Tracebacks returns the goroutine traceback of each context, in
@@ -22,9 +20,6 @@ func (s *State) StackSize() int {
 // runtime.Stack with all set: it is for diagnostics, not for hot paths.
 func Tracebacks(ctxs []*State) []string {
 	out := make([]string, len(ctxs))
-	if !gKnown {
-		return out
-	}
 	buf := make([]byte, 1<<16)
 	for {
 		n := runtime.Stack(buf, true)
@@ -44,8 +39,8 @@ func Tracebacks(ctxs []*State) []string {
 		}
 	}
 	for i, s := range ctxs {
-		if s.g != nil && s.status != StatusDone {
-			out[i] = string(byID[goid(s.g)])
+		if _, id, ok := eng.stack(s); ok {
+			out[i] = string(byID[id])
 		}
 	}
 	return out
