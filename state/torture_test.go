@@ -1,0 +1,148 @@
+package state_test
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/state"
+)
+
+// The GC torture suite: it uses only the package's API, so it runs
+// unchanged on every engine. Each context keeps data that nothing but its
+// own suspended stack refers to (locals, address-taken locals, defer
+// closures, a pending recover), while other goroutines churn the heap with
+// GOGC=1 and the host forces collections, sleeps, makes syscalls and spins
+// without preemption points. Every context checks its data each time it
+// runs; the host checks what each one reported when it ended.
+
+const tortureCtxs, tortureRounds = 200, 30
+
+func TestGCTortureContexts(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(1))
+	stop := churn()
+	defer stop()
+
+	ended := make([]string, tortureCtxs)
+	state.Run(func() {
+		main := state.Current()
+		ring := make([]*state.State, tortureCtxs)
+		next := func(i int) *state.State {
+			if i+1 == tortureCtxs {
+				return main
+			}
+			return ring[i+1]
+		}
+		for i := range ring {
+			ring[i] = state.New(func() { tortureBody(t, i, ring[i], next(i), ended) }, state.Desc(fmt.Sprint("ctx", i)))
+		}
+		for round := range tortureRounds {
+			main.Transfer(ring[0])
+			if round%10 == 0 {
+				runtime.GC()
+			}
+		}
+		// Half are cancelled while suspended, the rest when the host ends:
+		// their deferred checks run either way.
+		for i := 0; i < tortureCtxs; i += 2 {
+			ring[i].Cancel()
+		}
+	})
+	for i, e := range ended {
+		if e != "unwound intact" {
+			t.Errorf("ctx%d: %s", i, e)
+		}
+	}
+}
+
+// tortureBody runs forever, one step per transfer to it.
+func tortureBody(t *testing.T, i int, self, next *state.State, ended []string) {
+	local := make([]int, 128) // reachable only from this stack
+	for j := range local {
+		local[j] = i*1000 + j
+	}
+	boxed := &struct{ s string }{fmt.Sprint("box", i)} // address-taken, heap
+	keep := map[int]string{i: boxed.s}
+	defer func() { // the closure holds the only other references
+		ended[i] = check(i, local, boxed.s, keep)
+		if ended[i] == "" {
+			ended[i] = "unwound intact"
+		}
+	}()
+	for step := 0; ; step++ {
+		switch step % 6 {
+		case 0:
+			if i%8 == 0 {
+				runtime.GC()
+			}
+		case 1:
+			time.Sleep(time.Microsecond)
+		case 2:
+			os.Getpid() // a syscall
+		case 3:
+			spin(20000) // no calls: only async preemption stops it
+		case 4:
+			func() {
+				defer func() { recover() }()
+				panic("recovered in place")
+			}()
+		case 5:
+			local = append(local[:0:0], local...) // the old array becomes garbage
+		}
+		if msg := check(i, local, boxed.s, keep); msg != "" {
+			t.Errorf("ctx%d step %d: %s", i, step, msg)
+		}
+		// A deferred call pending across the switch.
+		func() {
+			defer func() { keep[-1] = "x" }()
+			self.Transfer(next)
+		}()
+		delete(keep, -1)
+	}
+}
+
+func check(i int, local []int, box string, keep map[int]string) string {
+	for j, v := range local {
+		if v != i*1000+j {
+			return fmt.Sprintf("local[%d] = %d", j, v)
+		}
+	}
+	if want := fmt.Sprint("box", i); box != want || keep[i] != want {
+		return fmt.Sprintf("box %q, map %q", box, keep[i])
+	}
+	return ""
+}
+
+//go:noinline
+func spin(n int) int {
+	x := 0
+	for k := 0; k < n; k++ {
+		x += k * k
+	}
+	return x
+}
+
+// churn allocates and drops memory on two goroutines until stopped.
+func churn() (stop func()) {
+	done := make(chan struct{})
+	for range 2 {
+		go func() {
+			var keep [][]byte
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				keep = append(keep, make([]byte, 512))
+				if len(keep) > 1024 {
+					keep = nil
+				}
+			}
+		}()
+	}
+	return func() { close(done) }
+}
