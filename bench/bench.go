@@ -21,30 +21,33 @@ type Case struct {
 }
 
 // Group is a set of cases that do the same work in different ways, so
-// their ratios mean something.
+// their ratios mean something. Ratios are to the case named Ref, or to the
+// fastest when Ref is empty.
 type Group struct {
 	Title string
+	Ref   string
 	Cases []Case
 }
 
 // Groups are what coro bench runs, in order.
 var Groups = []Group{
-	{"switch round trip", []Case{
+	{"switch round trip", "iter.Pull", []Case{
 		{"coro Cede", CedeRoundTrip},
 		{"state Transfer", TransferRoundTrip},
 		{"iter.Pull", PullRoundTrip},
 		{"goroutines, unbuffered chan", ChanPingPong},
 		{"goroutines, runtime.Gosched", GoschedPingPong},
+		{"bare register swap (asm, no Go code)", RegSwapRoundTrip},
 	}},
-	{"uncontended lock and unlock", []Case{
+	{"uncontended lock and unlock", "", []Case{
 		{"coro/sync Semaphore Down+Up", SemaphoreDownUp},
 		{"sync.Mutex Lock+Unlock", MutexLockUnlock},
 	}},
-	{"value ping-pong between two", []Case{
+	{"value ping-pong between two", "", []Case{
 		{"coro/sync Chan, 2 coroutines", ChannelPingPong},
 		{"unbuffered chan, 2 goroutines", GoChanPingPong},
 	}},
-	{"100 producers, 100 consumers, per value", []Case{
+	{"100 producers, 100 consumers, per value", "", []Case{
 		{"coro/sync Chan(101)", Channel100x100},
 		{"chan with 100 buffered", GoChan100x100},
 	}},

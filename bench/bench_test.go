@@ -33,3 +33,5 @@ func TestCasesRun(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkRegSwapRoundTrip(b *testing.B) { RegSwapRoundTrip(b) }

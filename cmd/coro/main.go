@@ -52,7 +52,7 @@ func run(w io.Writer, perl bool, perlRounds int) error {
 		if perl && g.Title == bench.Groups[0].Title {
 			rows = append(rows, perlRow(perlRounds))
 		}
-		printTable(w, g.Title, rows)
+		printTable(w, g, rows)
 	}
 	return nil
 }
@@ -66,20 +66,20 @@ func perlRow(rounds int) row {
 	return row{name: name, ns: ns}
 }
 
-// printTable prints ns/op and each row's ratio to the group's fastest.
-func printTable(w io.Writer, title string, rows []row) {
-	fastest := 0.0
+// printTable prints ns/op and each row's ratio to the group's reference.
+func printTable(w io.Writer, g bench.Group, rows []row) {
+	ref, refName := 0.0, g.Ref
 	for _, r := range rows {
-		if r.ns > 0 && (fastest == 0 || r.ns < fastest) {
-			fastest = r.ns
+		if r.ns > 0 && (r.name == g.Ref || g.Ref == "" && (ref == 0 || r.ns < ref)) {
+			ref, refName = r.ns, r.name
 		}
 	}
-	fmt.Fprintf(w, "\n%-40s %10s %10s\n", title, "ns/op", "x fastest")
+	fmt.Fprintf(w, "\n%-40s %10s  x %s\n", g.Title, "ns/op", refName)
 	for _, r := range rows {
 		if r.ns == 0 {
 			fmt.Fprintf(w, "  %-38s %10s  %s\n", r.name, "-", r.note)
 			continue
 		}
-		fmt.Fprintf(w, "  %-38s %10.1f %10.2f\n", r.name, r.ns, r.ns/fastest)
+		fmt.Fprintf(w, "  %-38s %10.1f  %6.2f\n", r.name, r.ns, r.ns/ref)
 	}
 }
