@@ -348,3 +348,52 @@ func TestGCTorture(t *testing.T) {
 		}
 	})
 }
+
+// KillAll from b cancels everything but b and main, queued ones included.
+func TestKillAll(t *testing.T) {
+	var ev events
+	run(t, func() {
+		main := sched.Current()
+		names := []string{"a", "b", "c"}
+		coros := make([]*sched.Coro, len(names))
+		for i, name := range names {
+			coros[i] = sched.Async(func() any {
+				defer ev.add("%s unwound", name)
+				sched.Schedule()
+				if name == "b" {
+					sched.KillAll()
+					ev.add("b survives; nready %d", sched.NReady())
+					main.Ready()
+				}
+				return nil
+			})
+		}
+		sched.Cede() // a, b, c start and sleep
+		sched.Async(func() any { ev.add("queued, never runs"); return nil })
+		coros[1].Ready()
+		sched.Schedule()
+		ev.add("main resumed; b done %v", coros[1].IsDone())
+	})
+	ev.check(t, "a unwound", "c unwound", "b survives; nready 0", "b unwound", "main resumed; b done true")
+}
+
+func TestPoolSizeLimitsIdleContexts(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var during int
+	s := sched.New(sched.PoolSize(2))
+	if err := s.Run(func() {
+		var cs []*sched.Coro
+		for range 10 {
+			cs = append(cs, sched.AsyncPool(func() any { sched.Cede(); return nil }))
+		}
+		for _, c := range cs {
+			c.Join()
+		}
+		during = runtime.NumGoroutine() - before // the pool's idle contexts
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if during != 2 {
+		t.Errorf("%d goroutines kept after 10 pooled coroutines ended, want PoolSize 2", during)
+	}
+}

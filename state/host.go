@@ -107,12 +107,6 @@ func (h *host) resumeInterrupted(from *State) {
 	}
 }
 
-// exitRunning ends the running context as though fn had returned after a
-// runtime.Goexit.
-func (h *host) exitRunning() {
-	runtime.Goexit()
-}
-
 // runBody runs fn on a context's own stack and reports how it ended.
 // It returns normally when fn returned or panicked (the panic is recorded
 // for the main context); on runtime.Goexit it does not return at all, and

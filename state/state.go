@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"runtime"
 
 	"github.com/corogo/coro/internal/ilist"
 )
@@ -199,7 +200,7 @@ func (s *State) Cancel() {
 		panic("state: the main context of a host cannot be cancelled")
 	}
 	if s == h.current {
-		h.exitRunning()
+		runtime.Goexit() // the context's entry sees an exit that was neither return nor cancel
 	}
 	cur := h.current
 	if cur == nil || h != currentHost() {
