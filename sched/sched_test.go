@@ -369,8 +369,8 @@ func TestKillAll(t *testing.T) {
 			})
 		}
 		sched.Cede() // a, b, c start and sleep
-		sched.Async(func() any { ev.add("queued, never runs"); return nil })
 		coros[1].Ready()
+		sched.Async(func() any { ev.add("queued behind b, never runs"); return nil })
 		sched.Schedule()
 		ev.add("main resumed; b done %v", coros[1].IsDone())
 	})
