@@ -3,6 +3,8 @@ package state
 import (
 	"fmt"
 	"os"
+	"runtime"
+	"strings"
 )
 
 // EngineInfo says which engine runs contexts in this process and why.
@@ -28,22 +30,69 @@ type engine interface {
 	stack(s *State) (size int, goid uint64, ok bool)
 }
 
-var eng = chooseEngine(os.Getenv("CORO_ENGINE"))
+var eng = mustChoose(os.Getenv("CORO_ENGINE"), os.Getenv("GODEBUG"))
 
-// Engine reports the engine in use. CORO_ENGINE selects it: "portable",
-// "turbo", or "auto" (the default). This build has only the portable
-// engine, in which every context is a goroutine switched with the
-// runtime's coroutine switch.
+// Engine reports the engine in use and why. CORO_ENGINE selects it:
+// "portable"; "turbo", which is an error at start-up unless every
+// condition turbo needs holds; or "auto" (the default), which picks turbo
+// when they all hold and says which do not otherwise. The conditions:
+// Linux on amd64 or arm64, Go 1.26, no -race, -msan or -asan, GODEBUG
+// with gcshrinkstackoff=1 and adaptivestackstart=0, and a build that
+// contains the turbo engine (this one does not yet).
 func Engine() EngineInfo { return eng.info() }
 
-func chooseEngine(env string) engine {
+func mustChoose(env, godebug string) engine {
+	e, err := chooseEngine(env, godebug)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+func chooseEngine(env, godebug string) (engine, error) {
 	switch env {
 	case "portable":
-		return portableEngine{EngineInfo{"portable", "CORO_ENGINE=portable"}}
+		return portableEngine{EngineInfo{"portable", "CORO_ENGINE=portable"}}, nil
 	case "", "auto":
-		return portableEngine{EngineInfo{"portable", "the turbo engine is not part of this build"}}
+		return portableEngine{EngineInfo{"portable", "turbo needs " + strings.Join(turboMissing(godebug), "; ")}}, nil
 	case "turbo":
-		panic("state: CORO_ENGINE=turbo, but the turbo engine is not part of this build")
+		return nil, fmt.Errorf("state: CORO_ENGINE=turbo, but turbo needs %s", strings.Join(turboMissing(godebug), "; "))
 	}
-	panic(fmt.Sprintf("state: CORO_ENGINE=%q: want portable, turbo or auto", env))
+	return nil, fmt.Errorf("state: CORO_ENGINE=%q: want portable, turbo or auto", env)
+}
+
+// turboMissing lists the conditions for the turbo engine that this
+// process does not meet. The engine itself is the first: this build does
+// not contain it, so the list is never empty.
+func turboMissing(godebug string) []string {
+	missing := []string{"a build that contains it (it is not written yet)"}
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		missing = append(missing, "linux on amd64 or arm64, not "+runtime.GOOS+"/"+runtime.GOARCH)
+	}
+	if !gKnown {
+		missing = append(missing, "Go 1.26, not "+runtime.Version())
+	}
+	if instrumented != "" {
+		missing = append(missing, "a build without "+instrumented)
+	}
+	settings := godebugSettings(godebug)
+	for _, want := range []string{"gcshrinkstackoff=1", "adaptivestackstart=0"} {
+		k, v, _ := strings.Cut(want, "=")
+		if settings[k] != v {
+			missing = append(missing, "GODEBUG "+want)
+		}
+	}
+	return missing
+}
+
+// godebugSettings parses GODEBUG as the runtime does: comma-separated
+// key=value pairs, the last of a key winning.
+func godebugSettings(godebug string) map[string]string {
+	m := make(map[string]string)
+	for _, kv := range strings.Split(godebug, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return m
 }

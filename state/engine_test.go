@@ -1,0 +1,73 @@
+package state
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestChooseEngine(t *testing.T) {
+	for _, c := range []struct {
+		env, godebug string
+		want         string // engine name, or an error containing it
+		wantErr      bool
+	}{
+		{"", "", "portable", false},
+		{"auto", "gcshrinkstackoff=1,adaptivestackstart=0", "portable", false},
+		{"portable", "", "portable", false},
+		{"turbo", "gcshrinkstackoff=1,adaptivestackstart=0", "not written yet", true},
+		{"turbo", "", "GODEBUG gcshrinkstackoff=1; GODEBUG adaptivestackstart=0", true},
+		{"fast", "", `CORO_ENGINE="fast"`, true},
+	} {
+		e, err := chooseEngine(c.env, c.godebug)
+		switch {
+		case c.wantErr && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("CORO_ENGINE=%q GODEBUG=%q: error %v, want one containing %q", c.env, c.godebug, err, c.want)
+		case !c.wantErr && (err != nil || e.info().Name != c.want):
+			t.Errorf("CORO_ENGINE=%q GODEBUG=%q: %v, %v; want %s", c.env, c.godebug, e, err, c.want)
+		}
+	}
+}
+
+func TestGodebugLastWins(t *testing.T) {
+	m := godebugSettings("gcshrinkstackoff=0, adaptivestackstart=0,gcshrinkstackoff=1,junk")
+	if m["gcshrinkstackoff"] != "1" || m["adaptivestackstart"] != "0" {
+		t.Errorf("parsed %v", m)
+	}
+	missing := strings.Join(turboMissing("gcshrinkstackoff=1,adaptivestackstart=0"), "; ")
+	if strings.Contains(missing, "GODEBUG") {
+		t.Errorf("GODEBUG reported missing though set: %s", missing)
+	}
+}
+
+// TestTurboRequestFailsAtStartup re-runs this test binary with
+// CORO_ENGINE=turbo: the process must stop before any test runs, saying
+// what turbo needs, rather than fall back silently.
+func TestTurboRequestFailsAtStartup(t *testing.T) {
+	out, err := rerun(t, []string{"CORO_ENGINE=turbo"}, "-test.run=^TestChooseEngine$")
+	if err == nil || !strings.Contains(string(out), "CORO_ENGINE=turbo, but turbo needs") {
+		t.Fatalf("CORO_ENGINE=turbo ran (%v):\n%s", err, out)
+	}
+}
+
+// rerun runs this test binary again with env added (the last value of a
+// key wins) and returns its output. A binary for another architecture, as
+// under go test -exec qemu-aarch64, is run again through the same qemu.
+func rerun(t *testing.T, env []string, args ...string) ([]byte, error) {
+	t.Helper()
+	cmd := func(name string, args ...string) *exec.Cmd {
+		c := exec.Command(name, args...)
+		c.Env = append(os.Environ(), env...)
+		return c
+	}
+	out, err := cmd(os.Args[0], args...).CombinedOutput()
+	if errors.Is(err, syscall.ENOEXEC) {
+		qemu := map[string]string{"arm64": "qemu-aarch64", "amd64": "qemu-x86_64"}[runtime.GOARCH]
+		out, err = cmd(qemu, append([]string{os.Args[0]}, args...)...).CombinedOutput()
+	}
+	return out, err
+}

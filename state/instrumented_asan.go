@@ -1,0 +1,5 @@
+//go:build asan
+
+package state
+
+const instrumented = "-asan"

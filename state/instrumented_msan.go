@@ -1,0 +1,5 @@
+//go:build msan
+
+package state
+
+const instrumented = "-msan"
