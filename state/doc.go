@@ -15,7 +15,8 @@
 // context on a goroutine of its own and passes control with the runtime's
 // coroutine switch (the one under iter.Pull): a Transfer is one switch,
 // with no hub goroutine in between. It is safe under the race detector and
-// every GC setting. CORO_ENGINE selects an engine: "portable" or "auto".
+// every GC setting. CORO_ENGINE selects an engine ("portable", "turbo" or
+// "auto"); see Engine for the conditions the turbo engine needs.
 //
 // # Ending
 //
