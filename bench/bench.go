@@ -20,18 +20,25 @@ type Case struct {
 	Fn   func(b *testing.B)
 }
 
+// Unit is the metric coro bench shows for a group: ns/op, or a metric the
+// cases report with b.ReportMetric.
+type Unit string
+
+const NsPerOp Unit = "ns/op"
+
 // Group is a set of cases that do the same work in different ways, so
 // their ratios mean something. Ratios are to the case named Ref, or to the
 // fastest when Ref is empty.
 type Group struct {
 	Title string
+	Unit  Unit
 	Ref   string
 	Cases []Case
 }
 
 // Groups are what coro bench runs, in order.
 var Groups = []Group{
-	{"switch round trip", "iter.Pull", []Case{
+	{"switch round trip", NsPerOp, "iter.Pull", []Case{
 		{"coro Cede", CedeRoundTrip},
 		{"state Transfer", TransferRoundTrip},
 		{"iter.Pull", PullRoundTrip},
@@ -39,17 +46,29 @@ var Groups = []Group{
 		{"goroutines, runtime.Gosched", GoschedPingPong},
 		{"bare register swap (asm, no Go code)", RegSwapRoundTrip},
 	}},
-	{"uncontended lock and unlock", "", []Case{
+	{"uncontended lock and unlock", NsPerOp, "", []Case{
 		{"coro/sync Semaphore Down+Up", SemaphoreDownUp},
 		{"sync.Mutex Lock+Unlock", MutexLockUnlock},
 	}},
-	{"value ping-pong between two", "", []Case{
+	{"value ping-pong between two", NsPerOp, "", []Case{
 		{"coro/sync Chan, 2 coroutines", ChannelPingPong},
 		{"unbuffered chan, 2 goroutines", GoChanPingPong},
 	}},
-	{"100 producers, 100 consumers, per value", "", []Case{
+	{"100 producers, 100 consumers, per value", NsPerOp, "", []Case{
 		{"coro/sync Chan(101)", Channel100x100},
 		{"chan with 100 buffered", GoChan100x100},
+	}},
+	{"create, run to the end, finish", NsPerOp, "go + WaitGroup", []Case{
+		{"state context", CreateRunFinish},
+		{"go + WaitGroup", GoWaitGroup},
+	}},
+	{"runtime.GC with 10,000 idle", "ns/GC", "parked goroutines", []Case{
+		{"suspended state contexts", GCSuspended},
+		{"parked goroutines", GCParked},
+	}},
+	{"memory held by each of 10,000 idle", "B/idle", "parked goroutines", []Case{
+		{"suspended state contexts", MemSuspended},
+		{"parked goroutines", MemParked},
 	}},
 }
 

@@ -2,8 +2,14 @@ package bench
 
 import (
 	"flag"
+	"os"
 	"testing"
 )
+
+func TestMain(m *testing.M) {
+	RunProbe()
+	os.Exit(m.Run())
+}
 
 func BenchmarkCedeRoundTrip(b *testing.B)     { CedeRoundTrip(b) }
 func BenchmarkTransferRoundTrip(b *testing.B) { TransferRoundTrip(b) }
@@ -21,7 +27,7 @@ func BenchmarkGoChan100x100(b *testing.B)     { GoChan100x100(b) }
 // benchmark fails the ordinary test run instead of waiting for -bench.
 func TestCasesRun(t *testing.T) {
 	old := flag.Lookup("test.benchtime").Value.String()
-	flag.Set("test.benchtime", "200x")
+	flag.Set("test.benchtime", "3x")
 	defer flag.Set("test.benchtime", old)
 	for _, g := range Groups {
 		for _, c := range g.Cases {
@@ -35,3 +41,10 @@ func TestCasesRun(t *testing.T) {
 }
 
 func BenchmarkRegSwapRoundTrip(b *testing.B) { RegSwapRoundTrip(b) }
+
+func BenchmarkCreateRunFinish(b *testing.B) { CreateRunFinish(b) }
+func BenchmarkGoWaitGroup(b *testing.B)     { GoWaitGroup(b) }
+func BenchmarkGCSuspended(b *testing.B)     { GCSuspended(b) }
+func BenchmarkGCParked(b *testing.B)        { GCParked(b) }
+func BenchmarkMemSuspended(b *testing.B)    { MemSuspended(b) }
+func BenchmarkMemParked(b *testing.B)       { MemParked(b) }

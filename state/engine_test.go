@@ -1,13 +1,10 @@
 package state
 
 import (
-	"errors"
-	"os"
-	"os/exec"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/corogo/coro/internal/selfexec"
 )
 
 func TestChooseEngine(t *testing.T) {
@@ -48,26 +45,8 @@ func TestGodebugLastWins(t *testing.T) {
 // CORO_ENGINE=turbo: the process must stop before any test runs, saying
 // what turbo needs, rather than fall back silently.
 func TestTurboRequestFailsAtStartup(t *testing.T) {
-	out, err := rerun(t, []string{"CORO_ENGINE=turbo"}, "-test.run=^TestChooseEngine$")
+	out, err := selfexec.Output([]string{"CORO_ENGINE=turbo"}, "-test.run=^TestChooseEngine$")
 	if err == nil || !strings.Contains(string(out), "CORO_ENGINE=turbo, but turbo needs") {
 		t.Fatalf("CORO_ENGINE=turbo ran (%v):\n%s", err, out)
 	}
-}
-
-// rerun runs this test binary again with env added (the last value of a
-// key wins) and returns its output. A binary for another architecture, as
-// under go test -exec qemu-aarch64, is run again through the same qemu.
-func rerun(t *testing.T, env []string, args ...string) ([]byte, error) {
-	t.Helper()
-	cmd := func(name string, args ...string) *exec.Cmd {
-		c := exec.Command(name, args...)
-		c.Env = append(os.Environ(), env...)
-		return c
-	}
-	out, err := cmd(os.Args[0], args...).CombinedOutput()
-	if errors.Is(err, syscall.ENOEXEC) {
-		qemu := map[string]string{"arm64": "qemu-aarch64", "amd64": "qemu-x86_64"}[runtime.GOARCH]
-		out, err = cmd(qemu, append([]string{os.Args[0]}, args...)...).CombinedOutput()
-	}
-	return out, err
 }

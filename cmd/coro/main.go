@@ -18,6 +18,7 @@ import (
 )
 
 func main() {
+	bench.RunProbe() // a measurement this program asked of a fresh copy of itself
 	if len(os.Args) < 2 || os.Args[1] != "bench" {
 		fmt.Fprintln(os.Stderr, "usage: coro bench [-perl=false] [-perl-rounds N]")
 		os.Exit(2)
@@ -47,7 +48,7 @@ func run(w io.Writer, perl bool, perlRounds int) error {
 			if r.N == 0 {
 				return fmt.Errorf("%s: %s did not run", g.Title, c.Name)
 			}
-			rows = append(rows, row{name: c.Name, ns: float64(r.T.Nanoseconds()) / float64(r.N)})
+			rows = append(rows, row{name: c.Name, ns: figure(g.Unit, r)})
 		}
 		if perl && g.Title == bench.Groups[0].Title {
 			rows = append(rows, perlRow(perlRounds))
@@ -55,6 +56,14 @@ func run(w io.Writer, perl bool, perlRounds int) error {
 		printTable(w, g, rows)
 	}
 	return nil
+}
+
+// figure is what a group shows of a benchmark result.
+func figure(u bench.Unit, r testing.BenchmarkResult) float64 {
+	if u == bench.NsPerOp {
+		return float64(r.T.Nanoseconds()) / float64(r.N)
+	}
+	return r.Extra[string(u)]
 }
 
 func perlRow(rounds int) row {
@@ -74,7 +83,7 @@ func printTable(w io.Writer, g bench.Group, rows []row) {
 			ref, refName = r.ns, r.name
 		}
 	}
-	fmt.Fprintf(w, "\n%-40s %10s  x %s\n", g.Title, "ns/op", refName)
+	fmt.Fprintf(w, "\n%-40s %10s  x %s\n", g.Title, g.Unit, refName)
 	for _, r := range rows {
 		if r.ns == 0 {
 			fmt.Fprintf(w, "  %-38s %10s  %s\n", r.name, "-", r.note)

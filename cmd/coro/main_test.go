@@ -2,17 +2,23 @@ package main
 
 import (
 	"flag"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/corogo/coro/bench"
 )
 
+func TestMain(m *testing.M) {
+	bench.RunProbe()
+	os.Exit(m.Run())
+}
+
 // TestBenchTable runs the whole table briefly and checks that every group
 // and case is printed with a figure.
 func TestBenchTable(t *testing.T) {
 	old := flag.Lookup("test.benchtime").Value.String()
-	flag.Set("test.benchtime", "100x")
+	flag.Set("test.benchtime", "3x")
 	defer flag.Set("test.benchtime", old)
 
 	var out strings.Builder

@@ -1,0 +1,169 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/internal/selfexec"
+	"github.com/corogo/coro/state"
+)
+
+// Idle is how many suspended continuations, or parked goroutines, the GC
+// and memory cases keep.
+const Idle = 10_000
+
+// CreateRunFinish: make a context, run it to its end, and resume main.
+func CreateRunFinish(b *testing.B) {
+	state.Run(func() {
+		main := state.Current()
+		sink := 0
+		for range b.N {
+			main.Transfer(state.New(func() { sink++ }))
+		}
+	})
+}
+
+// GoWaitGroup: start a goroutine and wait for it to finish.
+func GoWaitGroup(b *testing.B) {
+	var wg sync.WaitGroup
+	sink := 0
+	for range b.N {
+		wg.Add(1)
+		go func() {
+			sink++
+			wg.Done()
+		}()
+		wg.Wait()
+	}
+}
+
+// withSuspended runs f while Idle contexts are suspended, each holding a
+// heap object only its stack refers to.
+func withSuspended(f func()) {
+	state.Run(func() {
+		main := state.Current()
+		for range Idle {
+			var s *state.State
+			s = state.New(func() {
+				keep := new([4]int)
+				s.Transfer(main)
+				runtime.KeepAlive(keep)
+			})
+			main.Transfer(s)
+		}
+		f()
+	})
+}
+
+// withParked runs f while Idle goroutines are parked on a channel, each
+// holding a heap object only its stack refers to.
+func withParked(f func()) {
+	release := make(chan struct{})
+	var started sync.WaitGroup
+	started.Add(Idle)
+	for range Idle {
+		go func() {
+			keep := new([4]int)
+			started.Done()
+			<-release
+			runtime.KeepAlive(keep)
+		}()
+	}
+	started.Wait()
+	f()
+	close(release)
+}
+
+// The GC and memory cases measure in a fresh process (RunProbe): in one
+// that has already run goroutines, the runtime reuses their stacks and the
+// figures depend on what ran before.
+
+// GCSuspended reports the time of one runtime.GC with Idle suspended
+// continuations, as the metric ns/GC.
+func GCSuspended(b *testing.B) { probe(b, "gc-suspended", "ns/GC") }
+
+// GCParked reports the same with Idle parked goroutines.
+func GCParked(b *testing.B) { probe(b, "gc-parked", "ns/GC") }
+
+// MemSuspended reports the stack and heap bytes each of Idle suspended
+// continuations holds, as the metric B/idle.
+func MemSuspended(b *testing.B) { probe(b, "mem-suspended", "B/idle") }
+
+// MemParked reports the same for Idle parked goroutines.
+func MemParked(b *testing.B) { probe(b, "mem-parked", "B/idle") }
+
+// probeEnv names the measurement a fresh process makes (RunProbe).
+const probeEnv = "CORO_BENCH_PROBE"
+
+var probes = map[string]func() float64{
+	"gc-suspended":  func() float64 { return gcTime(withSuspended) },
+	"gc-parked":     func() float64 { return gcTime(withParked) },
+	"mem-suspended": func() float64 { return memPer(withSuspended) },
+	"mem-parked":    func() float64 { return memPer(withParked) },
+}
+
+var probeCache sync.Map // name -> float64: testing.Benchmark's reruns do not measure again
+
+func probe(b *testing.B, name, unit string) {
+	v, ok := probeCache.Load(name)
+	if !ok {
+		out, err := selfexec.Output([]string{probeEnv + "=" + name}, "-test.run=^$")
+		if err != nil {
+			b.Fatalf("probe %s: %v\n%s", name, err, out)
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+		if err != nil {
+			b.Fatalf("probe %s printed %q", name, out)
+		}
+		v, _ = probeCache.LoadOrStore(name, f)
+	}
+	b.ReportMetric(v.(float64), unit)
+}
+
+// RunProbe makes the measurement CORO_BENCH_PROBE asks for, prints it and
+// exits; without it, it does nothing. Every binary that runs these cases
+// calls it first: the bench tests and coro.
+func RunProbe() {
+	measure, ok := probes[os.Getenv(probeEnv)]
+	if !ok {
+		return
+	}
+	fmt.Println(measure())
+	os.Exit(0)
+}
+
+func gcTime(with func(func())) float64 {
+	const rounds = 10
+	var elapsed time.Duration
+	with(func() {
+		runtime.GC()
+		start := time.Now()
+		for range rounds {
+			runtime.GC()
+		}
+		elapsed = time.Since(start)
+	})
+	return float64(elapsed.Nanoseconds()) / rounds
+}
+
+func memPer(with func(func())) float64 {
+	before := inUse()
+	var during uint64
+	with(func() { during = inUse() })
+	return float64(during-before) / Idle
+}
+
+// inUse is the memory the runtime holds for stacks and live heap objects
+// after a collection.
+func inUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.StackInuse + m.HeapAlloc
+}
