@@ -51,9 +51,7 @@ type Coro struct {
 	onDestroy []func(any)
 	uses      int // times switched to, for the ps listing
 
-	queue int               // index of the ready queue it was pushed on
-	rq    ilist.Links[Coro] // in that ready queue
-	live  ilist.Links[Coro] // in the scheduler's live list, in creation order
+	live ilist.Links[Coro] // in the scheduler's live list, in creation order
 
 	specific  []any        // Specific values, by Specific index
 	lastRouse func(...any) // most recent RouseCb made here
@@ -115,9 +113,7 @@ func (c *Coro) Ready() bool {
 	if c.ready || c.done {
 		return false
 	}
-	c.ready = true
-	c.s.ready.push(c)
-	c.s.nready++
+	c.s.enqueue(c)
 	return true
 }
 
@@ -209,8 +205,7 @@ func (c *Coro) Cancel(v any) {
 // coroutine.
 func (c *Coro) cancel(v any) {
 	c.result, c.end = v, cancelled
-	if c.ready {
-		c.s.ready.remove(c)
+	if c.ready { // its queue entry stays; popRunnable skips it
 		c.ready = false
 		c.s.nready--
 	}
@@ -253,6 +248,10 @@ func (c *Coro) body() {
 // calls: it marks it done and calls its OnDestroy callbacks, last first.
 func (c *Coro) destroy() {
 	c.done = true
+	if c.ready { // it readied itself before ending; its queue entry stays
+		c.ready = false
+		c.s.nready--
+	}
 	c.s.live.Remove(c, liveLinks)
 	for n := len(c.onDestroy); n > 0; n = len(c.onDestroy) {
 		f := c.onDestroy[n-1]
@@ -262,5 +261,4 @@ func (c *Coro) destroy() {
 	c.onDestroy = nil
 }
 
-func readyLinks(c *Coro) *ilist.Links[Coro] { return &c.rq }
-func liveLinks(c *Coro) *ilist.Links[Coro]  { return &c.live }
+func liveLinks(c *Coro) *ilist.Links[Coro] { return &c.live }

@@ -1,10 +1,6 @@
 package sched
 
-import (
-	"math/bits"
-
-	"github.com/corogo/coro/internal/ilist"
-)
+import "math/bits"
 
 // Priorities, as in Coro's :prio export.
 const (
@@ -18,36 +14,54 @@ const (
 
 const nprio = PrioMax - PrioMin + 1
 
-// readyQueues holds one FIFO of ready coroutines per priority, linked
-// through the coroutines themselves so readying never allocates. A
-// coroutine stays in the queue of the priority it had when readied.
+// readyQueues holds one FIFO of ready coroutines per priority, each a
+// ring of pointers that grows by doubling and never shrinks, so readying
+// allocates nothing once warm. A coroutine stays in the queue of the
+// priority it had when readied. As in Coro, cancelling a queued coroutine
+// leaves its entry in place; pop skips it, since it has ended.
 type readyQueues struct {
-	q        [nprio]ilist.List[Coro]
+	q        [nprio]ring
 	nonEmpty uint8 // bit i set when q[i] has an entry
 }
 
+type ring struct {
+	buf     []*Coro // len is a power of two, or zero
+	head, n int
+}
+
+// push appends c to the queue of its priority.
 func (q *readyQueues) push(c *Coro) {
 	i := c.prio - PrioMin
-	c.queue = i
-	q.q[i].PushBack(c, readyLinks)
+	r := &q.q[i]
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	r.buf[(r.head+r.n)&(len(r.buf)-1)] = c
+	r.n++
 	q.nonEmpty |= 1 << i
 }
 
-// pop removes the longest-waiting coroutine of the highest priority.
+// pop removes the longest-waiting entry of the highest priority, or
+// returns nil. The entry may be a coroutine that has ended since.
 func (q *readyQueues) pop() *Coro {
 	if q.nonEmpty == 0 {
 		return nil
 	}
-	c := q.q[bits.Len8(q.nonEmpty)-1].Front()
-	q.remove(c)
+	i := bits.Len8(q.nonEmpty) - 1
+	r := &q.q[i]
+	c := r.buf[r.head]
+	r.buf[r.head] = nil
+	r.head = (r.head + 1) & (len(r.buf) - 1)
+	if r.n--; r.n == 0 {
+		q.nonEmpty &^= 1 << i
+	}
 	return c
 }
 
-// remove unlinks c from the queue it was pushed on.
-func (q *readyQueues) remove(c *Coro) {
-	i := c.queue
-	q.q[i].Remove(c, readyLinks)
-	if q.q[i].Len() == 0 {
-		q.nonEmpty &^= 1 << i
+func (r *ring) grow() {
+	buf := make([]*Coro, max(8, 2*len(r.buf)))
+	for i := range r.n {
+		buf[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
 	}
+	r.buf, r.head = buf, 0
 }

@@ -397,3 +397,22 @@ func TestPoolSizeLimitsIdleContexts(t *testing.T) {
 		t.Errorf("%d goroutines kept after 10 pooled coroutines ended, want PoolSize 2", during)
 	}
 }
+
+// A coroutine that readies itself and then ends leaves a queue entry,
+// which the scheduler must skip, and must not be counted as ready.
+func TestEndWhileQueued(t *testing.T) {
+	var ev events
+	run(t, func() {
+		sched.Async(func() any {
+			sched.Current().Ready()
+			ev.add("queued itself, nready %d", sched.NReady())
+			return nil
+		})
+		sched.Async(func() any { ev.add("next runs"); return nil })
+		sched.Cede() // both run, main last; the first one's stale entry is skipped after main
+		ev.add("main, nready %d", sched.NReady())
+		sched.Cede() // pops the stale entry: must not run an ended coroutine
+		ev.add("main again")
+	})
+	ev.check(t, "queued itself, nready 3", "next runs", "main, nready 0", "main again")
+}

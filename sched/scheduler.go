@@ -164,12 +164,22 @@ func (s *Scheduler) pickNext(cur *Coro) *Coro {
 	}
 }
 
+// enqueue readies c, which is neither ready nor done.
+func (s *Scheduler) enqueue(c *Coro) {
+	c.ready = true
+	s.ready.push(c)
+	s.nready++
+}
+
 // popRunnable dequeues the next ready coroutine, dropping suspended ones.
 func (s *Scheduler) popRunnable() *Coro {
 	for {
 		c := s.ready.pop()
 		if c == nil {
 			return nil
+		}
+		if c.done {
+			continue // ended while queued, and uncounted then
 		}
 		c.ready = false
 		s.nready--

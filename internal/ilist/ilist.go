@@ -58,11 +58,20 @@ func (l *List[T]) Remove(x *T, at func(*T) *Links[T]) {
 	l.n--
 }
 
-// PopFront removes and returns the first element, or returns nil.
+// PopFront removes and returns the first element, or returns nil. It is
+// Remove of the head, written out so that it inlines.
 func (l *List[T]) PopFront(at func(*T) *Links[T]) *T {
 	x := l.head
-	if x != nil {
-		l.Remove(x, at)
+	if x == nil {
+		return nil
 	}
+	lx := at(x)
+	l.head, lx.next = lx.next, nil
+	if l.head == nil {
+		l.tail = nil
+	} else {
+		at(l.head).prev = nil
+	}
+	l.n--
 	return x
 }
