@@ -29,18 +29,6 @@ type ring struct {
 	head, n int
 }
 
-// push appends c to the queue of its priority.
-func (q *readyQueues) push(c *Coro) {
-	i := c.prio - PrioMin
-	r := &q.q[i]
-	if r.n == len(r.buf) {
-		r.grow()
-	}
-	r.buf[(r.head+r.n)&(len(r.buf)-1)] = c
-	r.n++
-	q.nonEmpty |= 1 << i
-}
-
 // pop removes the longest-waiting entry of the highest priority, or
 // returns nil. The entry may be a coroutine that has ended since.
 func (q *readyQueues) pop() *Coro {

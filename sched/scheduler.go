@@ -145,6 +145,16 @@ func (s *Scheduler) transfer(cur, next *Coro) {
 // deadlock raised in it. cur is nil when the caller is no coroutine (an
 // ending one, or a pool worker going idle).
 func (s *Scheduler) pickNext(cur *Coro) *Coro {
+	if !s.posts.pending.Load() {
+		if c := s.popRunnable(); c != nil {
+			return c
+		}
+	}
+	return s.pickNextSlow(cur)
+}
+
+// pickNextSlow is pickNext when posts wait or nothing is ready.
+func (s *Scheduler) pickNextSlow(cur *Coro) *Coro {
 	for {
 		if s.posts.pending.Load() {
 			s.drainPosts()
@@ -164,11 +174,19 @@ func (s *Scheduler) pickNext(cur *Coro) *Coro {
 	}
 }
 
-// enqueue readies c, which is neither ready nor done.
+// enqueue readies c, which is neither ready nor done: it appends c to the
+// ready queue of its priority. One flat function: it is on every switch.
 func (s *Scheduler) enqueue(c *Coro) {
 	c.ready = true
-	s.ready.push(c)
 	s.nready++
+	i := c.prio - PrioMin
+	r := &s.ready.q[i]
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	r.buf[(r.head+r.n)&(len(r.buf)-1)] = c
+	r.n++
+	s.ready.nonEmpty |= 1 << i
 }
 
 // popRunnable dequeues the next ready coroutine, dropping suspended ones.

@@ -11,7 +11,13 @@ import (
 // mu and publish a grown table whole; an old table is never written again.
 type gtable struct {
 	mu  sync.Mutex
-	cur atomic.Pointer[gslots]
+	cur atomic.Pointer[gslots] // never nil: see newGtable
+}
+
+func newGtable() *gtable {
+	gt := new(gtable)
+	gt.cur.Store(newGslots(64))
+	return gt
 }
 
 // gslots is an open-addressed table with linear probing. A deleted entry
@@ -33,11 +39,18 @@ func (t *gslots) home(g uintptr) uintptr {
 	return (g * 0x9E3779B97F4A7C15 >> 20) & uintptr(len(t.keys)-1)
 }
 
+// load returns g's host, or nil. The first probe usually decides, and
+// that path is small enough to inline.
 func (gt *gtable) load(g uintptr) *host {
 	t := gt.cur.Load()
-	if t == nil {
-		return nil
+	i := t.home(g)
+	if t.keys[i].Load() == g {
+		return t.hosts[i].Load()
 	}
+	return t.loadProbing(g)
+}
+
+func (t *gslots) loadProbing(g uintptr) *host {
 	if i, found := t.find(g); found {
 		return t.hosts[i].Load()
 	}
@@ -48,9 +61,6 @@ func (gt *gtable) load(g uintptr) *host {
 func (gt *gtable) store(g uintptr, h *host) {
 	gt.mu.Lock()
 	defer gt.mu.Unlock()
-	if gt.cur.Load() == nil {
-		gt.cur.Store(newGslots(64))
-	}
 	for {
 		t := gt.cur.Load()
 		i, found := t.find(g)

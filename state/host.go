@@ -30,7 +30,7 @@ type host struct {
 
 // hosts maps a goroutine to the host it belongs to: the host's own
 // goroutine and, on the portable engine, every context goroutine.
-var hosts gtable
+var hosts = newGtable()
 
 func currentHost() *host { return hosts.load(uintptr(getg())) }
 
