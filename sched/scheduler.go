@@ -21,7 +21,9 @@ type Scheduler struct {
 
 	live ilist.List[Coro] // coroutines that have not ended, in creation order
 
-	idle func() bool
+	idle   func() bool
+	timers timerHeap
+	poller atomic.Pointer[Poller] // read by other goroutines in wakeUp
 
 	pool     []*poolWorker
 	poolSize int
@@ -207,19 +209,6 @@ func (s *Scheduler) popRunnable() *Coro {
 	}
 }
 
-// waitIdle runs when nothing is ready. It reports whether something may
-// have become ready since.
-func (s *Scheduler) waitIdle() bool {
-	if s.idle != nil && s.idle() {
-		return true
-	}
-	if s.holds.Load() > 0 || s.posts.pending.Load() {
-		<-s.posts.wake
-		return true
-	}
-	return false
-}
-
 // afterExit picks the context to resume when a coroutine's fn has ended
 // by itself (return, Terminate, runtime.Goexit). It runs on the ending
 // coroutine after its deferred calls and OnDestroy callbacks.
@@ -238,13 +227,6 @@ func (s *Scheduler) Post(fn func()) {
 	s.posts.pending.Store(true)
 	s.posts.mu.Unlock()
 	s.wakeUp()
-}
-
-func (s *Scheduler) wakeUp() {
-	select {
-	case s.posts.wake <- struct{}{}:
-	default:
-	}
 }
 
 func (s *Scheduler) drainPosts() {

@@ -1,0 +1,86 @@
+package sched
+
+import "time"
+
+// Poller is an event loop the scheduler waits in when no coroutine is
+// ready: Coro's idle coroutine running the event loop. The aio package
+// installs one per scheduler; without one the scheduler just waits for
+// timers and Post.
+type Poller interface {
+	// Outstanding reports whether work in flight (requests, watches) can
+	// still ready a coroutine; while it does, the scheduler waits instead of
+	// reporting a deadlock.
+	Outstanding() bool
+	// Poll readies the coroutines whose events have arrived, first waiting
+	// until one arrives, deadline passes (the zero Time: no deadline) or
+	// Wake is called. It runs on the scheduler's host goroutine.
+	Poll(deadline time.Time)
+	// Wake makes a Poll in progress, or the next one, return promptly. Any
+	// goroutine may call it.
+	Wake()
+}
+
+// SetPoller makes p the event loop s waits in when idle. It may be called
+// from a coroutine of s, or before Run; a Poller already set is replaced.
+func (s *Scheduler) SetPoller(p Poller) { s.poller.Store(&p) }
+
+// Poller returns the Poller set with SetPoller, or nil.
+func (s *Scheduler) Poller() Poller {
+	if p := s.poller.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Scheduler returns the scheduler the coroutine belongs to.
+func (c *Coro) Scheduler() *Scheduler { return c.s }
+
+// waitIdle runs when nothing is ready. It waits for something that can
+// ready a coroutine (a timer, a Post, the Poller's events) and reports
+// false when there is nothing left that could.
+func (s *Scheduler) waitIdle() bool {
+	s.timers.fire(time.Now())
+	if s.nready > 0 {
+		return true
+	}
+	if s.idle != nil && s.idle() {
+		return true
+	}
+	p := s.Poller()
+	deadline, timer := s.timers.next()
+	if !timer && s.holds.Load() == 0 && !s.posts.pending.Load() && (p == nil || !p.Outstanding()) {
+		return false
+	}
+	if p != nil {
+		p.Poll(deadline)
+	} else {
+		s.waitForPost(deadline, timer)
+	}
+	s.timers.fire(time.Now())
+	return true
+}
+
+// waitForPost waits for a Post, a Hold's release or the deadline.
+func (s *Scheduler) waitForPost(deadline time.Time, timed bool) {
+	if !timed {
+		<-s.posts.wake
+		return
+	}
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case <-s.posts.wake:
+	case <-t.C:
+	}
+}
+
+// wakeUp tells an idle scheduler to look again.
+func (s *Scheduler) wakeUp() {
+	select {
+	case s.posts.wake <- struct{}{}:
+	default:
+	}
+	if p := s.Poller(); p != nil {
+		p.Wake()
+	}
+}

@@ -1,0 +1,101 @@
+package sched
+
+import (
+	"container/heap"
+	"time"
+)
+
+// Timer is a timeout for the coroutine that made it (Coro::Timer's
+// timeout): when it expires it sets its flag and readies that coroutine.
+// Timers fire only while the scheduler idles, as Coro's do (they are
+// event-loop timers): a coroutine that never lets the scheduler idle delays
+// them.
+//
+//	t := sched.Timeout(time.Second)
+//	defer t.Stop()
+//	for !condition() {
+//		sched.Schedule() // woken by whoever makes condition true, or by t
+//		if t.Expired() {
+//			return false
+//		}
+//	}
+type Timer struct {
+	when    time.Time
+	c       *Coro
+	index   int // in the scheduler's heap; -1 once fired or stopped
+	expired bool
+}
+
+// Timeout starts a Timer for the running coroutine.
+func Timeout(d time.Duration) *Timer {
+	c := current()
+	t := &Timer{when: time.Now().Add(d), c: c}
+	heap.Push(&c.s.timers, t)
+	return t
+}
+
+// Expired reports whether the timer has fired.
+func (t *Timer) Expired() bool { return t.expired }
+
+// Stop cancels the timer if it has not fired. It is safe to call more than
+// once, and after it fired.
+func (t *Timer) Stop() {
+	if t.index >= 0 {
+		heap.Remove(&t.c.s.timers, t.index)
+	}
+}
+
+// Sleep suspends the running coroutine for at least d (Coro::AnyEvent's
+// sleep); other coroutines run meanwhile. Sleep(0) or less is a Cede.
+func Sleep(d time.Duration) {
+	if d <= 0 {
+		Cede()
+		return
+	}
+	t := Timeout(d)
+	defer t.Stop() // when the sleeper is cancelled or thrown at
+	c := t.c
+	for !t.expired {
+		c.s.transfer(c, c.s.pickNext(c))
+	}
+}
+
+// timerHeap orders pending timers by when they fire (container/heap).
+type timerHeap []*Timer
+
+func (h timerHeap) Len() int           { return len(h) }
+func (h timerHeap) Less(i, j int) bool { return h[i].when.Before(h[j].when) }
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *timerHeap) Push(x any) {
+	t := x.(*Timer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	t.index = -1
+	return t
+}
+
+// next returns when the earliest timer fires, or false if none is pending.
+func (h timerHeap) next() (time.Time, bool) {
+	if len(h) == 0 {
+		return time.Time{}, false
+	}
+	return h[0].when, true
+}
+
+// fire expires the timers that are due and readies their coroutines.
+func (h *timerHeap) fire(now time.Time) {
+	for len(*h) > 0 && !(*h)[0].when.After(now) {
+		t := heap.Pop(h).(*Timer)
+		t.expired = true
+		t.c.Ready()
+	}
+}

@@ -1,0 +1,148 @@
+package sched_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/sched"
+)
+
+func TestSleepOrder(t *testing.T) {
+	var ev events
+	start := time.Now()
+	run(t, func() {
+		for _, d := range []int{30, 10, 20} {
+			sched.Async(func() any {
+				sched.Sleep(time.Duration(d) * time.Millisecond)
+				ev.add("%d", d)
+				return nil
+			})
+		}
+		sched.Sleep(40 * time.Millisecond) // not a deadlock: timers are pending
+		ev.add("main")
+	})
+	ev.check(t, "10", "20", "30", "main")
+	if el := time.Since(start); el < 40*time.Millisecond {
+		t.Errorf("slept %v, want at least 40ms", el)
+	}
+}
+
+// The Coro::Timer::timeout pattern: wait for a condition or a deadline.
+func TestTimeoutFlag(t *testing.T) {
+	var ev events
+	run(t, func() {
+		waitFor := func(cond *bool, d time.Duration) bool {
+			tm := sched.Timeout(d)
+			defer tm.Stop()
+			for !*cond {
+				sched.Schedule()
+				if tm.Expired() {
+					return false
+				}
+			}
+			return true
+		}
+		never, soon := false, false
+		ev.add("never: %v", waitFor(&never, 5*time.Millisecond))
+		main := sched.Current()
+		sched.Async(func() any { soon = true; main.Ready(); return nil })
+		ev.add("soon: %v", waitFor(&soon, time.Hour))
+	})
+	ev.check(t, "never: false", "soon: true")
+}
+
+func TestStoppedTimerDoesNotFire(t *testing.T) {
+	err := sched.Run(func() {
+		tm := sched.Timeout(time.Millisecond)
+		tm.Stop()
+		tm.Stop()
+		sched.Schedule() // nothing can wake main now
+	})
+	if !errors.Is(err, sched.ErrDeadlock) {
+		t.Fatalf("Run = %v, want a deadlock", err)
+	}
+}
+
+func TestCancelledSleeperLeavesNoTimer(t *testing.T) {
+	err := sched.Run(func() {
+		c := sched.Async(func() any { sched.Sleep(time.Hour); return nil })
+		sched.Cede()
+		c.Cancel(nil)
+		sched.Schedule() // the hour-long timer went with the sleeper
+	})
+	if !errors.Is(err, sched.ErrDeadlock) {
+		t.Fatalf("Run = %v, want a deadlock", err)
+	}
+}
+
+// fakePoller completes one "request" per Poll after a short wait.
+type fakePoller struct {
+	mu      sync.Mutex
+	pending []*sched.Coro
+	wakes   int
+	wake    chan struct{}
+}
+
+func (p *fakePoller) Outstanding() bool { return len(p.pending) > 0 }
+
+func (p *fakePoller) Poll(deadline time.Time) {
+	select {
+	case <-p.wake:
+	case <-time.After(time.Millisecond):
+	}
+	if len(p.pending) > 0 {
+		p.pending[0].Ready()
+		p.pending = p.pending[1:]
+	}
+}
+
+func (p *fakePoller) Wake() {
+	p.mu.Lock()
+	p.wakes++
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+func TestPollerCompletesRequests(t *testing.T) {
+	p := &fakePoller{wake: make(chan struct{}, 1)}
+	s := sched.New()
+	s.SetPoller(p)
+	var ev events
+	var posting sync.WaitGroup
+	err := s.Run(func() {
+		for i := range 3 {
+			sched.Async(func() any {
+				p.pending = append(p.pending, sched.Current())
+				sched.Schedule() // "in flight": only the poller can wake it
+				ev.add("request %d done", i)
+				return nil
+			})
+		}
+		sched.Cede()
+		done := false
+		posting.Add(1)
+		go func() {
+			defer posting.Done()
+			s.Post(func() { done = true })
+		}()
+		for !done || len(p.pending) > 0 {
+			sched.Cede()
+			sched.Sleep(time.Millisecond)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.check(t, "request 0 done", "request 1 done", "request 2 done")
+	posting.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.wakes == 0 {
+		t.Error("Post did not wake the poller")
+	}
+}
