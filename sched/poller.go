@@ -5,7 +5,8 @@ import "time"
 // Poller is an event loop the scheduler waits in when no coroutine is
 // ready: Coro's idle coroutine running the event loop. The aio package
 // installs one per scheduler; without one the scheduler just waits for
-// timers and Post.
+// timers and Post. If it implements io.Closer, Run closes it after the
+// coroutines left at the end have been cancelled.
 type Poller interface {
 	// Outstanding reports whether work in flight (requests, watches) can
 	// still ready a coroutine; while it does, the scheduler waits instead of

@@ -3,6 +3,7 @@ package sched
 import (
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 
@@ -106,6 +107,9 @@ func (s *Scheduler) shutdown(err *error) {
 		c.cancel(nil)
 	}
 	s.main.done = true
+	if c, ok := s.Poller().(io.Closer); ok {
+		c.Close() // nothing is left that could wait in it
+	}
 	if r != nil {
 		panic(r)
 	}
