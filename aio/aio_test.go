@@ -1,0 +1,192 @@
+package aio_test
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/corogo/coro/aio"
+	"github.com/corogo/coro/sched"
+)
+
+// backends runs f once per backend: io_uring where the kernel allows it,
+// and the thread pool always (CORO_AIO=pool).
+func backends(t *testing.T, f func(t *testing.T)) {
+	for _, env := range []string{"", "pool"} {
+		name := "default"
+		if env != "" {
+			name = env
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("CORO_AIO", env)
+			f(t)
+		})
+	}
+}
+
+func runSched(t *testing.T, main func()) {
+	t.Helper()
+	if err := sched.Run(main); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFileRoundTrip(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		name := filepath.Join(dir, "f")
+		runSched(t, func() {
+			t.Log("backend:", aio.Backend())
+			f, err := aio.Create(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := bufio.NewWriter(f)
+			for i := range 1000 {
+				w.WriteString(strings.Repeat("x", i%7) + "\n")
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteAt([]byte("HEAD"), 0); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Sync(); err != nil {
+				t.Fatal(err)
+			}
+			fi, err := f.Stat()
+			if err != nil || fi.Name() != "f" || fi.IsDir() {
+				t.Fatalf("Stat = %v, %v", fi, err)
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			want, _ := os.ReadFile(name)
+			if !bytes.Equal(got, want) || !bytes.HasPrefix(got, []byte("HEAD")) || int64(len(got)) != fi.Size() {
+				t.Fatalf("read %d bytes, file has %d (stat %d)", len(got), len(want), fi.Size())
+			}
+			if err := f.Close(); !errors.Is(err, fs.ErrClosed) {
+				t.Errorf("second Close = %v", err)
+			}
+		})
+	})
+}
+
+func TestPathErrors(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		runSched(t, func() {
+			missing := filepath.Join(dir, "missing")
+			_, err := aio.Open(missing)
+			var pe *fs.PathError
+			if !errors.As(err, &pe) || pe.Op != "open" || pe.Path != missing || !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Open(missing) = %v", err)
+			}
+			if _, err := aio.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Stat(missing) = %v", err)
+			}
+			sub := filepath.Join(dir, "sub")
+			if err := aio.Mkdir(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := aio.Stat(sub); err != nil || !fi.IsDir() {
+				t.Errorf("Stat(dir) = %v, %v", fi, err)
+			}
+			if err := aio.Rename(sub, sub+"2"); err != nil {
+				t.Fatal(err)
+			}
+			if err := aio.Rmdir(sub + "2"); err != nil {
+				t.Fatal(err)
+			}
+			if err := aio.Unlink(sub); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Unlink(gone) = %v", err)
+			}
+			if err := aio.Nop(); err != nil {
+				t.Error(err)
+			}
+		})
+	})
+}
+
+// Many coroutines read one file concurrently; each gets its own bytes.
+func TestConcurrentReaders(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "data")
+		data := make([]byte, 64<<10)
+		for i := range data {
+			data[i] = byte(i * 7)
+		}
+		os.WriteFile(name, data, 0o644)
+		runSched(t, func() {
+			f, err := aio.Open(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			var readers []*sched.Coro
+			for i := range 64 {
+				readers = append(readers, sched.Async(func() any {
+					buf := make([]byte, 1024)
+					if _, err := f.ReadAt(buf, int64(i*1024)); err != nil {
+						return err
+					}
+					if !bytes.Equal(buf, data[i*1024:(i+1)*1024]) {
+						return errors.New("wrong bytes")
+					}
+					return nil
+				}))
+			}
+			for i, r := range readers {
+				if v, _ := r.Join(); v != nil {
+					t.Errorf("reader %d: %v", i, v)
+				}
+			}
+		})
+	})
+}
+
+// A coroutine cancelled while its request is in flight waits for the
+// kernel before unwinding, and nothing is left in flight.
+func TestCancelInFlight(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		defer w.Close()
+		runSched(t, func() {
+			f, err := aio.Open("/dev/fd/" + strconv.Itoa(int(r.Fd())))
+			if err != nil {
+				t.Fatal(err)
+			}
+			reader := sched.Async(func() any {
+				buf := make([]byte, 10)
+				n, err := f.Read(buf) // the pipe stays empty until the cancel
+				return []any{n, err}
+			})
+			sched.Cede()
+			go func() { w.Write([]byte("late")) }() // lets a pool worker's read finish
+			reader.Cancel("gone")
+			v, err := reader.Join()
+			if v != "gone" || !errors.Is(err, sched.ErrCancelled) {
+				t.Errorf("Join = %v, %v", v, err)
+			}
+			f.Close()
+		})
+	})
+}

@@ -1,0 +1,28 @@
+// Package aio is Coro::AIO for Go: file requests that suspend only the
+// calling coroutine, while the scheduler runs the others.
+//
+// Every request corresponds to an IO::AIO request, without the callback:
+// it returns what the callback would receive, with Go errors
+// (*fs.PathError where package os would give one). A File implements the
+// io interfaces, so bufio, io.Copy and the rest of the standard library
+// work inside coroutines.
+//
+// # The event loop
+//
+// The first request of a scheduler gives it an event loop, which the
+// scheduler waits in when no coroutine is ready (sched.Poller). Requests go
+// to the kernel through io_uring; where io_uring cannot be used (kernel
+// setting, seccomp, qemu-user) or when CORO_AIO=pool, a pool of worker
+// threads makes the same system calls, and Backend says which serves and
+// why. Requests that io_uring has no opcode for always go to the pool.
+// Results arrive when the scheduler idles, as they do in Coro.
+//
+// A request's priority follows its coroutine's (sched.PrioMax most
+// urgent), as Coro::AIO's does, mapped onto the kernel's best-effort I/O
+// priority levels.
+//
+// A coroutine cancelled while its request is in flight asks the kernel to
+// cancel it and, unwinding, waits for the completion: until then the kernel
+// may still use the request's memory, and the completion never reaches
+// another coroutine.
+package aio

@@ -1,0 +1,346 @@
+package aio
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrClosed is returned by operations on a closed File (fs.ErrClosed).
+var ErrClosed = fs.ErrClosed
+
+// File is an open file whose operations suspend only the calling
+// coroutine (Coro::AIO on a file handle). It implements io.Reader,
+// io.Writer, io.ReaderAt, io.WriterAt, io.Seeker and io.Closer, so bufio,
+// io.Copy and the rest of the standard library work inside coroutines.
+// Like an os.File in a goroutine, a File must not be used by two
+// coroutines at once.
+type File struct {
+	fd     int
+	name   string
+	off    int64 // the position Read, Write and Seek use
+	append bool  // O_APPEND: writes go to the end, whatever off says
+	closed bool
+}
+
+// Open opens name for reading (aio_open with O_RDONLY).
+func Open(name string) (*File, error) { return OpenFile(name, os.O_RDONLY, 0) }
+
+// Create creates or truncates name for reading and writing, mode 0666
+// before umask, as os.Create.
+func Create(name string) (*File, error) {
+	return OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
+}
+
+// OpenFile opens name with the os.O_* flags and permissions perm
+// (aio_open).
+func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
+	r := &request{op: opOpen, name: name, flags: flag, mode: unixMode(perm)}
+	fd := do(r)
+	if fd < 0 {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: r.err()}
+	}
+	return &File{fd: fd, name: name, append: flag&os.O_APPEND != 0}, nil
+}
+
+// Name returns the name the file was opened with.
+func (f *File) Name() string { return f.name }
+
+// Fd returns the file descriptor.
+func (f *File) Fd() uintptr { return uintptr(f.fd) }
+
+// Close closes the file (aio_close).
+func (f *File) Close() error {
+	if f.closed {
+		return f.pathErr("close", ErrClosed)
+	}
+	f.closed = true
+	r := &request{op: opClose, fd: f.fd}
+	if do(r) < 0 {
+		return f.pathErr("close", r.err())
+	}
+	return nil
+}
+
+// Read reads up to len(p) bytes at the file's position and advances it
+// (aio_read without an offset). It returns io.EOF at the end of the file.
+func (f *File) Read(p []byte) (int, error) {
+	if f.closed {
+		return 0, f.pathErr("read", ErrClosed)
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n, err := f.pread(p, f.off)
+	f.off += int64(n)
+	if err == nil && n == 0 {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// ReadAt reads len(p) bytes at off (aio_read), repeating short reads, as
+// io.ReaderAt requires; fewer bytes come with io.EOF at the end of file.
+func (f *File) ReadAt(p []byte, off int64) (int, error) {
+	if f.closed {
+		return 0, f.pathErr("read", ErrClosed)
+	}
+	if off < 0 {
+		return 0, f.pathErr("readat", errors.New("negative offset"))
+	}
+	total := 0
+	for total < len(p) {
+		n, err := f.pread(p[total:], off+int64(total))
+		if err != nil {
+			return total, err
+		}
+		if n == 0 {
+			return total, io.EOF
+		}
+		total += n
+	}
+	return total, nil
+}
+
+func (f *File) pread(p []byte, off int64) (int, error) {
+	for {
+		r := &request{op: opRead, fd: f.fd, buf: p, off: off}
+		n := do(r)
+		switch {
+		case n >= 0:
+			return n, nil
+		case r.err() == unix.EINTR || r.err() == unix.EAGAIN:
+			continue // never surfaces: the request is simply made again
+		}
+		return 0, f.pathErr("read", r.err())
+	}
+}
+
+// Write writes all of p at the file's position and advances it
+// (aio_write without an offset), repeating short writes.
+func (f *File) Write(p []byte) (int, error) {
+	if f.closed {
+		return 0, f.pathErr("write", ErrClosed)
+	}
+	off := f.off
+	if f.append {
+		off = -1 // the kernel appends
+	}
+	n, err := f.pwrite(p, off)
+	f.off += int64(n)
+	return n, err
+}
+
+// WriteAt writes all of p at off (aio_write), repeating short writes.
+func (f *File) WriteAt(p []byte, off int64) (int, error) {
+	if f.closed {
+		return 0, f.pathErr("write", ErrClosed)
+	}
+	if f.append {
+		return 0, f.pathErr("writeat", errors.New("file opened with O_APPEND"))
+	}
+	if off < 0 {
+		return 0, f.pathErr("writeat", errors.New("negative offset"))
+	}
+	return f.pwrite(p, off)
+}
+
+// pwrite writes all of p at off, or at the end of the file when off < 0.
+func (f *File) pwrite(p []byte, off int64) (int, error) {
+	total := 0
+	for total < len(p) {
+		at := off
+		if off >= 0 {
+			at = off + int64(total)
+		}
+		r := &request{op: opWrite, fd: f.fd, buf: p[total:], off: at}
+		n := do(r)
+		switch {
+		case n > 0:
+			total += n
+		case n == 0:
+			return total, f.pathErr("write", io.ErrShortWrite)
+		case r.err() == unix.EINTR || r.err() == unix.EAGAIN:
+		default:
+			return total, f.pathErr("write", r.err())
+		}
+	}
+	return total, nil
+}
+
+// Seek sets the position of the next Read or Write, as io.Seeker.
+func (f *File) Seek(offset int64, whence int) (int64, error) {
+	if f.closed {
+		return 0, f.pathErr("seek", ErrClosed)
+	}
+	base := int64(0)
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		base = f.off
+	case io.SeekEnd:
+		fi, err := f.Stat()
+		if err != nil {
+			return 0, err
+		}
+		base = fi.Size()
+	default:
+		return 0, f.pathErr("seek", errors.New("invalid whence"))
+	}
+	if base+offset < 0 {
+		return 0, f.pathErr("seek", errors.New("negative position"))
+	}
+	f.off = base + offset
+	return f.off, nil
+}
+
+// Sync commits the file to stable storage (aio_fsync).
+func (f *File) Sync() error { return f.simple("sync", opFsync) }
+
+// Datasync commits the file's data, not all of its metadata
+// (aio_fdatasync).
+func (f *File) Datasync() error { return f.simple("datasync", opFdatasync) }
+
+func (f *File) simple(op string, code opcode) error {
+	if f.closed {
+		return f.pathErr(op, ErrClosed)
+	}
+	r := &request{op: code, fd: f.fd}
+	if do(r) < 0 {
+		return f.pathErr(op, r.err())
+	}
+	return nil
+}
+
+// Stat returns the file's fs.FileInfo (aio_stat on the handle, by statx).
+func (f *File) Stat() (fs.FileInfo, error) {
+	if f.closed {
+		return nil, f.pathErr("stat", ErrClosed)
+	}
+	return statx(f.fd, "", unix.AT_EMPTY_PATH, "stat", f.name)
+}
+
+func (f *File) pathErr(op string, err error) error {
+	return &fs.PathError{Op: op, Path: f.name, Err: err}
+}
+
+// Stat returns the fs.FileInfo of name, following symbolic links
+// (aio_stat).
+func Stat(name string) (fs.FileInfo, error) { return statx(unix.AT_FDCWD, name, 0, "stat", name) }
+
+// Lstat is Stat that does not follow a final symbolic link (aio_lstat).
+func Lstat(name string) (fs.FileInfo, error) {
+	return statx(unix.AT_FDCWD, name, unix.AT_SYMLINK_NOFOLLOW, "lstat", name)
+}
+
+func statx(dirfd int, name string, flags int, op, errPath string) (fs.FileInfo, error) {
+	r := &request{op: opStatx, fd: dirfd, name: name, flags: flags, stat: new(unix.Statx_t)}
+	if do(r) < 0 {
+		return nil, &fs.PathError{Op: op, Path: errPath, Err: r.err()}
+	}
+	return newFileInfo(errPath, r.stat), nil
+}
+
+// Unlink removes the file name (aio_unlink).
+func Unlink(name string) error { return pathOp("unlink", &request{op: opUnlink, name: name}) }
+
+// Rmdir removes the empty directory name (aio_rmdir).
+func Rmdir(name string) error { return pathOp("rmdir", &request{op: opRmdir, name: name}) }
+
+// Mkdir creates the directory name with permissions perm before umask
+// (aio_mkdir).
+func Mkdir(name string, perm fs.FileMode) error {
+	return pathOp("mkdir", &request{op: opMkdir, name: name, mode: unixMode(perm)})
+}
+
+// Rename renames oldname to newname, replacing it (aio_rename).
+func Rename(oldname, newname string) error {
+	r := &request{op: opRename, name: oldname, name2: newname}
+	if do(r) < 0 {
+		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: r.err()}
+	}
+	return nil
+}
+
+func pathOp(op string, r *request) error {
+	if do(r) < 0 {
+		return &fs.PathError{Op: op, Path: r.name, Err: r.err()}
+	}
+	return nil
+}
+
+// Nop does nothing through the kernel's queue and back (aio_nop): the
+// round trip every request pays.
+func Nop() error {
+	r := &request{op: opNop}
+	if do(r) < 0 {
+		return r.err()
+	}
+	return nil
+}
+
+// unixMode converts permission and special bits to the kernel's mode.
+func unixMode(m fs.FileMode) uint32 {
+	mode := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		mode |= unix.S_ISUID
+	}
+	if m&fs.ModeSetgid != 0 {
+		mode |= unix.S_ISGID
+	}
+	if m&fs.ModeSticky != 0 {
+		mode |= unix.S_ISVTX
+	}
+	return mode
+}
+
+// fileInfo is the fs.FileInfo of a statx result.
+type fileInfo struct {
+	name string
+	st   *unix.Statx_t
+}
+
+func newFileInfo(path string, st *unix.Statx_t) fs.FileInfo {
+	return &fileInfo{name: filepath.Base(path), st: st}
+}
+
+func (fi *fileInfo) Name() string { return fi.name }
+func (fi *fileInfo) Size() int64  { return int64(fi.st.Size) }
+func (fi *fileInfo) ModTime() time.Time {
+	return time.Unix(fi.st.Mtime.Sec, int64(fi.st.Mtime.Nsec))
+}
+func (fi *fileInfo) IsDir() bool { return fi.Mode().IsDir() }
+func (fi *fileInfo) Sys() any    { return fi.st }
+
+func (fi *fileInfo) Mode() fs.FileMode {
+	m := fs.FileMode(fi.st.Mode & 0o777)
+	switch fi.st.Mode & unix.S_IFMT {
+	case unix.S_IFDIR:
+		m |= fs.ModeDir
+	case unix.S_IFLNK:
+		m |= fs.ModeSymlink
+	case unix.S_IFIFO:
+		m |= fs.ModeNamedPipe
+	case unix.S_IFSOCK:
+		m |= fs.ModeSocket
+	case unix.S_IFCHR:
+		m |= fs.ModeDevice | fs.ModeCharDevice
+	case unix.S_IFBLK:
+		m |= fs.ModeDevice
+	}
+	if fi.st.Mode&unix.S_ISUID != 0 {
+		m |= fs.ModeSetuid
+	}
+	if fi.st.Mode&unix.S_ISGID != 0 {
+		m |= fs.ModeSetgid
+	}
+	if fi.st.Mode&unix.S_ISVTX != 0 {
+		m |= fs.ModeSticky
+	}
+	return m
+}

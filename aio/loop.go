@@ -1,0 +1,138 @@
+package aio
+
+import (
+	"os"
+	"time"
+
+	"github.com/corogo/coro/sched"
+)
+
+// backend carries requests to the kernel and brings their results back.
+// Its methods run on the scheduler's host goroutine, except wake.
+type backend interface {
+	// name says which backend this is and why it was chosen.
+	name() string
+	// supports reports whether the backend can carry requests of op.
+	supports(op opcode) bool
+	// submit starts r.
+	submit(r *request)
+	// cancel asks the kernel to give up r early; its completion still comes.
+	cancel(r *request)
+	// wait delivers the completions that have arrived to complete, first
+	// waiting for one, the deadline (zero: none) or wake.
+	wait(deadline time.Time, complete func(*request))
+	// reap delivers the completions that have arrived, without waiting.
+	reap(complete func(*request))
+	// wake makes a wait in progress, or the next one, return. Any
+	// goroutine may call it.
+	wake()
+	close() error
+}
+
+// loop is a scheduler's event loop: the sched.Poller it idles in, with the
+// backend its requests go through. There is one per scheduler, made by the
+// first request. Requests the backend cannot carry (io_uring has no
+// opcode for readlink, say) go to a thread pool made when first needed,
+// whose completions wake the backend's wait.
+type loop struct {
+	be       backend
+	pool     *pool // be itself, or the helper pool; nil until needed
+	inflight int   // submitted, not completed
+}
+
+// loopFor returns the loop of the running coroutine's scheduler, making it
+// on first use.
+func loopFor(c *sched.Coro) *loop {
+	s := c.Scheduler()
+	if l, ok := s.Poller().(*loop); ok {
+		return l
+	}
+	l := new(loop)
+	if os.Getenv("CORO_AIO") == "pool" {
+		l.usePool("CORO_AIO=pool")
+	} else if be, err := newUring(); err != nil {
+		l.usePool(err.Error())
+	} else {
+		l.be = be
+	}
+	s.SetPoller(l)
+	return l
+}
+
+// usePool makes the thread pool the loop's only backend.
+func (l *loop) usePool(why string) {
+	l.pool = newPool(why, nil)
+	l.be = l.pool
+}
+
+// backendFor returns the backend that carries requests of op.
+func (l *loop) backendFor(op opcode) backend {
+	if l.be.supports(op) {
+		return l.be
+	}
+	if l.pool == nil {
+		l.pool = newPool("for requests "+l.be.name()+" cannot carry", l.be.wake)
+	}
+	return l.pool
+}
+
+func (l *loop) Outstanding() bool { return l.inflight > 0 }
+
+func (l *loop) Poll(deadline time.Time) {
+	l.be.wait(deadline, l.complete)
+	if l.pool != nil && l.pool != l.be {
+		l.pool.reap(l.complete)
+	}
+}
+
+func (l *loop) Wake() { l.be.wake() }
+
+func (l *loop) Close() error {
+	err := l.be.close()
+	if l.pool != nil && l.pool != l.be {
+		l.pool.close()
+	}
+	return err
+}
+
+func (l *loop) complete(r *request) {
+	r.done = true
+	l.inflight--
+	r.c.Ready()
+}
+
+// do runs r for the calling coroutine, which sleeps until it completes
+// while other coroutines run. If the coroutine unwinds meanwhile
+// (Cancel, Throw), the request is cancelled and the unwinding waits for
+// its completion: until then the kernel may still use r's memory.
+func do(r *request) int {
+	c := sched.Current()
+	l := loopFor(c)
+	r.c = c
+	r.prio = ioprio(c.Prio())
+	r.be = l.backendFor(r.op)
+	l.inflight++
+	r.be.submit(r)
+	defer l.settle(r)
+	for !r.done {
+		sched.Schedule()
+	}
+	return r.res
+}
+
+// settle runs when do ends. On the normal path r is done; when the
+// coroutine unwinds, it cancels r and waits for the kernel to let go of it.
+func (l *loop) settle(r *request) {
+	if r.done {
+		return
+	}
+	r.be.cancel(r)
+	for !r.done {
+		sched.Schedule()
+	}
+}
+
+// Backend returns the backend of the running coroutine's scheduler, with
+// the reason it was chosen: io_uring, or the thread pool when CORO_AIO=pool
+// or io_uring is not available.
+func Backend() string { return loopFor(sched.Current()).be.name() }

@@ -1,0 +1,357 @@
+package aio
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The requests below have no io_uring opcode (or need several system
+// calls); they run on a pool worker through run, suspending only the
+// calling coroutine. Each names the IO::AIO request it corresponds to.
+
+// run makes fn a request and returns its error.
+func run(fn func() error) error {
+	r := &request{op: opFunc, fn: func() (int, error) { return 0, fn() }}
+	if do(r) < 0 {
+		return r.err()
+	}
+	return nil
+}
+
+// runN is run for a function that counts something.
+func runN(fn func() (int, error)) (int, error) {
+	r := &request{op: opFunc, fn: fn}
+	n := do(r)
+	if n < 0 {
+		return 0, r.err()
+	}
+	return n, nil
+}
+
+// pathErr wraps err, if any, as a *fs.PathError.
+func pathErr(op, path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &fs.PathError{Op: op, Path: path, Err: err}
+}
+
+// ReadV reads into bufs in order at off, as one preadv (aio_readv). It
+// returns the bytes read; short reads are not repeated.
+func (f *File) ReadV(bufs [][]byte, off int64) (int, error) {
+	if f.closed {
+		return 0, f.pathErr("readv", ErrClosed)
+	}
+	n, err := runN(func() (int, error) { return unix.Preadv(f.fd, bufs, off) })
+	return n, pathErr("readv", f.name, err)
+}
+
+// WriteV writes bufs in order at off, as one pwritev (aio_writev). It
+// returns the bytes written; short writes are not repeated.
+func (f *File) WriteV(bufs [][]byte, off int64) (int, error) {
+	if f.closed {
+		return 0, f.pathErr("writev", ErrClosed)
+	}
+	n, err := runN(func() (int, error) { return unix.Pwritev(f.fd, bufs, off) })
+	return n, pathErr("writev", f.name, err)
+}
+
+// Truncate changes the file's size (aio_truncate on a handle).
+func (f *File) Truncate(size int64) error {
+	return pathErr("truncate", f.name, run(func() error { return unix.Ftruncate(f.fd, size) }))
+}
+
+// Allocate manipulates the space of the range off, off+n: mode 0
+// allocates it, or unix.FALLOC_FL_* flags (aio_allocate).
+func (f *File) Allocate(mode uint32, off, n int64) error {
+	return pathErr("fallocate", f.name, run(func() error { return unix.Fallocate(f.fd, mode, off, n) }))
+}
+
+// SyncRange syncs the range off, off+n with unix.SYNC_FILE_RANGE_* flags
+// (aio_sync_file_range).
+func (f *File) SyncRange(off, n int64, flags int) error {
+	return pathErr("sync_file_range", f.name, run(func() error { return unix.SyncFileRange(f.fd, off, n, flags) }))
+}
+
+// Syncfs commits the file system the file is on (aio_syncfs).
+func (f *File) Syncfs() error {
+	return pathErr("syncfs", f.name, run(func() error { return unix.Syncfs(f.fd) }))
+}
+
+// Readahead asks the kernel to read the range off, off+n into the page
+// cache (aio_readahead).
+func (f *File) Readahead(off int64, n int) error {
+	return pathErr("readahead", f.name, run(func() error {
+		if _, _, errno := unix.Syscall(unix.SYS_READAHEAD, uintptr(f.fd), uintptr(off), uintptr(n)); errno != 0 {
+			return errno // x/sys/unix has no wrapper for readahead(2)
+		}
+		return nil
+	}))
+}
+
+// Chmod changes the file's mode (aio_chmod on a handle).
+func (f *File) Chmod(mode fs.FileMode) error {
+	return pathErr("chmod", f.name, run(func() error { return unix.Fchmod(f.fd, unixMode(mode)) }))
+}
+
+// Chown changes the file's owner; -1 leaves an id as it is (aio_chown on
+// a handle).
+func (f *File) Chown(uid, gid int) error {
+	return pathErr("chown", f.name, run(func() error { return unix.Fchown(f.fd, uid, gid) }))
+}
+
+// Sendfile copies up to n bytes from src at off to f's position, in the
+// kernel (aio_sendfile). It returns the bytes copied.
+func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
+	w, err := runN(func() (int, error) { return unix.Sendfile(f.fd, src.fd, &off, n) })
+	return w, pathErr("sendfile", f.name, err)
+}
+
+// Truncate changes the size of the file name (aio_truncate).
+func Truncate(name string, size int64) error {
+	return pathErr("truncate", name, run(func() error { return unix.Truncate(name, size) }))
+}
+
+// Statvfs returns statistics of the file system holding name
+// (aio_statvfs).
+func Statvfs(name string) (*unix.Statfs_t, error) {
+	st := new(unix.Statfs_t)
+	if err := run(func() error { return unix.Statfs(name, st) }); err != nil {
+		return nil, pathErr("statvfs", name, err)
+	}
+	return st, nil
+}
+
+// Link creates newname as a hard link to oldname (aio_link).
+func Link(oldname, newname string) error {
+	return linkErr("link", oldname, newname, run(func() error { return unix.Link(oldname, newname) }))
+}
+
+// Symlink creates newname as a symbolic link to oldname (aio_symlink).
+func Symlink(oldname, newname string) error {
+	return linkErr("symlink", oldname, newname, run(func() error { return unix.Symlink(oldname, newname) }))
+}
+
+// Rename2 is Rename with renameat2 flags (unix.RENAME_NOREPLACE,
+// RENAME_EXCHANGE, RENAME_WHITEOUT).
+func Rename2(oldname, newname string, flags uint) error {
+	r := &request{op: opRename, name: oldname, name2: newname, flags: int(flags)}
+	if do(r) < 0 {
+		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: r.err()}
+	}
+	return nil
+}
+
+func linkErr(op, oldname, newname string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &os.LinkError{Op: op, Old: oldname, New: newname, Err: err}
+}
+
+// Readlink returns the target of the symbolic link name (aio_readlink).
+func Readlink(name string) (string, error) {
+	var target string
+	err := run(func() (err error) {
+		target, err = os.Readlink(name)
+		return unwrapPath(err)
+	})
+	return target, pathErr("readlink", name, err)
+}
+
+// Realpath returns the absolute path of name with every symbolic link,
+// "." and ".." resolved (aio_realpath).
+func Realpath(name string) (string, error) {
+	var real string
+	err := run(func() error {
+		abs, err := filepath.Abs(name)
+		if err == nil {
+			real, err = filepath.EvalSymlinks(abs)
+		}
+		return unwrapPath(err)
+	})
+	return real, pathErr("realpath", name, err)
+}
+
+// Readdir returns the names in directory name, without "." and "..", in
+// the order the file system gives them (aio_readdir).
+func Readdir(name string) ([]string, error) {
+	var names []string
+	err := run(func() error {
+		d, err := os.Open(name)
+		if err != nil {
+			return unwrapPath(err)
+		}
+		defer d.Close()
+		names, err = d.Readdirnames(-1)
+		return unwrapPath(err)
+	})
+	return names, pathErr("readdir", name, err)
+}
+
+// Scandir returns the names in directory name split into directories and
+// everything else, each sorted (aio_scandir). Symbolic links are not
+// followed: a link to a directory is a non-directory.
+func Scandir(name string) (dirs, nondirs []string, err error) {
+	err = run(func() error {
+		entries, err := os.ReadDir(name)
+		for _, e := range entries {
+			if e.IsDir() {
+				dirs = append(dirs, e.Name())
+			} else {
+				nondirs = append(nondirs, e.Name())
+			}
+		}
+		return unwrapPath(err)
+	})
+	return dirs, nondirs, pathErr("scandir", name, err)
+}
+
+// Chmod changes the mode of name (aio_chmod).
+func Chmod(name string, mode fs.FileMode) error {
+	return pathErr("chmod", name, run(func() error { return unix.Chmod(name, unixMode(mode)) }))
+}
+
+// Chown changes the owner of name; -1 leaves an id as it is (aio_chown).
+func Chown(name string, uid, gid int) error {
+	return pathErr("chown", name, run(func() error { return unix.Chown(name, uid, gid) }))
+}
+
+// Utime sets the access and modification times of name (aio_utime).
+func Utime(name string, atime, mtime time.Time) error {
+	ts := []unix.Timespec{unix.NsecToTimespec(atime.UnixNano()), unix.NsecToTimespec(mtime.UnixNano())}
+	return pathErr("utime", name, run(func() error { return unix.UtimesNanoAt(unix.AT_FDCWD, name, ts, 0) }))
+}
+
+// Mknod creates a file system node (aio_mknod): mode holds the type
+// (unix.S_IFIFO, S_IFCHR, ...) and permissions, dev the device number.
+func Mknod(name string, mode uint32, dev int) error {
+	return pathErr("mknod", name, run(func() error { return unix.Mknod(name, mode, dev) }))
+}
+
+// Msync flushes the memory-mapped region b to its file with unix.MS_*
+// flags (aio_msync).
+func Msync(b []byte, flags int) error { return run(func() error { return unix.Msync(b, flags) }) }
+
+// Mtouch faults in every page of b, reading each (aio_mtouch), or writing
+// it back unchanged when write is set, so that later accesses do not
+// block the coroutine's host.
+func Mtouch(b []byte, write bool) error {
+	return run(func() error {
+		page := os.Getpagesize()
+		for i := 0; i < len(b); i += page {
+			v := b[i] // faults the page in
+			if write {
+				b[i] = v // and dirties it
+			}
+		}
+		return nil
+	})
+}
+
+// Mlock locks the pages of b in memory (aio_mlock).
+func Mlock(b []byte) error { return run(func() error { return unix.Mlock(b) }) }
+
+// unwrapPath returns the errno inside a *fs.PathError, so the callers can
+// wrap it with the aio request's own name.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Load returns the whole contents of name (aio_load).
+func Load(name string) ([]byte, error) {
+	f, err := Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// Copy copies the file src to dst, with its permissions and times
+// (aio_copy). dst is replaced if it exists; on failure nothing is left at
+// dst.
+func Copy(src, dst string) (err error) {
+	in, err := Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			Unlink(dst)
+		}
+	}()
+	for off := int64(0); off < fi.Size(); {
+		n, err := out.Sendfile(in, off, int(min(fi.Size()-off, 1<<30)))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break // the file shrank meanwhile
+		}
+		off += int64(n)
+	}
+	if err := out.Chmod(fi.Mode()); err != nil {
+		return err
+	}
+	st := fi.Sys().(*unix.Statx_t)
+	return Utime(dst, time.Unix(st.Atime.Sec, int64(st.Atime.Nsec)), fi.ModTime())
+}
+
+// Move renames src to dst, or copies and removes it when they are on
+// different file systems (aio_move).
+func Move(src, dst string) error {
+	err := Rename(src, dst)
+	if !errors.Is(err, unix.EXDEV) {
+		return err
+	}
+	if err := Copy(src, dst); err != nil {
+		return err
+	}
+	return Unlink(src)
+}
+
+// Rmtree removes name and, if it is a directory, everything below it
+// (aio_rmtree). Symbolic links are removed, not followed.
+func Rmtree(name string) error {
+	fi, err := Lstat(name)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return Unlink(name)
+	}
+	dirs, nondirs, err := Scandir(name)
+	if err != nil {
+		return err
+	}
+	for _, n := range slices.Concat(nondirs, dirs) {
+		if err := Rmtree(filepath.Join(name, n)); err != nil {
+			return err
+		}
+	}
+	return Rmdir(name)
+}

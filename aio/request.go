@@ -1,0 +1,116 @@
+package aio
+
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/corogo/coro/sched"
+)
+
+// ioprio maps a coroutine priority onto the kernel's best-effort I/O
+// priority levels, as Coro::AIO maps it onto IO::AIO's request priority:
+// sched.PrioMax is level 0, the most urgent, and sched.PrioMin level 7.
+func ioprio(coroPrio int) uint16 {
+	const classBestEffort = 2 << 13 // IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT
+	return uint16(classBestEffort | (sched.PrioMax - coroPrio))
+}
+
+// opcode is what a request asks of the kernel.
+type opcode uint8
+
+const (
+	opNop opcode = iota
+	opOpen
+	opClose
+	opRead  // pread, or read at the file position when off < 0
+	opWrite // pwrite, or write at the file position when off < 0
+	opFsync
+	opFdatasync
+	opStatx
+	opUnlink
+	opRmdir
+	opMkdir
+	opRename
+	opFunc // fn, on a pool worker: everything io_uring has no opcode for
+)
+
+// request is one operation in flight: what to do, the memory the kernel
+// reads or writes (referenced here, so it stays alive until the
+// completion, and Go never moves heap memory), and the result.
+type request struct {
+	op    opcode
+	fd    int
+	buf   []byte
+	off   int64
+	name  string // a path, for open, statx, unlink, rmdir, mkdir, rename
+	name2 string // rename's new path
+	flags int
+	mode  uint32
+	stat  *unix.Statx_t
+	fn    func() (int, error)
+	prio  uint16 // ioprio, from the coroutine's priority
+
+	res  int  // the syscall's result: >= 0, or -errno
+	done bool // res is final; the kernel no longer touches the memory
+	c    *sched.Coro
+	be   backend // the backend carrying it
+
+	id    uint64 // the io_uring user data
+	cpath []byte // name, NUL-terminated, while the kernel reads it
+}
+
+// err turns a negative result into its errno.
+func (r *request) err() error {
+	if r.res < 0 {
+		return unix.Errno(-r.res)
+	}
+	return nil
+}
+
+// call performs the request with blocking system calls, for the thread
+// pool backend, and returns what the io_uring completion would carry.
+func (r *request) call() int {
+	var n int
+	var err error
+	switch r.op {
+	case opNop:
+	case opOpen:
+		n, err = unix.Openat(unix.AT_FDCWD, r.name, r.flags|unix.O_CLOEXEC, r.mode)
+	case opClose:
+		err = unix.Close(r.fd)
+	case opRead:
+		if r.off < 0 {
+			n, err = unix.Read(r.fd, r.buf)
+		} else {
+			n, err = unix.Pread(r.fd, r.buf, r.off)
+		}
+	case opWrite:
+		if r.off < 0 {
+			n, err = unix.Write(r.fd, r.buf)
+		} else {
+			n, err = unix.Pwrite(r.fd, r.buf, r.off)
+		}
+	case opFsync:
+		err = unix.Fsync(r.fd)
+	case opFdatasync:
+		err = unix.Fdatasync(r.fd)
+	case opStatx:
+		err = unix.Statx(r.fd, r.name, r.flags, unix.STATX_BASIC_STATS, r.stat)
+	case opUnlink:
+		err = unix.Unlinkat(unix.AT_FDCWD, r.name, r.flags)
+	case opRmdir:
+		err = unix.Unlinkat(unix.AT_FDCWD, r.name, unix.AT_REMOVEDIR)
+	case opMkdir:
+		err = unix.Mkdirat(unix.AT_FDCWD, r.name, r.mode)
+	case opRename:
+		err = unix.Renameat2(unix.AT_FDCWD, r.name, unix.AT_FDCWD, r.name2, uint(r.flags))
+	case opFunc:
+		n, err = r.fn()
+	}
+	if err != nil {
+		if errno, ok := err.(unix.Errno); ok {
+			return -int(errno)
+		}
+		return -int(unix.EIO)
+	}
+	return n
+}

@@ -1,0 +1,185 @@
+package aio
+
+import (
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corogo/coro/aio/internal/uring"
+)
+
+// uringEntries is the submission queue size of a scheduler's ring.
+const uringEntries = 256
+
+// User data of the ring's own entries; requests count up from 1.
+const (
+	wakeTag   = 1 << 62 // the poll on the wake eventfd
+	cancelTag = wakeTag + 1
+)
+
+// uringBackend carries requests through one io_uring per scheduler.
+// Submissions are batched: they reach the kernel when the scheduler idles
+// (wait) or the submission queue fills, so many coroutines' requests cost
+// one system call.
+type uringBackend struct {
+	ring     *uring.Ring
+	inflight map[uint64]*request // keeps each request, and its memory, alive until its completion
+	nextID   uint64
+	efd      int  // eventfd that wake writes to
+	armed    bool // a poll on efd is in the ring
+}
+
+// uringOps are the requests the ring carries; the rest go to the pool.
+var uringOps = map[opcode]uint8{
+	opNop: uring.OpNop, opOpen: uring.OpOpenat, opClose: uring.OpClose, opRead: uring.OpRead,
+	opWrite: uring.OpWrite, opFsync: uring.OpFsync, opFdatasync: uring.OpFsync, opStatx: uring.OpStatx,
+}
+
+func newUring() (backend, error) {
+	ring, err := uring.Setup(uringEntries, 0)
+	if err != nil {
+		return nil, fmt.Errorf("aio: io_uring: %w", err)
+	}
+	probe, err := ring.Probe()
+	if err != nil {
+		ring.Close()
+		return nil, fmt.Errorf("aio: io_uring: %w", err)
+	}
+	for _, op := range append([]uint8{uring.OpPollAdd, uring.OpAsyncCancel}, mapValues(uringOps)...) {
+		if !probe.Supported(op) {
+			ring.Close()
+			return nil, fmt.Errorf("aio: io_uring lacks %s: %w", uring.OpName(op), uring.ErrUnsupported)
+		}
+	}
+	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		ring.Close()
+		return nil, fmt.Errorf("aio: eventfd: %w", err)
+	}
+	return &uringBackend{ring: ring, inflight: make(map[uint64]*request), efd: efd}, nil
+}
+
+func mapValues(m map[opcode]uint8) []uint8 {
+	var v []uint8
+	for _, op := range m {
+		v = append(v, op)
+	}
+	return v
+}
+
+func (b *uringBackend) name() string { return "io_uring" }
+
+func (b *uringBackend) supports(op opcode) bool {
+	_, ok := uringOps[op]
+	return ok
+}
+
+// sqe returns a free submission entry, submitting the queued ones first
+// when the queue is full.
+func (b *uringBackend) sqe() *uring.SQE {
+	for {
+		if sqe := b.ring.NextSQE(); sqe != nil {
+			return sqe
+		}
+		if _, err := b.ring.Submit(); err != nil && err != unix.EBUSY && err != unix.EAGAIN {
+			panic(fmt.Sprintf("aio: io_uring submit: %v", err)) // the ring itself is broken
+		}
+	}
+}
+
+func (b *uringBackend) submit(r *request) {
+	b.nextID++
+	id := b.nextID
+	b.inflight[id] = r
+	r.id = id
+	sqe := b.sqe()
+	switch r.op {
+	case opNop:
+		uring.PrepNop(sqe)
+	case opOpen:
+		r.cpath = cstring(r.name)
+		uring.PrepOpenat(sqe, unix.AT_FDCWD, &r.cpath[0], r.flags|unix.O_CLOEXEC, r.mode)
+	case opClose:
+		uring.PrepClose(sqe, r.fd)
+	case opRead:
+		uring.PrepRead(sqe, r.fd, r.buf, uint64(r.off)) // off -1: the file position
+		sqe.Ioprio = r.prio
+	case opWrite:
+		uring.PrepWrite(sqe, r.fd, r.buf, uint64(r.off))
+		sqe.Ioprio = r.prio
+	case opFsync:
+		uring.PrepFsync(sqe, r.fd, 0)
+	case opFdatasync:
+		uring.PrepFsync(sqe, r.fd, uring.FsyncDatasync)
+	case opStatx:
+		r.cpath = cstring(r.name)
+		uring.PrepStatx(sqe, r.fd, &r.cpath[0], r.flags, unix.STATX_BASIC_STATS, r.stat)
+	}
+	sqe.UserData = id
+}
+
+// cstring returns s NUL-terminated; s never holds a NUL here, as the
+// kernel would stop at it (ENOENT rather than a wrong file).
+func cstring(s string) []byte { return append([]byte(s), 0) }
+
+func (b *uringBackend) cancel(r *request) {
+	sqe := b.sqe()
+	uring.PrepAsyncCancel(sqe, r.id, 0)
+	sqe.UserData = cancelTag
+}
+
+func (b *uringBackend) wait(deadline time.Time, complete func(*request)) {
+	if !b.armed {
+		sqe := b.sqe()
+		uring.PrepPollAdd(sqe, b.efd, unix.POLLIN)
+		sqe.UserData = wakeTag
+		b.armed = true
+	}
+	timeout := time.Duration(-1) // no deadline
+	if !deadline.IsZero() {
+		timeout = max(time.Until(deadline), 0)
+	}
+	if b.ring.CQReady() > 0 {
+		timeout = 0
+	}
+	if _, err := b.ring.SubmitAndWait(1, timeout); err != nil && err != unix.EINTR {
+		panic(fmt.Sprintf("aio: io_uring wait: %v", err))
+	}
+	b.deliver(complete)
+}
+
+func (b *uringBackend) reap(complete func(*request)) {
+	if _, err := b.ring.Submit(); err != nil && err != unix.EBUSY && err != unix.EAGAIN {
+		panic(fmt.Sprintf("aio: io_uring submit: %v", err))
+	}
+	b.deliver(complete)
+}
+
+func (b *uringBackend) deliver(complete func(*request)) {
+	b.ring.ForEachCQE(func(cqe *uring.CQE) {
+		switch cqe.UserData {
+		case wakeTag:
+			b.armed = false
+			var buf [8]byte
+			unix.Read(b.efd, buf[:]) // reset the counter; EAGAIN when already read
+		case cancelTag:
+		default:
+			r := b.inflight[cqe.UserData]
+			delete(b.inflight, cqe.UserData)
+			r.res = int(cqe.Res)
+			complete(r)
+		}
+	})
+}
+
+func (b *uringBackend) wake() {
+	one := [8]byte{1} // a little-endian or big-endian 1 is nonzero either way
+	unix.Write(b.efd, one[:])
+}
+
+func (b *uringBackend) close() error {
+	err := b.ring.Close()
+	unix.Close(b.efd)
+	return err
+}
