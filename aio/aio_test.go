@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corogo/coro/aio"
 	"github.com/corogo/coro/sched"
@@ -187,6 +188,39 @@ func TestCancelInFlight(t *testing.T) {
 				t.Errorf("Join = %v, %v", v, err)
 			}
 			f.Close()
+		})
+	})
+}
+
+// A read that the deadline cuts short is cancelled in the kernel, and
+// WithTimeout returns only once the kernel is done with the buffer.
+func TestReadWithTimeout(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		defer w.Close()
+		runSched(t, func() {
+			f, err := aio.Open("/dev/fd/" + strconv.Itoa(int(r.Fd())))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			stop := make(chan struct{})
+			defer close(stop)
+			go func() { // a pool worker's blocking read ends only with data
+				select {
+				case <-stop:
+				case <-time.After(20 * time.Millisecond):
+					w.Write([]byte("x"))
+				}
+			}()
+			err = sched.WithTimeout(5*time.Millisecond, func() { f.Read(make([]byte, 8)) })
+			if !errors.Is(err, sched.ErrTimeout) {
+				t.Fatalf("Read on an empty pipe: %v", err)
+			}
 		})
 	})
 }

@@ -23,8 +23,7 @@ var ErrClosed = fs.ErrClosed
 type File struct {
 	fd     int
 	name   string
-	off    int64 // the position Read, Write and Seek use
-	append bool  // O_APPEND: writes go to the end, whatever off says
+	append bool // opened with O_APPEND, where WriteAt makes no sense
 	closed bool
 }
 
@@ -69,6 +68,7 @@ func (f *File) Close() error {
 
 // Read reads up to len(p) bytes at the file's position and advances it
 // (aio_read without an offset). It returns io.EOF at the end of the file.
+// The kernel keeps the position, so pipes, sockets and terminals work.
 func (f *File) Read(p []byte) (int, error) {
 	if f.closed {
 		return 0, f.pathErr("read", ErrClosed)
@@ -76,8 +76,7 @@ func (f *File) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, err := f.pread(p, f.off)
-	f.off += int64(n)
+	n, err := f.pread(p, -1)
 	if err == nil && n == 0 {
 		err = io.EOF
 	}
@@ -107,6 +106,7 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	return total, nil
 }
 
+// pread reads once at off, or at the file's position when off < 0.
 func (f *File) pread(p []byte, off int64) (int, error) {
 	for {
 		r := &request{op: opRead, fd: f.fd, buf: p, off: off}
@@ -127,13 +127,7 @@ func (f *File) Write(p []byte) (int, error) {
 	if f.closed {
 		return 0, f.pathErr("write", ErrClosed)
 	}
-	off := f.off
-	if f.append {
-		off = -1 // the kernel appends
-	}
-	n, err := f.pwrite(p, off)
-	f.off += int64(n)
-	return n, err
+	return f.pwrite(p, -1)
 }
 
 // WriteAt writes all of p at off (aio_write), repeating short writes.
@@ -142,7 +136,7 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 		return 0, f.pathErr("write", ErrClosed)
 	}
 	if f.append {
-		return 0, f.pathErr("writeat", errors.New("file opened with O_APPEND"))
+		return 0, f.pathErr("writeat", errors.New("invalid use of WriteAt on file opened with O_APPEND"))
 	}
 	if off < 0 {
 		return 0, f.pathErr("writeat", errors.New("negative offset"))
@@ -173,30 +167,17 @@ func (f *File) pwrite(p []byte, off int64) (int, error) {
 	return total, nil
 }
 
-// Seek sets the position of the next Read or Write, as io.Seeker.
+// Seek sets the position of the next Read or Write, as io.Seeker. It is
+// lseek(2) made directly: it only changes a number in the kernel.
 func (f *File) Seek(offset int64, whence int) (int64, error) {
 	if f.closed {
 		return 0, f.pathErr("seek", ErrClosed)
 	}
-	base := int64(0)
-	switch whence {
-	case io.SeekStart:
-	case io.SeekCurrent:
-		base = f.off
-	case io.SeekEnd:
-		fi, err := f.Stat()
-		if err != nil {
-			return 0, err
-		}
-		base = fi.Size()
-	default:
-		return 0, f.pathErr("seek", errors.New("invalid whence"))
+	pos, err := unix.Seek(f.fd, offset, whence)
+	if err != nil {
+		return 0, f.pathErr("seek", err)
 	}
-	if base+offset < 0 {
-		return 0, f.pathErr("seek", errors.New("negative position"))
-	}
-	f.off = base + offset
-	return f.off, nil
+	return pos, nil
 }
 
 // Sync commits the file to stable storage (aio_fsync).

@@ -2,6 +2,8 @@ package sched
 
 import (
 	"container/heap"
+	"fmt"
+	"os"
 	"time"
 )
 
@@ -22,7 +24,8 @@ import (
 type Timer struct {
 	when    time.Time
 	c       *Coro
-	index   int // in the scheduler's heap; -1 once fired or stopped
+	throw   error // thrown at c when it fires (WithTimeout); nil: c is readied
+	index   int   // in the scheduler's heap; -1 once fired or stopped
 	expired bool
 }
 
@@ -60,6 +63,49 @@ func Sleep(d time.Duration) {
 	}
 }
 
+// ErrTimeout is what WithTimeout returns when its time runs out; it
+// matches os.ErrDeadlineExceeded, as timeouts in Go do.
+var ErrTimeout = fmt.Errorf("sched: timed out: %w", os.ErrDeadlineExceeded)
+
+// WithTimeout runs fn and returns ErrTimeout if d passes while fn is
+// blocked: the wait fn is in then ends as if Throw had been called on the
+// coroutine, so every blocking call (sync waits, Join, aio requests)
+// unwinds cleanly, and WithTimeout stops the unwinding and returns. This
+// is the deadline of Coro's timed_down, timed_wait and friends, for any
+// blocking call. Panics of fn pass through; so does a timeout of an outer
+// WithTimeout.
+//
+//	err := sched.WithTimeout(time.Second, func() { v, ok = ch.Get() })
+func WithTimeout(d time.Duration, fn func()) (err error) {
+	c := current()
+	tok := new(timeoutError)
+	t := &Timer{when: time.Now().Add(d), c: c, throw: tok}
+	heap.Push(&c.s.timers, t)
+	defer func() {
+		if !t.expired {
+			t.Stop() // fn returned or panicked by itself: not ours to recover
+			return
+		}
+		r := recover()
+		if r == tok {
+			err = ErrTimeout
+			return
+		}
+		c.st.Raise(nil) // fn ended before it could see the timeout
+		if r != nil {
+			panic(r)
+		}
+	}()
+	fn()
+	return nil
+}
+
+// timeoutError is the token a WithTimeout throws; each call has its own,
+// so nested ones recover only their own.
+type timeoutError struct{}
+
+func (*timeoutError) Error() string { return ErrTimeout.Error() }
+
 // timerHeap orders pending timers by when they fire (container/heap).
 type timerHeap []*Timer
 
@@ -96,6 +142,10 @@ func (h *timerHeap) fire(now time.Time) {
 	for len(*h) > 0 && !(*h)[0].when.After(now) {
 		t := heap.Pop(h).(*Timer)
 		t.expired = true
-		t.c.Ready()
+		if t.throw != nil {
+			t.c.Throw(t.throw) // at once, if t.c is the coroutine idling here
+		} else {
+			t.c.Ready()
+		}
 	}
 }

@@ -2,6 +2,7 @@ package sched_test
 
 import (
 	"errors"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -145,4 +146,52 @@ func TestPollerCompletesRequests(t *testing.T) {
 	if p.wakes == 0 {
 		t.Error("Post did not wake the poller")
 	}
+}
+
+func TestWithTimeout(t *testing.T) {
+	var ev events
+	run(t, func() {
+		// A wait that never ends times out; the wait leaves no trace.
+		err := sched.WithTimeout(5*time.Millisecond, func() {
+			sched.Schedule()
+			ev.add("unreachable")
+		})
+		ev.add("timed out: %v %v", errors.Is(err, sched.ErrTimeout), errors.Is(err, os.ErrDeadlineExceeded))
+
+		// A wait that ends in time returns nil, and the timer is gone.
+		main := sched.Current()
+		err = sched.WithTimeout(time.Hour, func() {
+			sched.Async(func() any { main.Ready(); return nil })
+			sched.Schedule()
+		})
+		ev.add("in time: %v", err)
+
+		// Nested: the inner one expires first; the outer one is unaffected.
+		err = sched.WithTimeout(time.Hour, func() {
+			inner := sched.WithTimeout(time.Millisecond, func() { sched.Sleep(time.Hour) })
+			ev.add("inner: %v", errors.Is(inner, sched.ErrTimeout))
+		})
+		ev.add("outer: %v", err)
+
+		// Panics pass through untouched.
+		func() {
+			defer func() { ev.add("recovered %v", recover()) }()
+			sched.WithTimeout(time.Hour, func() { panic("own") })
+		}()
+	})
+	ev.check(t, "timed out: true true", "in time: <nil>", "inner: true", "outer: <nil>", "recovered own")
+}
+
+// The outer deadline passes while an inner WithTimeout is waiting: the
+// inner one lets it through to its owner.
+func TestWithTimeoutOuterFirst(t *testing.T) {
+	run(t, func() {
+		var inner error = errors.New("unset")
+		outer := sched.WithTimeout(time.Millisecond, func() {
+			inner = sched.WithTimeout(time.Hour, func() { sched.Schedule() })
+		})
+		if !errors.Is(outer, sched.ErrTimeout) || inner.Error() != "unset" {
+			t.Errorf("outer %v, inner %v", outer, inner)
+		}
+	})
 }

@@ -1,0 +1,58 @@
+package sync
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/sched"
+)
+
+// sched.WithTimeout bounds any wait of this package: the timed-out waiter
+// leaves the wait list and takes nothing meant for the next one.
+func TestWaitsWithTimeout(t *testing.T) {
+	run(t, func() {
+		sem := NewSemaphore(0)
+		if err := sched.WithTimeout(time.Millisecond, sem.Down); !errors.Is(err, sched.ErrTimeout) {
+			t.Fatalf("Down on an empty semaphore: %v", err)
+		}
+		if sem.Waiters() != 0 || sem.Count() != 0 {
+			t.Fatalf("after the timeout: %d waiters, count %d", sem.Waiters(), sem.Count())
+		}
+		got := false
+		async(func() { sem.Down(); got = true })
+		sched.Cede()
+		sem.Up()
+		sched.Cede()
+		if !got {
+			t.Fatal("the next waiter did not get the Up")
+		}
+
+		ch := NewChan[int](0)
+		var v int
+		var ok bool
+		if err := sched.WithTimeout(time.Millisecond, func() { v, ok = ch.Get() }); !errors.Is(err, sched.ErrTimeout) || ok {
+			t.Fatalf("Get on an empty channel: %v, %v %v", err, v, ok)
+		}
+		ch.Put(7)
+		if err := sched.WithTimeout(time.Hour, func() { v, ok = ch.Get() }); err != nil || v != 7 || !ok {
+			t.Fatalf("Get with a value waiting: %v, %v %v", err, v, ok)
+		}
+
+		var sig Signal
+		if err := sched.WithTimeout(time.Millisecond, sig.Wait); !errors.Is(err, sched.ErrTimeout) || sig.Awaited() {
+			t.Fatalf("Signal.Wait: %v, awaited %v", err, sig.Awaited())
+		}
+
+		var l RWLock
+		l.Lock()
+		if err := sched.WithTimeout(time.Millisecond, l.RLock); !errors.Is(err, sched.ErrTimeout) {
+			t.Fatalf("RLock under a writer: %v", err)
+		}
+		l.Unlock()
+		if !l.TryLock() {
+			t.Fatal("the timed-out reader left the lock taken")
+		}
+		l.Unlock()
+	})
+}
