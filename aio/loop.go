@@ -26,6 +26,8 @@ type backend interface {
 	// wake makes a wait in progress, or the next one, return. Any
 	// goroutine may call it.
 	wake()
+	// forget drops what the backend keeps about fd, which is being closed.
+	forget(fd int)
 	close() error
 }
 

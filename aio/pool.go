@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"time"
@@ -15,7 +16,9 @@ const poolWorkers = 8
 const ioprioWhoProcess = 1 // IOPRIO_WHO_PROCESS: a thread, given its tid
 
 // pool is the backend used where io_uring is not: worker goroutines make
-// the blocking system calls, and the loop collects their results.
+// the blocking system calls, and the loop collects their results. It also
+// watches sockets for readiness with epoll, which is what the loop waits
+// in: worker completions and wake-ups arrive there through an eventfd.
 type pool struct {
 	why    string
 	jobs   chan *request // buffered; the workers take from it
@@ -24,21 +27,40 @@ type pool struct {
 	mu       sync.Mutex
 	finished []*request        // completed, not yet delivered
 	cancels  map[*request]bool // cancelled before a worker took them
-	wakeCh   chan struct{}     // capacity 1: a token means "look again"
 	workers  sync.WaitGroup
 	closed   bool
+
+	epfd    int
+	efd     int                // eventfd: workers' completions and wake
+	watched map[int]*fdWaiters // sockets registered with epoll, by fd
+	events  []unix.EpollEvent
 }
+
+// fdWaiters are the polls waiting on one descriptor, by direction.
+type fdWaiters struct{ readers, writers []*request }
 
 // newPool starts a pool. notify, if not nil, is called whenever a request
 // completes: the wake of the backend the loop waits in, when the pool
 // only helps it.
 func newPool(why string, notify func()) *pool {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		panic(fmt.Sprintf("aio: epoll_create1: %v", err)) // out of descriptors or memory
+	}
+	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		panic(fmt.Sprintf("aio: eventfd: %v", err))
+	}
+	unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, efd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(efd)})
 	p := &pool{
 		why:     why,
 		notify:  notify,
 		jobs:    make(chan *request, 1024),
 		cancels: make(map[*request]bool),
-		wakeCh:  make(chan struct{}, 1),
+		epfd:    epfd,
+		efd:     efd,
+		watched: make(map[int]*fdWaiters),
+		events:  make([]unix.EpollEvent, 128),
 	}
 	p.workers.Add(poolWorkers)
 	for range poolWorkers {
@@ -71,27 +93,87 @@ func (p *pool) work() {
 		if !cancelled {
 			res = r.call()
 		}
-		p.mu.Lock()
-		r.res = res // published to the loop by mu
-		p.finished = append(p.finished, r)
-		p.mu.Unlock()
-		p.wake()
-		if p.notify != nil {
-			p.notify()
-		}
+		p.finish(r, res)
 	}
 }
 
-// submit hands r to a worker. The jobs channel is buffered; if it is full,
-// the host waits for a worker, as IO::AIO's submitter does.
-func (p *pool) submit(r *request) { p.jobs <- r }
+// finish records r's result for the loop and wakes it. Any goroutine.
+func (p *pool) finish(r *request, res int) {
+	p.mu.Lock()
+	r.res = res // published to the loop by mu
+	p.finished = append(p.finished, r)
+	p.mu.Unlock()
+	p.wake()
+	if p.notify != nil {
+		p.notify()
+	}
+}
+
+// submit hands r to a worker, or, for a poll, registers it with epoll. The
+// jobs channel is buffered; if it is full, the host waits for a worker, as
+// IO::AIO's submitter does.
+func (p *pool) submit(r *request) {
+	if r.op == opPoll {
+		p.watch(r)
+		return
+	}
+	p.jobs <- r
+}
+
+// watch adds poll r to the waiters of its descriptor, registering the
+// descriptor with epoll, edge-triggered, the first time.
+func (p *pool) watch(r *request) {
+	w := p.watched[r.fd]
+	if w == nil {
+		ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET, Fd: int32(r.fd)}
+		if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
+			p.finish(r, -int(err.(unix.Errno)))
+			return
+		}
+		w = new(fdWaiters)
+		p.watched[r.fd] = w
+	}
+	// Registered before the loop next waits: an edge that came before this
+	// is still in epoll's ready list then, and one before the caller's
+	// EAGAIN would have let its system call succeed.
+	if r.flags&unix.POLLIN != 0 {
+		w.readers = append(w.readers, r)
+	} else {
+		w.writers = append(w.writers, r)
+	}
+}
+
+// forget drops fd's registration before the descriptor is closed and its
+// number reused.
+func (p *pool) forget(fd int) {
+	if _, ok := p.watched[fd]; ok {
+		delete(p.watched, fd)
+		unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
+	}
+}
 
 // cancel stops r if no worker has started it; a running system call
-// cannot be stopped and completes normally.
+// cannot be stopped and completes normally. A poll is withdrawn at once.
 func (p *pool) cancel(r *request) {
+	if r.op == opPoll {
+		if w := p.watched[r.fd]; w != nil && (withdraw(&w.readers, r) || withdraw(&w.writers, r)) {
+			p.finish(r, -int(unix.ECANCELED))
+		}
+		return
+	}
 	p.mu.Lock()
 	p.cancels[r] = true
 	p.mu.Unlock()
+}
+
+func withdraw(list *[]*request, r *request) bool {
+	for i, x := range *list {
+		if x == r {
+			*list = append((*list)[:i], (*list)[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 func (p *pool) take() []*request {
@@ -108,31 +190,56 @@ func (p *pool) reap(complete func(*request)) {
 	}
 }
 
+// wait sleeps in epoll until a worker finishes, a watched socket is ready,
+// wake is called or the deadline passes.
 func (p *pool) wait(deadline time.Time, complete func(*request)) {
-	done := p.take()
-	if len(done) == 0 {
-		if deadline.IsZero() {
-			<-p.wakeCh
-		} else {
-			t := time.NewTimer(time.Until(deadline))
-			select {
-			case <-p.wakeCh:
-			case <-t.C:
-			}
-			t.Stop()
-		}
-		done = p.take()
+	msec := -1
+	p.mu.Lock()
+	if len(p.finished) > 0 {
+		msec = 0
 	}
-	for _, r := range done {
+	p.mu.Unlock()
+	if msec != 0 && !deadline.IsZero() {
+		msec = int((time.Until(deadline) + time.Millisecond - 1) / time.Millisecond) // round up: never wake early
+		msec = max(msec, 0)
+	}
+	n, err := unix.EpollWait(p.epfd, p.events, msec)
+	if err != nil && err != unix.EINTR {
+		panic(fmt.Sprintf("aio: epoll_wait: %v", err))
+	}
+	for _, ev := range p.events[:max(n, 0)] {
+		if int(ev.Fd) == p.efd {
+			var buf [8]byte
+			unix.Read(p.efd, buf[:]) // reset the counter
+			continue
+		}
+		w := p.watched[int(ev.Fd)]
+		if w == nil {
+			continue
+		}
+		if ev.Events&(unix.EPOLLIN|unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
+			for _, r := range w.readers {
+				r.res = int(ev.Events)
+				complete(r)
+			}
+			w.readers = w.readers[:0]
+		}
+		if ev.Events&(unix.EPOLLOUT|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
+			for _, r := range w.writers {
+				r.res = int(ev.Events)
+				complete(r)
+			}
+			w.writers = w.writers[:0]
+		}
+	}
+	for _, r := range p.take() {
 		complete(r)
 	}
 }
 
 func (p *pool) wake() {
-	select {
-	case p.wakeCh <- struct{}{}:
-	default:
-	}
+	one := [8]byte{1}
+	unix.Write(p.efd, one[:])
 }
 
 // close stops the workers. The scheduler closes the loop only when no
@@ -142,6 +249,8 @@ func (p *pool) close() error {
 		p.closed = true
 		close(p.jobs)
 		p.workers.Wait()
+		unix.Close(p.epfd)
+		unix.Close(p.efd)
 	}
 	return nil
 }

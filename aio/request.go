@@ -31,6 +31,7 @@ const (
 	opMkdir
 	opRename
 	opFunc // fn, on a pool worker: everything io_uring has no opcode for
+	opPoll // wait until fd is ready for flags (unix.POLLIN or POLLOUT)
 )
 
 // request is one operation in flight: what to do, the memory the kernel

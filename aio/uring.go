@@ -32,7 +32,7 @@ type uringBackend struct {
 
 // uringOps are the requests the ring carries; the rest go to the pool.
 var uringOps = map[opcode]uint8{
-	opNop: uring.OpNop, opOpen: uring.OpOpenat, opClose: uring.OpClose, opRead: uring.OpRead,
+	opPoll: uring.OpPollAdd, opNop: uring.OpNop, opOpen: uring.OpOpenat, opClose: uring.OpClose, opRead: uring.OpRead,
 	opWrite: uring.OpWrite, opFsync: uring.OpFsync, opFdatasync: uring.OpFsync, opStatx: uring.OpStatx,
 }
 
@@ -95,6 +95,8 @@ func (b *uringBackend) submit(r *request) {
 	r.id = id
 	sqe := b.sqe()
 	switch r.op {
+	case opPoll:
+		uring.PrepPollAdd(sqe, r.fd, uint32(r.flags))
 	case opNop:
 		uring.PrepNop(sqe)
 	case opOpen:
@@ -177,6 +179,9 @@ func (b *uringBackend) wake() {
 	one := [8]byte{1} // a little-endian or big-endian 1 is nonzero either way
 	unix.Write(b.efd, one[:])
 }
+
+// forget has nothing to do: a one-shot poll leaves nothing behind.
+func (b *uringBackend) forget(int) {}
 
 func (b *uringBackend) close() error {
 	err := b.ring.Close()

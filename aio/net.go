@@ -1,0 +1,405 @@
+package aio
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corogo/coro/sched"
+)
+
+// Sockets (Coro::Handle and Coro::Socket): non-blocking descriptors whose
+// system calls run directly, as they never block; when one would
+// (EAGAIN), the coroutine waits for readiness with a poll request, so only
+// it sleeps. Addresses are resolved on a pool worker, since a name lookup
+// can block.
+
+// Listen announces on a local address (Coro::Socket with Listen):
+// network is "tcp", "tcp4", "tcp6" or "unix".
+func Listen(network, address string) (net.Listener, error) {
+	fd, sa, err := socketFor(network, address, "listen")
+	if err != nil {
+		return nil, err
+	}
+	if sa.family != unix.AF_UNIX {
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1) // ReuseAddr, as Coro::Socket's servers use
+	}
+	if err := unix.Bind(fd, sa.sa); err != nil {
+		unix.Close(fd)
+		return nil, opErr("listen", network, nil, sa.addr, err)
+	}
+	if err := unix.Listen(fd, unix.SOMAXCONN); err != nil {
+		unix.Close(fd)
+		return nil, opErr("listen", network, nil, sa.addr, err)
+	}
+	return &listener{fd: fd, network: network, addr: localAddr(fd, network)}, nil
+}
+
+// Dial connects to address (Coro::Socket with PeerHost/PeerPort): network
+// is "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6" or "unix".
+func Dial(network, address string) (net.Conn, error) { return DialTimeout(network, address, 0) }
+
+// DialTimeout is Dial giving up after timeout (0: no limit), with an
+// error that matches os.ErrDeadlineExceeded.
+func DialTimeout(network, address string, timeout time.Duration) (net.Conn, error) {
+	fd, sa, err := socketFor(network, address, "dial")
+	if err != nil {
+		return nil, err
+	}
+	c := &conn{fd: fd, network: network, raddr: sa.addr}
+	if timeout > 0 {
+		c.wdl = time.Now().Add(timeout)
+	}
+	err = unix.Connect(fd, sa.sa)
+	if err == unix.EINPROGRESS {
+		if err = c.waitFor(unix.POLLOUT, c.wdl); err == nil {
+			var soerr int
+			soerr, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+			if err == nil && soerr != 0 {
+				err = unix.Errno(soerr)
+			}
+		}
+	}
+	if err != nil {
+		c.close()
+		return nil, opErr("dial", network, nil, sa.addr, err)
+	}
+	c.wdl = time.Time{}
+	c.laddr = localAddr(fd, network)
+	return c, nil
+}
+
+// ListenPacket announces on a local datagram address: network is "udp",
+// "udp4" or "udp6".
+func ListenPacket(network, address string) (net.PacketConn, error) {
+	fd, sa, err := socketFor(network, address, "listen")
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Bind(fd, sa.sa); err != nil {
+		unix.Close(fd)
+		return nil, opErr("listen", network, nil, sa.addr, err)
+	}
+	return &conn{fd: fd, network: network, laddr: localAddr(fd, network)}, nil
+}
+
+// sockaddr is a resolved address in both forms.
+type sockaddr struct {
+	family int
+	sa     unix.Sockaddr
+	addr   net.Addr
+}
+
+// socketFor resolves address and makes a non-blocking socket for it.
+func socketFor(network, address, op string) (int, sockaddr, error) {
+	sa, err := resolve(network, address)
+	if err != nil {
+		return -1, sa, opErr(op, network, nil, nil, err)
+	}
+	typ := unix.SOCK_STREAM
+	switch network {
+	case "udp", "udp4", "udp6":
+		typ = unix.SOCK_DGRAM
+	}
+	fd, err := unix.Socket(sa.family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return -1, sa, opErr(op, network, nil, sa.addr, os.NewSyscallError("socket", err))
+	}
+	return fd, sa, nil
+}
+
+// resolve turns network and address into a socket address; names are
+// looked up on a pool worker.
+func resolve(network, address string) (sockaddr, error) {
+	var a sockaddr
+	switch network {
+	case "unix":
+		a.family, a.sa, a.addr = unix.AF_UNIX, &unix.SockaddrUnix{Name: address}, &net.UnixAddr{Name: address, Net: "unix"}
+		return a, nil
+	case "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6":
+	default:
+		return a, net.UnknownNetworkError(network)
+	}
+	var ap netip.AddrPort
+	err := run(func() error {
+		var err error
+		if network[:3] == "tcp" {
+			var t *net.TCPAddr
+			if t, err = net.ResolveTCPAddr(network, address); err == nil {
+				ap = t.AddrPort()
+			}
+		} else {
+			var u *net.UDPAddr
+			if u, err = net.ResolveUDPAddr(network, address); err == nil {
+				ap = u.AddrPort()
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return a, err
+	}
+	ip := ap.Addr()
+	if !ip.IsValid() { // ":port": every local address
+		ip = netip.IPv6Unspecified()
+		if network[len(network)-1] == '4' {
+			ip = netip.IPv4Unspecified()
+		}
+	}
+	a.addr = addrOf(network, netip.AddrPortFrom(ip, ap.Port()))
+	if ip.Is4() || ip.Is4In6() && network[len(network)-1] == '4' {
+		a.family, a.sa = unix.AF_INET, &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.Unmap().As4()}
+	} else {
+		a.family, a.sa = unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
+	}
+	return a, nil
+}
+
+func addrOf(network string, ap netip.AddrPort) net.Addr {
+	if network[:3] == "udp" {
+		return net.UDPAddrFromAddrPort(ap)
+	}
+	return net.TCPAddrFromAddrPort(ap)
+}
+
+// netAddr converts a kernel socket address.
+func netAddr(network string, sa unix.Sockaddr) net.Addr {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return addrOf(network, netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port)))
+	case *unix.SockaddrInet6:
+		return addrOf(network, netip.AddrPortFrom(netip.AddrFrom16(sa.Addr), uint16(sa.Port)))
+	case *unix.SockaddrUnix:
+		return &net.UnixAddr{Name: sa.Name, Net: "unix"}
+	}
+	return nil
+}
+
+func localAddr(fd int, network string) net.Addr {
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return nil
+	}
+	return netAddr(network, sa)
+}
+
+func opErr(op, network string, src, dst net.Addr, err error) error {
+	if errors.Is(err, sched.ErrTimeout) {
+		err = os.ErrDeadlineExceeded // what net.Error's Timeout reports
+	}
+	return &net.OpError{Op: op, Net: network, Source: src, Addr: dst, Err: err}
+}
+
+// waitFor sleeps until fd is ready for events (unix.POLLIN or POLLOUT) or
+// the deadline (zero: none) passes.
+func waitFor(fd int, events int, deadline time.Time) error {
+	r := &request{op: opPoll, fd: fd, flags: events}
+	if deadline.IsZero() {
+		do(r)
+	} else if d := time.Until(deadline); d <= 0 {
+		return os.ErrDeadlineExceeded
+	} else if err := sched.WithTimeout(d, func() { do(r) }); err != nil {
+		return os.ErrDeadlineExceeded
+	}
+	if r.res < 0 && r.res != -int(unix.ECANCELED) {
+		return r.err()
+	}
+	return nil
+}
+
+// forget tells the loop that fd is about to be closed.
+func forget(fd int) {
+	if l, ok := sched.Current().Scheduler().Poller().(*loop); ok {
+		l.be.forget(fd)
+		if l.pool != nil && l.pool != l.be {
+			l.pool.forget(fd)
+		}
+	}
+}
+
+// listener is a net.Listener whose Accept suspends only its coroutine.
+type listener struct {
+	fd      int
+	network string
+	addr    net.Addr
+	closed  bool
+}
+
+// Accept waits for and returns the next connection (Coro::Socket accept).
+func (l *listener) Accept() (net.Conn, error) {
+	for !l.closed {
+		nfd, sa, err := unix.Accept4(l.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		switch err {
+		case nil:
+			return &conn{fd: nfd, network: l.network, laddr: localAddr(nfd, l.network), raddr: netAddr(l.network, sa)}, nil
+		case unix.EAGAIN, unix.EINTR, unix.ECONNABORTED:
+			if err == unix.EAGAIN {
+				if err := waitFor(l.fd, unix.POLLIN, time.Time{}); err != nil {
+					return nil, opErr("accept", l.network, nil, l.addr, err)
+				}
+			}
+		default:
+			return nil, opErr("accept", l.network, nil, l.addr, os.NewSyscallError("accept4", err))
+		}
+	}
+	return nil, opErr("accept", l.network, nil, l.addr, net.ErrClosed)
+}
+
+// Close stops listening.
+func (l *listener) Close() error {
+	if l.closed {
+		return opErr("close", l.network, nil, l.addr, net.ErrClosed)
+	}
+	l.closed = true
+	forget(l.fd)
+	if l.network == "unix" {
+		defer unix.Unlink(l.addr.String()) // as net's unix listeners do
+	}
+	return unix.Close(l.fd)
+}
+
+func (l *listener) Addr() net.Addr { return l.addr }
+
+// conn is a net.Conn (and, for UDP, a net.PacketConn) whose reads and
+// writes suspend only their coroutine (Coro::Handle).
+type conn struct {
+	fd           int
+	network      string
+	laddr, raddr net.Addr
+	rdl, wdl     time.Time // deadlines; zero: none
+	closed       bool
+}
+
+func (c *conn) waitFor(events int, deadline time.Time) error { return waitFor(c.fd, events, deadline) }
+
+// Read reads what is there, up to len(b), waiting until something is
+// (Coro::Handle's sysread). It returns io.EOF when the peer has closed.
+func (c *conn) Read(b []byte) (int, error) {
+	for {
+		if c.closed {
+			return 0, c.opErr("read", net.ErrClosed)
+		}
+		n, err := unix.Read(c.fd, b)
+		switch {
+		case err == unix.EAGAIN:
+			if err := c.waitFor(unix.POLLIN, c.rdl); err != nil {
+				return 0, c.opErr("read", err)
+			}
+		case err == unix.EINTR:
+		case err != nil:
+			return 0, c.opErr("read", os.NewSyscallError("read", err))
+		case n == 0 && len(b) > 0 && c.network[:3] != "udp":
+			return 0, io.EOF
+		default:
+			return n, nil
+		}
+	}
+}
+
+// Write writes all of b, waiting for room as needed (Coro::Handle's
+// syswrite).
+func (c *conn) Write(b []byte) (int, error) {
+	if c.closed {
+		return 0, c.opErr("write", net.ErrClosed)
+	}
+	total := 0
+	for total < len(b) {
+		n, err := unix.Write(c.fd, b[total:])
+		switch err {
+		case nil:
+			total += n
+		case unix.EAGAIN:
+			if err := c.waitFor(unix.POLLOUT, c.wdl); err != nil {
+				return total, c.opErr("write", err)
+			}
+		case unix.EINTR:
+		default:
+			return total, c.opErr("write", os.NewSyscallError("write", err))
+		}
+	}
+	return total, nil
+}
+
+// ReadFrom reads one datagram and where it came from (recvfrom).
+func (c *conn) ReadFrom(b []byte) (int, net.Addr, error) {
+	for {
+		if c.closed {
+			return 0, nil, c.opErr("read", net.ErrClosed)
+		}
+		n, sa, err := unix.Recvfrom(c.fd, b, 0)
+		switch err {
+		case nil:
+			return n, netAddr(c.network, sa), nil
+		case unix.EAGAIN:
+			if err := c.waitFor(unix.POLLIN, c.rdl); err != nil {
+				return 0, nil, c.opErr("read", err)
+			}
+		case unix.EINTR:
+		default:
+			return 0, nil, c.opErr("read", os.NewSyscallError("recvfrom", err))
+		}
+	}
+}
+
+// WriteTo sends one datagram to addr (sendto).
+func (c *conn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	sa, err := resolve(c.network, addr.String())
+	if err != nil {
+		return 0, c.opErr("write", err)
+	}
+	for {
+		if c.closed {
+			return 0, c.opErr("write", net.ErrClosed)
+		}
+		switch err := unix.Sendto(c.fd, b, 0, sa.sa); err {
+		case nil:
+			return len(b), nil
+		case unix.EAGAIN:
+			if err := c.waitFor(unix.POLLOUT, c.wdl); err != nil {
+				return 0, c.opErr("write", err)
+			}
+		case unix.EINTR:
+		default:
+			return 0, c.opErr("write", os.NewSyscallError("sendto", err))
+		}
+	}
+}
+
+// Close closes the connection.
+func (c *conn) Close() error {
+	if c.closed {
+		return c.opErr("close", net.ErrClosed)
+	}
+	return c.close()
+}
+
+func (c *conn) close() error {
+	c.closed = true
+	forget(c.fd)
+	return unix.Close(c.fd)
+}
+
+// CloseWrite shuts down the writing side, so the peer reads io.EOF.
+func (c *conn) CloseWrite() error { return unix.Shutdown(c.fd, unix.SHUT_WR) }
+
+func (c *conn) LocalAddr() net.Addr  { return c.laddr }
+func (c *conn) RemoteAddr() net.Addr { return c.raddr }
+
+// SetDeadline sets both deadlines. A deadline applies to the waits that
+// start after it is set.
+func (c *conn) SetDeadline(t time.Time) error {
+	c.rdl, c.wdl = t, t
+	return nil
+}
+
+func (c *conn) SetReadDeadline(t time.Time) error  { c.rdl = t; return nil }
+func (c *conn) SetWriteDeadline(t time.Time) error { c.wdl = t; return nil }
+
+func (c *conn) opErr(op string, err error) error {
+	return opErr(op, c.network, c.laddr, c.raddr, err)
+}

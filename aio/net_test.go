@@ -1,0 +1,242 @@
+package aio_test
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/aio"
+	"github.com/corogo/coro/sched"
+)
+
+// echo serves one connection: every line comes back upper-cased.
+func echo(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		if _, err := io.WriteString(c, strings.ToUpper(line)); err != nil {
+			return
+		}
+	}
+}
+
+func serve(t *testing.T, ln net.Listener, conns int) {
+	sched.Async(func() any {
+		defer ln.Close()
+		for range conns {
+			c, err := ln.Accept()
+			if err != nil {
+				t.Error(err)
+				return nil
+			}
+			sched.Async(func() any { echo(c); return nil })
+		}
+		return nil
+	})
+}
+
+func TestTCPEchoBetweenCoroutines(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			ln, err := aio.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			const clients, lines = 50, 20
+			serve(t, ln, clients)
+			var done []*sched.Coro
+			for i := range clients {
+				done = append(done, sched.Async(func() any {
+					c, err := aio.Dial("tcp", ln.Addr().String())
+					if err != nil {
+						return err
+					}
+					defer c.Close()
+					r := bufio.NewReader(c)
+					for j := range lines {
+						fmt.Fprintf(c, "client %d line %d\n", i, j)
+						got, err := r.ReadString('\n')
+						if want := fmt.Sprintf("CLIENT %d LINE %d\n", i, j); err != nil || got != want {
+							return fmt.Errorf("got %q, %v; want %q", got, err, want)
+						}
+					}
+					return nil
+				}))
+			}
+			for _, c := range done {
+				if v, _ := c.Join(); v != nil {
+					t.Error(v)
+				}
+			}
+		})
+	})
+}
+
+// A coroutine server answers a client of the standard net package running
+// on an ordinary goroutine.
+func TestInteropWithNetPackage(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		addr := make(chan string, 1)
+		result := make(chan error, 1)
+		s := sched.New()
+		release := s.Hold() // the client goroutine is the scheduler's outside work
+		go func() {
+			defer release()
+			c, err := net.Dial("tcp", <-addr)
+			if err != nil {
+				result <- err
+				return
+			}
+			defer c.Close()
+			fmt.Fprintln(c, "hello from a goroutine")
+			line, err := bufio.NewReader(c).ReadString('\n')
+			if err == nil && line != "HELLO FROM A GOROUTINE\n" {
+				err = fmt.Errorf("got %q", line)
+			}
+			result <- err
+		}()
+		err := s.Run(func() {
+			ln, err := aio.Listen("tcp4", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr <- ln.Addr().String()
+			c, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ln.Close()
+			echo(c)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := <-result; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestUnixAndUDP(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "sock")
+		runSched(t, func() {
+			ln, err := aio.Listen("unix", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			serve(t, ln, 1)
+			c, err := aio.Dial("unix", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(c, "over unix")
+			if line, err := bufio.NewReader(c).ReadString('\n'); err != nil || line != "OVER UNIX\n" {
+				t.Errorf("unix: %q, %v", line, err)
+			}
+			c.Close()
+
+			pc, err := aio.ListenPacket("udp4", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pc.Close()
+			sched.Async(func() any {
+				buf := make([]byte, 64)
+				n, from, err := pc.ReadFrom(buf)
+				if err == nil {
+					pc.WriteTo([]byte(strings.ToUpper(string(buf[:n]))), from)
+				}
+				return nil
+			})
+			u, err := aio.Dial("udp4", pc.LocalAddr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer u.Close()
+			u.Write([]byte("datagram"))
+			buf := make([]byte, 64)
+			if n, err := u.Read(buf); err != nil || string(buf[:n]) != "DATAGRAM" {
+				t.Errorf("udp: %q, %v", buf[:n], err)
+			}
+		})
+	})
+}
+
+func TestDeadlinesAndErrors(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			ln, err := aio.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			sched.Async(func() any {
+				c, err := ln.Accept()
+				if err == nil {
+					sched.Sleep(50 * time.Millisecond) // says nothing, then hangs up
+					c.Close()
+				}
+				return nil
+			})
+			c, err := aio.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetReadDeadline(time.Now().Add(5 * time.Millisecond))
+			_, err = c.Read(make([]byte, 1))
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() || !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Errorf("Read past the deadline: %v", err)
+			}
+			c.SetReadDeadline(time.Time{})
+			if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+				t.Errorf("Read after the peer closed: %v", err)
+			}
+
+			free, _ := aio.Listen("tcp", "127.0.0.1:0")
+			addr := free.Addr().String()
+			free.Close()
+			if _, err := aio.Dial("tcp", addr); err == nil || !strings.Contains(err.Error(), "refused") {
+				t.Errorf("Dial to a closed port: %v", err)
+			}
+			if _, err := aio.Dial("sctp", addr); err == nil {
+				t.Error("Dial on an unknown network succeeded")
+			}
+		})
+	})
+}
+
+// A coroutine cancelled in Read leaves nothing waiting in the loop.
+func TestCancelInRead(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			ln, _ := aio.Listen("tcp", "127.0.0.1:0")
+			defer ln.Close()
+			sched.Async(func() any { c, _ := ln.Accept(); sched.Sleep(20 * time.Millisecond); c.Close(); return nil })
+			c, err := aio.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			reader := sched.Async(func() any { c.Read(make([]byte, 1)); return "read returned" })
+			sched.Cede()
+			reader.Cancel("cancelled")
+			if v, _ := reader.Join(); v != "cancelled" {
+				t.Errorf("reader ended with %v", v)
+			}
+			c.Close()
+		})
+	})
+}
