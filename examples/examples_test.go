@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator),
-		"./hello", "./cede", "./printit", "./wakeme", "./semaphore", "./channel")
+		"./hello", "./cede", "./printit", "./wakeme", "./semaphore", "./channel", "./finger", "./echo")
 	// Build for the machine, not for GOARCH: under GOARCH=arm64 go test
 	// -exec qemu-aarch64 this test runs emulated, but what it starts is
 	// not. The examples' code is the same on every architecture; the
@@ -121,5 +121,35 @@ FATAL: deadlock detected.
 	head := perl[:strings.Index(perl, "Where\n")+len("Where\n")]
 	if !strings.HasPrefix(got, head) {
 		t.Errorf("output does not start with Perl's:\n%s", head)
+	}
+}
+
+func TestEchoDemo(t *testing.T) {
+	got, code := runExample(t, "echo", "-demo")
+	want := ""
+	for i := range 3 {
+		for j := range 2 {
+			want += fmt.Sprintf("echoed: client %d says %d\n", i, j)
+		}
+	}
+	check(t, got, code, want, 0)
+}
+
+// The three answers may interleave, as in the tutorial; each client's own
+// lines come in order.
+func TestFinger(t *testing.T) {
+	got, code := runExample(t, "finger")
+	want := map[string][]string{
+		"abc":     {"Login: abc", "Plan: none", "done"},
+		"sebbo":   {"Login: sebbo", "Plan: world domination", "(slowly)", "done"},
+		"trouble": {"Login: trouble", "Plan: be found", "done"},
+	}
+	per := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		who, text, _ := strings.Cut(line, ": ")
+		per[strings.TrimSuffix(who, "@localhost")] = append(per[strings.TrimSuffix(who, "@localhost")], text)
+	}
+	if code != 0 || fmt.Sprint(per) != fmt.Sprint(want) {
+		t.Errorf("exit %d, output:\n%s", code, got)
 	}
 }
