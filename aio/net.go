@@ -199,12 +199,8 @@ func opErr(op, network string, src, dst net.Addr, err error) error {
 // the deadline (zero: none) passes.
 func waitFor(fd int, events int, deadline time.Time) error {
 	r := &request{op: opPoll, fd: fd, flags: events}
-	if deadline.IsZero() {
-		do(r)
-	} else if d := time.Until(deadline); d <= 0 {
-		return os.ErrDeadlineExceeded
-	} else if err := sched.WithTimeout(d, func() { do(r) }); err != nil {
-		return os.ErrDeadlineExceeded
+	if err := within(deadline, func() { do(r) }); err != nil {
+		return err
 	}
 	if r.res < 0 && r.res != -int(unix.ECANCELED) {
 		return r.err()
@@ -279,7 +275,12 @@ func (c *conn) waitFor(events int, deadline time.Time) error { return waitFor(c.
 
 // Read reads what is there, up to len(b), waiting until something is
 // (Coro::Handle's sysread). It returns io.EOF when the peer has closed.
+// On io_uring the read itself goes to the ring, which waits for data
+// without a failed read and a separate poll first.
 func (c *conn) Read(b []byte) (int, error) {
+	if ringReads() && len(b) > 0 {
+		return c.ringRead(b)
+	}
 	for {
 		if c.closed {
 			return 0, c.opErr("read", net.ErrClosed)
@@ -299,6 +300,51 @@ func (c *conn) Read(b []byte) (int, error) {
 			return n, nil
 		}
 	}
+}
+
+// ringReads reports whether the running coroutine's loop is io_uring.
+func ringReads() bool {
+	_, ok := loopFor(sched.Current()).be.(*uringBackend)
+	return ok
+}
+
+// ringRead is Read through the ring.
+func (c *conn) ringRead(b []byte) (int, error) {
+	for {
+		if c.closed {
+			return 0, c.opErr("read", net.ErrClosed)
+		}
+		r := &request{op: opRead, fd: c.fd, buf: b, off: -1}
+		if err := within(c.rdl, func() { do(r) }); err != nil {
+			return 0, c.opErr("read", err)
+		}
+		switch {
+		case r.res > 0 || r.res == 0 && c.network[:3] == "udp":
+			return r.res, nil
+		case r.res == 0:
+			return 0, io.EOF
+		case r.err() == unix.EINTR || r.err() == unix.EAGAIN:
+		default:
+			return 0, c.opErr("read", os.NewSyscallError("read", r.err()))
+		}
+	}
+}
+
+// within runs fn, giving up with os.ErrDeadlineExceeded at the deadline
+// (zero: none).
+func within(deadline time.Time, fn func()) error {
+	if deadline.IsZero() {
+		fn()
+		return nil
+	}
+	d := time.Until(deadline)
+	if d <= 0 {
+		return os.ErrDeadlineExceeded
+	}
+	if err := sched.WithTimeout(d, fn); err != nil {
+		return os.ErrDeadlineExceeded
+	}
+	return nil
 }
 
 // Write writes all of b, waiting for room as needed (Coro::Handle's
