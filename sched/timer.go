@@ -2,6 +2,7 @@ package sched
 
 import (
 	"container/heap"
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -148,4 +149,46 @@ func (h *timerHeap) fire(now time.Time) {
 			t.c.Ready()
 		}
 	}
+}
+
+// WithContext runs fn and returns ctx's error if ctx is done before fn
+// returns, ending the wait fn is in as WithTimeout does. ctx may be
+// cancelled from any goroutine; until fn returns, the scheduler counts it
+// as something that can still wake a coroutine (Hold).
+func WithContext(ctx context.Context, fn func()) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c := current()
+	s := c.s
+	tok := new(timeoutError)
+	running, thrown := true, false
+	release := s.Hold()
+	stop := context.AfterFunc(ctx, func() {
+		s.Post(func() {
+			if running {
+				thrown = true
+				c.Throw(tok)
+			}
+		})
+	})
+	defer func() {
+		running = false
+		stop()
+		release()
+		if !thrown {
+			return // fn returned or panicked by itself: not ours to recover
+		}
+		r := recover()
+		if r == tok {
+			err = ctx.Err()
+			return
+		}
+		c.st.Raise(nil) // fn ended before it could see the cancellation
+		if r != nil {
+			panic(r)
+		}
+	}()
+	fn()
+	return nil
 }

@@ -1,6 +1,7 @@
 package sched_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"sync"
@@ -192,6 +193,25 @@ func TestWithTimeoutOuterFirst(t *testing.T) {
 		})
 		if !errors.Is(outer, sched.ErrTimeout) || inner.Error() != "unset" {
 			t.Errorf("outer %v, inner %v", outer, inner)
+		}
+	})
+}
+
+func TestWithContext(t *testing.T) {
+	run(t, func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { time.Sleep(5 * time.Millisecond); cancel() }() // from outside the scheduler
+		err := sched.WithContext(ctx, func() { sched.Schedule() })
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled context: %v", err)
+		}
+		if err := sched.WithContext(ctx, func() {}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("already cancelled: %v", err)
+		}
+		dl, stop := context.WithTimeout(context.Background(), time.Hour)
+		defer stop()
+		if err := sched.WithContext(dl, func() { sched.Sleep(time.Millisecond) }); err != nil {
+			t.Fatalf("in time: %v", err)
 		}
 	})
 }
