@@ -9,8 +9,9 @@
 // operation of the sync package. There is one FIFO ready queue per
 // priority (PrioMin..PrioMax) and the highest non-empty one runs first.
 //
-// When nothing is ready the scheduler calls its idle hook, or waits for
-// Post while something holds it (Hold); if nothing can ready a coroutine,
+// When nothing is ready the scheduler fires due timers and waits in its
+// event loop (a Poller; package aio installs one) for requests in flight,
+// timers and Post, or calls its idle hook; if nothing can ready a coroutine,
 // Run returns an error matching ErrDeadlock whose text is Coro's "FATAL:
 // deadlock detected." and a ps listing. When main returns, Run cancels the
 // coroutines left, running their deferred calls.
@@ -35,7 +36,10 @@
 //	rouse_cb / rouse_wait     RouseCb / RouseWait
 //	Coro::Specific            Specific[T]
 //	unblock_sub               (*Scheduler).Post
-//	$Coro::idle               Idle option
+//	$Coro::idle               Idle option, and SetPoller for an event loop
+//	Coro::AnyEvent::sleep     Sleep
+//	Coro::Timer::timeout      Timeout; WithTimeout and WithContext bound
+//	                          any blocking call (timed_down, timed_wait)
 //
 // # Where it differs from Perl
 //
