@@ -166,3 +166,16 @@ func TestMemoryRequests(t *testing.T) {
 		}
 	})
 }
+
+// A request io_uring cannot carry goes to the helper pool; while it is in
+// flight, an idle scheduler waits for it instead of reporting a deadlock,
+// and its completion wakes the ring's wait.
+func TestHelperPoolWakesTheRing(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			// Mtouch runs on a pool worker under either backend, and nothing
+			// else is runnable meanwhile: the scheduler idles in the backend.
+			must(t, aio.Mtouch(make([]byte, 1), true))
+		})
+	})
+}
