@@ -141,11 +141,23 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, f.pathErr("writeat", errors.New("negative offset"))
 	}
+	if len(p) == 0 {
+		return 0, nil // as os.File: no system call
+	}
 	return f.pwrite(p, off)
 }
 
-// pwrite writes all of p at off, or at the end of the file when off < 0.
+// pwrite writes all of p at off, or at the file's position when off < 0.
+// Writing nothing still makes the request, as os.File's Write does, so a
+// file not open for writing says so.
 func (f *File) pwrite(p []byte, off int64) (int, error) {
+	if len(p) == 0 {
+		r := &request{op: opWrite, fd: f.fd, off: off}
+		if do(r) < 0 {
+			return 0, f.pathErr("write", r.err())
+		}
+		return 0, nil
+	}
 	total := 0
 	for total < len(p) {
 		at := off

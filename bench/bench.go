@@ -21,7 +21,8 @@ type Case struct {
 }
 
 // Unit is the metric coro bench shows for a group: ns/op, or a metric the
-// cases report with b.ReportMetric.
+// cases report with b.ReportMetric. Other metrics a case reports (the file
+// cases' "threads") follow its ratio.
 type Unit string
 
 const NsPerOp Unit = "ns/op"
@@ -69,6 +70,19 @@ var Groups = []Group{
 	{"memory held by each of 10,000 idle", "B/idle", "parked goroutines", []Case{
 		{"suspended state contexts", MemSuspended},
 		{"parked goroutines", MemParked},
+	}},
+	{"4 KiB random reads, 1,000 readers", NsPerOp, "goroutines, os.File.ReadAt", []Case{
+		{"coroutines, aio ReadAt", AIORandomReads},
+		{"coroutines, aio ReadAt, CORO_AIO=pool", AIORandomReadsPool},
+		{"goroutines, os.File.ReadAt", OSRandomReads},
+	}},
+	{"TCP echo, 1,000 connections, per request", NsPerOp, "goroutine per connection, net", []Case{
+		{"coroutine per connection, aio", EchoCoroutines},
+		{"goroutine per connection, net", EchoGoroutines},
+	}},
+	{"open+fstat+close of 10,000 small files", NsPerOp, "100 goroutines, os Open+Stat+Close", []Case{
+		{"100 coroutines, aio Open+Stat+Close", AIOOpenStatClose},
+		{"100 goroutines, os Open+Stat+Close", OSOpenStatClose},
 	}},
 }
 

@@ -8,7 +8,9 @@ import (
 
 func TestMain(m *testing.M) {
 	RunProbe()
-	os.Exit(m.Run())
+	code := m.Run()
+	Cleanup()
+	os.Exit(code)
 }
 
 func BenchmarkCedeRoundTrip(b *testing.B)     { CedeRoundTrip(b) }
@@ -29,6 +31,8 @@ func TestCasesRun(t *testing.T) {
 	old := flag.Lookup("test.benchtime").Value.String()
 	flag.Set("test.benchtime", "3x")
 	defer flag.Set("test.benchtime", old)
+	defer func(size int64, n, conns int) { BigFileSize, SmallFiles, EchoConns = size, n, conns }(BigFileSize, SmallFiles, EchoConns)
+	BigFileSize, SmallFiles, EchoConns = 8<<20, 500, 50
 	for _, g := range Groups {
 		for _, c := range g.Cases {
 			t.Run(c.Name, func(t *testing.T) {
@@ -48,3 +52,11 @@ func BenchmarkGCSuspended(b *testing.B)     { GCSuspended(b) }
 func BenchmarkGCParked(b *testing.B)        { GCParked(b) }
 func BenchmarkMemSuspended(b *testing.B)    { MemSuspended(b) }
 func BenchmarkMemParked(b *testing.B)       { MemParked(b) }
+
+func BenchmarkAIORandomReads(b *testing.B)     { AIORandomReads(b) }
+func BenchmarkAIORandomReadsPool(b *testing.B) { AIORandomReadsPool(b) }
+func BenchmarkOSRandomReads(b *testing.B)      { OSRandomReads(b) }
+func BenchmarkAIOOpenStatClose(b *testing.B)   { AIOOpenStatClose(b) }
+func BenchmarkOSOpenStatClose(b *testing.B)    { OSOpenStatClose(b) }
+func BenchmarkEchoCoroutines(b *testing.B)     { EchoCoroutines(b) }
+func BenchmarkEchoGoroutines(b *testing.B)     { EchoGoroutines(b) }

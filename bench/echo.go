@@ -18,6 +18,8 @@ var EchoConns = 1000
 // aio sockets, one scheduler) answering EchoConns clients of the load
 // generator; one op is one 32-byte request and its echo.
 func EchoCoroutines(b *testing.B) {
+	threads := watchThreads()
+	defer threads.report(b)
 	ready := make(chan string)
 	s := sched.New()
 	release := s.Hold() // the load generator is outside work
@@ -49,6 +51,8 @@ func EchoCoroutines(b *testing.B) {
 
 // EchoGoroutines: the same with a goroutine-per-connection net server.
 func EchoGoroutines(b *testing.B) {
+	threads := watchThreads()
+	defer threads.report(b)
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/corogo/coro/bench"
@@ -27,20 +29,24 @@ func main() {
 	perl := fs.Bool("perl", true, "also time Perl Coro's cede round trip, when perl and Coro are installed")
 	perlRounds := fs.Int("perl-rounds", 1_000_000, "round trips for the Perl Coro row")
 	fs.Parse(os.Args[2:])
-	if err := run(os.Stdout, *perl, *perlRounds); err != nil {
+	err := run(os.Stdout, *perl, *perlRounds)
+	bench.Cleanup() // the file cases' files
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "coro bench:", err)
 		os.Exit(1)
 	}
 }
 
 type row struct {
-	name string
-	ns   float64
-	note string
+	name  string
+	ns    float64
+	note  string
+	extra []string // other metrics the case reported, "value unit"
 }
 
 func run(w io.Writer, perl bool, perlRounds int) error {
 	fmt.Fprintf(w, "engine: %v\n", state.Engine())
+	fmt.Fprintf(w, "aio: %v\n", bench.AIOBackend())
 	for _, g := range bench.Groups {
 		var rows []row
 		for _, c := range g.Cases {
@@ -48,7 +54,7 @@ func run(w io.Writer, perl bool, perlRounds int) error {
 			if r.N == 0 {
 				return fmt.Errorf("%s: %s did not run", g.Title, c.Name)
 			}
-			rows = append(rows, row{name: c.Name, ns: figure(g.Unit, r)})
+			rows = append(rows, row{name: c.Name, ns: figure(g.Unit, r), extra: extras(g.Unit, r)})
 		}
 		if perl && g.Title == bench.Groups[0].Title {
 			rows = append(rows, perlRow(perlRounds))
@@ -66,6 +72,18 @@ func figure(u bench.Unit, r testing.BenchmarkResult) float64 {
 	return r.Extra[string(u)]
 }
 
+// extras are the metrics a result has besides the group's unit, sorted.
+func extras(u bench.Unit, r testing.BenchmarkResult) []string {
+	var e []string
+	for unit, v := range r.Extra {
+		if unit != string(u) {
+			e = append(e, strconv.FormatFloat(v, 'f', -1, 64)+" "+unit)
+		}
+	}
+	slices.Sort(e)
+	return e
+}
+
 func perlRow(rounds int) row {
 	const name = "Perl Coro cede"
 	ns, err := bench.PerlCedeRoundTrip(rounds)
@@ -75,7 +93,8 @@ func perlRow(rounds int) row {
 	return row{name: name, ns: ns}
 }
 
-// printTable prints ns/op and each row's ratio to the group's reference.
+// printTable prints ns/op and each row's ratio to the group's reference,
+// then any other metrics of the row.
 func printTable(w io.Writer, g bench.Group, rows []row) {
 	ref, refName := 0.0, g.Ref
 	for _, r := range rows {
@@ -89,6 +108,10 @@ func printTable(w io.Writer, g bench.Group, rows []row) {
 			fmt.Fprintf(w, "  %-38s %10s  %s\n", r.name, "-", r.note)
 			continue
 		}
-		fmt.Fprintf(w, "  %-38s %10.1f  %6.2f\n", r.name, r.ns, r.ns/ref)
+		fmt.Fprintf(w, "  %-38s %10.1f  %6.2f", r.name, r.ns, r.ns/ref)
+		for _, e := range r.extra {
+			fmt.Fprintf(w, "  %s", e)
+		}
+		fmt.Fprintln(w)
 	}
 }

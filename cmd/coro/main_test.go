@@ -2,7 +2,9 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,7 +13,9 @@ import (
 
 func TestMain(m *testing.M) {
 	bench.RunProbe()
-	os.Exit(m.Run())
+	code := m.Run()
+	bench.Cleanup()
+	os.Exit(code)
 }
 
 // TestBenchTable runs the whole table briefly and checks that every group
@@ -20,6 +24,10 @@ func TestBenchTable(t *testing.T) {
 	old := flag.Lookup("test.benchtime").Value.String()
 	flag.Set("test.benchtime", "3x")
 	defer flag.Set("test.benchtime", old)
+	defer func(size int64, n, conns int) {
+		bench.BigFileSize, bench.SmallFiles, bench.EchoConns = size, n, conns
+	}(bench.BigFileSize, bench.SmallFiles, bench.EchoConns)
+	bench.BigFileSize, bench.SmallFiles, bench.EchoConns = 8<<20, 500, 50
 
 	var out strings.Builder
 	if err := run(&out, false, 0); err != nil {
@@ -35,7 +43,7 @@ func TestBenchTable(t *testing.T) {
 		}
 		for _, c := range g.Cases {
 			line := lineWith(text, c.Name)
-			if f := strings.Fields(strings.TrimPrefix(line, "  "+c.Name)); len(f) != 2 || f[0] == "-" {
+			if f := strings.Fields(strings.TrimPrefix(line, "  "+c.Name)); len(f) < 2 || len(f)%2 != 0 || f[0] == "-" {
 				t.Errorf("case %q has no figure: %q", c.Name, line)
 			}
 		}
@@ -49,4 +57,35 @@ func lineWith(text, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestExtraMetrics checks that the metrics a case reports besides the
+// group's unit follow its ratio, and that the file cases report threads.
+func TestExtraMetrics(t *testing.T) {
+	r := testing.BenchmarkResult{N: 1, Extra: map[string]float64{"ns/GC": 5, "threads": 8, "B/x": 0.5}}
+	if got, want := extras("ns/GC", r), []string{"0.5 B/x", "8 threads"}; !slices.Equal(got, want) {
+		t.Errorf("extras = %q, want %q", got, want)
+	}
+	var out strings.Builder
+	printTable(&out, bench.Group{Title: "g", Unit: bench.NsPerOp}, []row{
+		{name: "a", ns: 10, extra: []string{"8 threads"}},
+		{name: "b", ns: 20},
+	})
+	want := "\n" + fmt.Sprintf("%-40s %10s  x a\n", "g", "ns/op") +
+		fmt.Sprintf("  %-38s %10s  %6s  8 threads\n", "a", "10.0", "1.00") +
+		fmt.Sprintf("  %-38s %10s  %6s\n", "b", "20.0", "2.00")
+	if out.String() != want {
+		t.Errorf("table:\n%s\nwant:\n%s", out.String(), want)
+	}
+
+	old := flag.Lookup("test.benchtime").Value.String()
+	flag.Set("test.benchtime", "1x")
+	defer flag.Set("test.benchtime", old)
+	defer func(size int64) { bench.BigFileSize = size }(bench.BigFileSize)
+	bench.BigFileSize = 1 << 20
+	if r := testing.Benchmark(bench.AIORandomReadsPool); !slices.ContainsFunc(extras(bench.NsPerOp, r), func(e string) bool {
+		return strings.HasSuffix(e, " threads")
+	}) {
+		t.Errorf("AIORandomReadsPool reports %v, no threads", r.Extra)
+	}
 }

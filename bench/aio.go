@@ -1,0 +1,425 @@
+package bench
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/aio"
+	"github.com/corogo/coro/sched"
+)
+
+// The file cases: package aio's requests from many coroutines on one
+// goroutine against package os's blocking calls from as many goroutines.
+// Besides ns/op they report "threads", the OS threads that appeared in the
+// process during the run (threadWatch).
+
+// BigFileSize is the size of the file the random-read cases read, made
+// once per process and read from the page cache. Tests make it small.
+var BigFileSize int64 = 1 << 30
+
+// SmallFiles is how many files the open+fstat+close cases work through.
+var SmallFiles = 10_000
+
+const (
+	readers   = 1000 // coroutines or goroutines reading the big file
+	blockSize = 4096
+	openers   = 100 // coroutines or goroutines opening the small files
+)
+
+// AIORandomReads: 1,000 coroutines each read 4 KiB blocks at random
+// offsets of the big file with aio's File.ReadAt; one op is one read.
+func AIORandomReads(b *testing.B) { aioRandomReads(b, "") }
+
+// AIORandomReadsPool is AIORandomReads with CORO_AIO=pool: the thread
+// pool makes the reads instead of io_uring.
+func AIORandomReadsPool(b *testing.B) { aioRandomReads(b, "pool") }
+
+func aioRandomReads(b *testing.B, backend string) {
+	name := bigFile(b)
+	defer setenv("CORO_AIO", backend)() // read at the scheduler's first request
+	threads := watchThreads()
+	runSched(b, func() {
+		f, err := aio.Open(name)
+		if err != nil {
+			b.Error(err) // not Fatal: this is a coroutine
+			return
+		}
+		defer f.Close()
+		b.ResetTimer()
+		var cs []*sched.Coro
+		for i, n := range split(b.N, readers) {
+			cs = append(cs, sched.Async(func() any { return readBlocks(f, i, n) }))
+		}
+		for _, c := range cs {
+			if v, _ := c.Join(); v != nil {
+				b.Error(v)
+			}
+		}
+		b.StopTimer()
+		threads.sample() // while the scheduler's thread pool, if any, lives
+	})
+	threads.report(b)
+}
+
+// OSRandomReads: 1,000 goroutines each read 4 KiB blocks at random
+// offsets of the big file with os.File.ReadAt; one op is one read.
+func OSRandomReads(b *testing.B) {
+	name := bigFile(b)
+	threads := watchThreads()
+	f, err := os.Open(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	errs := make(chan error, readers)
+	for i, n := range split(b.N, readers) {
+		wg.Go(func() {
+			if err := readBlocks(f, i, n); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Error(err)
+	}
+	threads.report(b)
+}
+
+// readBlocks makes reader i's n reads, each checked by the block number
+// that starts every block of the big file.
+func readBlocks(f interface {
+	ReadAt([]byte, int64) (int, error)
+}, i, n int) error {
+	buf := make([]byte, blockSize)
+	rng := rand.New(rand.NewPCG(uint64(i), uint64(n)))
+	blocks := BigFileSize / blockSize
+	for range n {
+		block := rng.Int64N(blocks)
+		if _, err := f.ReadAt(buf, block*blockSize); err != nil {
+			return err
+		}
+		if got := binary.LittleEndian.Uint64(buf); got != uint64(block) {
+			return fmt.Errorf("block %d starts with %d", block, got)
+		}
+	}
+	return nil
+}
+
+// AIOOpenStatClose: 100 coroutines work through the small files, each
+// opened, fstat'ed and closed with aio; one op is one file.
+func AIOOpenStatClose(b *testing.B) {
+	names := smallFiles(b)
+	threads := watchThreads()
+	runSched(b, func() {
+		b.ResetTimer()
+		next := 0 // coroutines of one scheduler share it without locks
+		var cs []*sched.Coro
+		for range openers {
+			cs = append(cs, sched.Async(func() any {
+				for next < b.N {
+					name := names[next%len(names)]
+					next++
+					f, err := aio.Open(name)
+					if err != nil {
+						return err
+					}
+					if _, err := f.Stat(); err != nil {
+						return err
+					}
+					if err := f.Close(); err != nil {
+						return err
+					}
+				}
+				return nil
+			}))
+		}
+		for _, c := range cs {
+			if v, _ := c.Join(); v != nil {
+				b.Error(v)
+			}
+		}
+		b.StopTimer()
+		threads.sample() // while the scheduler's thread pool, if any, lives
+	})
+	threads.report(b)
+}
+
+// OSOpenStatClose: 100 goroutines work through the small files, each
+// opened, fstat'ed and closed with package os; one op is one file.
+func OSOpenStatClose(b *testing.B) {
+	names := smallFiles(b)
+	threads := watchThreads()
+	b.ResetTimer()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, openers)
+	for range openers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				f, err := os.Open(names[i%len(names)])
+				if err == nil {
+					_, err = f.Stat()
+					if cerr := f.Close(); err == nil {
+						err = cerr
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Error(err)
+	}
+	threads.report(b)
+}
+
+// split divides n ops among k workers.
+func split(n, k int) []int {
+	s := make([]int, k)
+	for i := range s {
+		s[i] = n / k
+		if i < n%k {
+			s[i]++
+		}
+	}
+	return s
+}
+
+// threadWatch counts the OS threads of the process that appear while it
+// runs: the Go runtime's, and the kernel's io_uring workers, which are
+// threads of the process too. It samples /proc/self/task every
+// millisecond and when told to. (The threadcreate profile and the Threads
+// line of /proc/self/status count the threads alive, so a thread pool
+// started and stopped during the run would not show.)
+type threadWatch struct {
+	mu     sync.Mutex
+	before map[string]bool
+	seen   map[string]bool
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+func watchThreads() *threadWatch {
+	w := &threadWatch{before: tids(), seen: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-w.stop:
+				return
+			case <-t.C:
+				w.sample()
+			}
+		}
+	}()
+	return w
+}
+
+// sample records the threads alive now.
+func (w *threadWatch) sample() {
+	now := tids()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for tid := range now {
+		if !w.before[tid] {
+			w.seen[tid] = true
+		}
+	}
+}
+
+// report stops the watch and reports the threads that appeared as the
+// metric "threads".
+func (w *threadWatch) report(b *testing.B) {
+	close(w.stop)
+	<-w.done
+	w.sample()
+	b.ReportMetric(float64(len(w.seen)), "threads")
+}
+
+// tids returns the ids of the process's threads.
+func tids() map[string]bool {
+	entries, _ := os.ReadDir("/proc/self/task")
+	m := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		m[e.Name()] = true
+	}
+	return m
+}
+
+// setenv sets key to value, or unsets it when value is empty, and returns
+// what restores it.
+func setenv(key, value string) (restore func()) {
+	old, had := os.LookupEnv(key)
+	if value == "" {
+		os.Unsetenv(key)
+	} else {
+		os.Setenv(key, value)
+	}
+	return func() {
+		if had {
+			os.Setenv(key, old)
+		} else {
+			os.Unsetenv(key)
+		}
+	}
+}
+
+// The files live in os.TempDir() under names carrying the process id, so
+// that processes running at once (go test ./...) have their own:
+// coro-bench-PID-big-SIZE and the directory coro-bench-PID-small-N. A
+// process removes those of processes that have ended, then its own at the
+// end (Cleanup).
+
+const filePrefix = "coro-bench-"
+
+var (
+	filesMu  sync.Mutex
+	made     = map[string]error{} // path -> the error making it
+	swept    bool
+	ownFiles []string
+)
+
+// bigFile returns the name of a file of BigFileSize bytes, each 4 KiB
+// block starting with its number, written fully so that it is in the
+// page cache; it is made once per process and size.
+func bigFile(b *testing.B) string {
+	name := filepath.Join(os.TempDir(), fmt.Sprintf("%s%d-big-%d", filePrefix, os.Getpid(), BigFileSize))
+	makeOnce(b, name, func() error {
+		f, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		chunk := make([]byte, 1<<20)
+		for i := range chunk {
+			chunk[i] = byte(i*7 + 1)
+		}
+		for off := int64(0); off < BigFileSize; off += int64(len(chunk)) {
+			c := chunk[:min(int64(len(chunk)), BigFileSize-off)]
+			for blk := int64(0); blk < int64(len(c)); blk += blockSize {
+				binary.LittleEndian.PutUint64(c[blk:], uint64((off+blk)/blockSize))
+			}
+			if _, err := f.Write(c); err != nil {
+				f.Close()
+				return err
+			}
+		}
+		// Written back now, so that the kernel's writeback does not run
+		// during the measurement; the pages stay cached.
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
+	return name
+}
+
+// smallFiles returns the names of SmallFiles files of 100 bytes each,
+// made once per process and count.
+func smallFiles(b *testing.B) []string {
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("%s%d-small-%d", filePrefix, os.Getpid(), SmallFiles))
+	names := make([]string, SmallFiles)
+	for i := range names {
+		names[i] = filepath.Join(dir, strconv.Itoa(i))
+	}
+	makeOnce(b, dir, func() error {
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return err
+		}
+		data := make([]byte, 100)
+		for _, name := range names {
+			if err := os.WriteFile(name, data, 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return names
+}
+
+// makeOnce runs mk to make path, unless this process has already made it,
+// after removing what ended processes left.
+func makeOnce(b *testing.B, path string, mk func() error) {
+	filesMu.Lock()
+	defer filesMu.Unlock()
+	if !swept {
+		swept = true
+		sweep()
+	}
+	err, ok := made[path]
+	if !ok {
+		os.RemoveAll(path) // a process with this id that is gone
+		ownFiles = append(ownFiles, path)
+		err = mk()
+		made[path] = err
+	}
+	if err != nil {
+		b.Fatalf("making %s: %v", path, err)
+	}
+}
+
+// sweep removes the files of benchmark processes that have ended.
+func sweep() {
+	entries, _ := os.ReadDir(os.TempDir())
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), filePrefix)
+		if !ok {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.SplitN(rest, "-", 2)[0])
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.RemoveAll(filepath.Join(os.TempDir(), e.Name()))
+		}
+	}
+}
+
+// AIOBackend names the backend package aio chooses for a scheduler, and
+// why (aio.Backend).
+func AIOBackend() (be string) {
+	if err := sched.Run(func() { be = aio.Backend() }); err != nil {
+		return err.Error()
+	}
+	return be
+}
+
+// Cleanup removes the files this process made for the file cases. The
+// programs that run them call it before they exit.
+func Cleanup() {
+	filesMu.Lock()
+	defer filesMu.Unlock()
+	for _, path := range ownFiles {
+		os.RemoveAll(path)
+	}
+	ownFiles, made = nil, map[string]error{}
+}
