@@ -107,7 +107,20 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // pread reads once at off, or at the file's position when off < 0.
+//
+// At an offset, data already in the page cache is copied at once, without
+// a request: preadv2 with RWF_NOWAIT never blocks, and fails with EAGAIN
+// when it would (EOPNOTSUPP where the file system cannot tell). It may
+// also stop short where the cached part ends, which a plain read would
+// not; only a full read, or 0 at the end of the file, is taken, and the
+// rest is asked again through a request. (At the file's position a short
+// read would already have moved it, so Read always makes the request.)
 func (f *File) pread(p []byte, off int64) (int, error) {
+	if off >= 0 {
+		if n, err := unix.Preadv2(f.fd, [][]byte{p}, off, unix.RWF_NOWAIT); err == nil && (n == len(p) || n == 0) {
+			return n, nil
+		}
+	}
 	for {
 		r := &request{op: opRead, fd: f.fd, buf: p, off: off}
 		n := do(r)
