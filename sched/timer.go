@@ -25,8 +25,8 @@ import (
 type Timer struct {
 	when    time.Time
 	c       *Coro
-	throw   error // thrown at c when it fires (WithTimeout); nil: c is readied
-	index   int   // in the scheduler's heap; -1 once fired or stopped
+	fire    func() // called when it fires (WithTimeout); nil: c is readied
+	index   int    // in the scheduler's heap; -1 once fired or stopped
 	expired bool
 }
 
@@ -77,22 +77,63 @@ var ErrTimeout = fmt.Errorf("sched: timed out: %w", os.ErrDeadlineExceeded)
 // WithTimeout.
 //
 //	err := sched.WithTimeout(time.Second, func() { v, ok = ch.Get() })
-func WithTimeout(d time.Duration, fn func()) (err error) {
+func WithTimeout(d time.Duration, fn func()) error {
 	c := current()
+	return bounded(c, fn, func(fire func()) (disarm func()) {
+		t := &Timer{when: time.Now().Add(d), c: c, fire: fire}
+		heap.Push(&c.s.timers, t)
+		return t.Stop
+	}, func() error { return ErrTimeout })
+}
+
+// WithContext runs fn and returns ctx's error if ctx is done before fn
+// returns, ending the wait fn is in as WithTimeout does. ctx may be
+// cancelled from any goroutine; until fn returns, the scheduler counts it
+// as something that can still wake a coroutine (Hold).
+func WithContext(ctx context.Context, fn func()) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c := current()
+	return bounded(c, fn, func(fire func()) (disarm func()) {
+		release := c.s.Hold()
+		armed := true
+		stop := context.AfterFunc(ctx, func() {
+			c.s.Post(func() {
+				if armed {
+					fire()
+				}
+			})
+		})
+		return func() {
+			armed = false
+			stop()
+			release()
+		}
+	}, ctx.Err)
+}
+
+// bounded runs fn for WithTimeout and WithContext: arm sets up what calls
+// fire, which throws a token of this call's own at c; if it did, bounded
+// stops the unwinding it caused and returns cause().
+func bounded(c *Coro, fn func(), arm func(fire func()) (disarm func()), cause func() error) (err error) {
 	tok := new(timeoutError)
-	t := &Timer{when: time.Now().Add(d), c: c, throw: tok}
-	heap.Push(&c.s.timers, t)
+	thrown := false
+	disarm := arm(func() {
+		thrown = true
+		c.Throw(tok) // at once, if c is the coroutine idling when it fires
+	})
 	defer func() {
-		if !t.expired {
-			t.Stop() // fn returned or panicked by itself: not ours to recover
-			return
+		disarm()
+		if !thrown {
+			return // fn returned or panicked by itself: not ours to recover
 		}
 		r := recover()
 		if r == tok {
-			err = ErrTimeout
+			err = cause()
 			return
 		}
-		c.st.Raise(nil) // fn ended before it could see the timeout
+		c.st.Raise(nil) // fn ended before it could see the throw
 		if r != nil {
 			panic(r)
 		}
@@ -101,8 +142,8 @@ func WithTimeout(d time.Duration, fn func()) (err error) {
 	return nil
 }
 
-// timeoutError is the token a WithTimeout throws; each call has its own,
-// so nested ones recover only their own.
+// timeoutError is the token bounded throws; each call has its own, so
+// nested ones recover only their own.
 type timeoutError struct{}
 
 func (*timeoutError) Error() string { return ErrTimeout.Error() }
@@ -143,52 +184,10 @@ func (h *timerHeap) fire(now time.Time) {
 	for len(*h) > 0 && !(*h)[0].when.After(now) {
 		t := heap.Pop(h).(*Timer)
 		t.expired = true
-		if t.throw != nil {
-			t.c.Throw(t.throw) // at once, if t.c is the coroutine idling here
+		if t.fire != nil {
+			t.fire()
 		} else {
 			t.c.Ready()
 		}
 	}
-}
-
-// WithContext runs fn and returns ctx's error if ctx is done before fn
-// returns, ending the wait fn is in as WithTimeout does. ctx may be
-// cancelled from any goroutine; until fn returns, the scheduler counts it
-// as something that can still wake a coroutine (Hold).
-func WithContext(ctx context.Context, fn func()) (err error) {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c := current()
-	s := c.s
-	tok := new(timeoutError)
-	running, thrown := true, false
-	release := s.Hold()
-	stop := context.AfterFunc(ctx, func() {
-		s.Post(func() {
-			if running {
-				thrown = true
-				c.Throw(tok)
-			}
-		})
-	})
-	defer func() {
-		running = false
-		stop()
-		release()
-		if !thrown {
-			return // fn returned or panicked by itself: not ours to recover
-		}
-		r := recover()
-		if r == tok {
-			err = ctx.Err()
-			return
-		}
-		c.st.Raise(nil) // fn ended before it could see the cancellation
-		if r != nil {
-			panic(r)
-		}
-	}()
-	fn()
-	return nil
 }
