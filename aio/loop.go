@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"errors"
 	"os"
 	"time"
 
@@ -21,8 +22,6 @@ type backend interface {
 	// wait delivers the completions that have arrived to complete, first
 	// waiting for one, the deadline (zero: none) or wake.
 	wait(deadline time.Time, complete func(*request))
-	// reap delivers the completions that have arrived, without waiting.
-	reap(complete func(*request))
 	// wake makes a wait in progress, or the next one, return. Any
 	// goroutine may call it.
 	wake()
@@ -59,6 +58,19 @@ func loopFor(c *sched.Coro) *loop {
 	}
 	s.SetPoller(l)
 	return l
+}
+
+// UsePool makes the requests of scheduler s go through the thread pool,
+// as CORO_AIO=pool does for every scheduler; s keeps its choice for life,
+// so UsePool must come before its first request.
+func UsePool(s *sched.Scheduler) error {
+	if s.Poller() != nil {
+		return errors.New("aio: UsePool: the scheduler already has an event loop")
+	}
+	l := new(loop)
+	l.usePool("aio.UsePool")
+	s.SetPoller(l)
+	return nil
 }
 
 // usePool makes the thread pool the loop's only backend.

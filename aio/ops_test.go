@@ -179,3 +179,21 @@ func TestHelperPoolWakesTheRing(t *testing.T) {
 		})
 	})
 }
+
+func TestRename2Flags(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+		os.WriteFile(a, []byte("a"), 0o644)
+		os.WriteFile(b, []byte("b"), 0o644)
+		runSched(t, func() {
+			if err := aio.Rename2(a, b, unix.RENAME_NOREPLACE); !errors.Is(err, fs.ErrExist) {
+				t.Errorf("RENAME_NOREPLACE onto a file: %v", err)
+			}
+			must(t, aio.Rename2(a, b, unix.RENAME_EXCHANGE))
+		})
+		if got, _ := os.ReadFile(a); string(got) != "b" {
+			t.Errorf("after RENAME_EXCHANGE, a holds %q", got)
+		}
+	})
+}

@@ -151,13 +151,6 @@ func (b *uringBackend) wait(deadline time.Time, complete func(*request)) {
 	b.deliver(complete)
 }
 
-func (b *uringBackend) reap(complete func(*request)) {
-	if _, err := b.ring.Submit(); err != nil && err != unix.EBUSY && err != unix.EAGAIN {
-		panic(fmt.Sprintf("aio: io_uring submit: %v", err))
-	}
-	b.deliver(complete)
-}
-
 func (b *uringBackend) deliver(complete func(*request)) {
 	b.ring.ForEachCQE(func(cqe *uring.CQE) {
 		switch cqe.UserData {

@@ -47,9 +47,8 @@ func AIORandomReadsPool(b *testing.B) { aioRandomReads(b, "pool") }
 
 func aioRandomReads(b *testing.B, backend string) {
 	name := bigFile(b)
-	defer setenv("CORO_AIO", backend)() // read at the scheduler's first request
 	threads := watchThreads()
-	runSched(b, func() {
+	runOn(b, schedulerFor(b, backend), func() {
 		f, err := aio.Open(name)
 		if err != nil {
 			b.Error(err) // not Fatal: this is a coroutine
@@ -61,15 +60,33 @@ func aioRandomReads(b *testing.B, backend string) {
 		for i, n := range split(b.N, readers) {
 			cs = append(cs, sched.Async(func() any { return readBlocks(f, i, n) }))
 		}
-		for _, c := range cs {
-			if v, _ := c.Join(); v != nil {
-				b.Error(v)
-			}
-		}
-		b.StopTimer()
+		joinAll(b, cs)
 		threads.sample() // while the scheduler's thread pool, if any, lives
 	})
 	threads.report(b)
+}
+
+// joinAll waits for every coroutine of cs, reports the errors they
+// returned, and stops the timer.
+func joinAll(b *testing.B, cs []*sched.Coro) {
+	for _, c := range cs {
+		if v, _ := c.Join(); v != nil {
+			b.Error(v)
+		}
+	}
+	b.StopTimer()
+}
+
+// schedulerFor returns a new scheduler whose requests use backend: "pool"
+// for the thread pool, "" for the default.
+func schedulerFor(b *testing.B, backend string) *sched.Scheduler {
+	s := sched.New()
+	if backend == "pool" {
+		if err := aio.UsePool(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
 }
 
 // OSRandomReads: 1,000 goroutines each read 4 KiB blocks at random
@@ -149,12 +166,7 @@ func AIOOpenStatClose(b *testing.B) {
 				return nil
 			}))
 		}
-		for _, c := range cs {
-			if v, _ := c.Join(); v != nil {
-				b.Error(v)
-			}
-		}
-		b.StopTimer()
+		joinAll(b, cs)
 		threads.sample() // while the scheduler's thread pool, if any, lives
 	})
 	threads.report(b)
@@ -272,24 +284,6 @@ func tids() map[string]bool {
 		m[e.Name()] = true
 	}
 	return m
-}
-
-// setenv sets key to value, or unsets it when value is empty, and returns
-// what restores it.
-func setenv(key, value string) (restore func()) {
-	old, had := os.LookupEnv(key)
-	if value == "" {
-		os.Unsetenv(key)
-	} else {
-		os.Setenv(key, value)
-	}
-	return func() {
-		if had {
-			os.Setenv(key, old)
-		} else {
-			os.Unsetenv(key)
-		}
-	}
 }
 
 // The files live in os.TempDir() under names carrying the process id, so

@@ -291,35 +291,26 @@ func decodeProgram(data []byte) *program {
 
 // ---- running ----
 
-// setenv sets key to value, or unsets it when value is empty, and returns
-// what restores it.
-func setenv(key, value string) (restore func()) {
-	old, had := os.LookupEnv(key)
-	if value == "" {
-		os.Unsetenv(key)
-	} else {
-		os.Setenv(key, value)
+// schedulerFor returns a new scheduler whose requests use backend: "pool"
+// for the thread pool, "" for the default.
+func schedulerFor(backend string) *sched.Scheduler {
+	s := sched.New()
+	if backend == "pool" {
+		aio.UsePool(s) // a new scheduler has no event loop yet
 	}
-	return func() {
-		if had {
-			os.Setenv(key, old)
-		} else {
-			os.Unsetenv(key)
-		}
-	}
+	return s
 }
 
-// runAIOProgram runs p in dir with CORO_AIO=backend, one coroutine per
-// file, and reports the first difference from package os.
+// runAIOProgram runs p in dir on backend, one coroutine per file, and
+// reports the first difference from package os.
 func runAIOProgram(dir, backend string, p *program) error {
-	defer setenv("CORO_AIO", backend)()
 	for _, sub := range []string{"aio", "os"} {
 		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
 			return err
 		}
 	}
 	var failure error
-	err := sched.Run(func() {
+	err := schedulerFor(backend).Run(func() {
 		coros := make([]*sched.Coro, len(p.ops))
 		for k, ops := range p.ops {
 			coros[k] = sched.Async(func() any {
@@ -338,8 +329,8 @@ func runAIOProgram(dir, backend string, p *program) error {
 				return
 			}
 		}
-		if be := aio.Backend(); backend == "pool" && !strings.HasPrefix(be, "thread pool (CORO_AIO=pool)") {
-			failure = fmt.Errorf("CORO_AIO=pool, but the backend is %s", be)
+		if be := aio.Backend(); backend == "pool" && !strings.HasPrefix(be, "thread pool") {
+			failure = fmt.Errorf("asked for the thread pool, but the backend is %s", be)
 		}
 	})
 	if err != nil {
@@ -659,8 +650,7 @@ func errKind(err error, path string) string {
 func TestAIOClosedFile(t *testing.T) {
 	for _, backend := range []string{"", "pool"} {
 		dir := t.TempDir()
-		restore := setenv("CORO_AIO", backend)
-		err := sched.Run(func() {
+		err := schedulerFor(backend).Run(func() {
 			a, err := aio.Create(filepath.Join(dir, "a"))
 			if err != nil {
 				t.Fatal(err)
@@ -684,7 +674,6 @@ func TestAIOClosedFile(t *testing.T) {
 				t.Errorf("CORO_AIO=%q: the other file (same fd %d: %v) now has %d bytes, want 8", backend, b.Fd(), a.Fd() == b.Fd(), fi.Size())
 			}
 		})
-		restore()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -134,12 +134,6 @@ func PrepPollAdd(sqe *SQE, fd int, events uint32) {
 	sqe.OpFlags = events
 }
 
-// PrepPollRemove prepares OpPollRemove of the poll whose SQE had user data
-// userData.
-func PrepPollRemove(sqe *SQE, userData uint64) {
-	PrepRW(sqe, OpPollRemove, -1, userData, 0, 0)
-}
-
 // PrepAsyncCancel prepares OpAsyncCancel of the request whose SQE had user
 // data userData (flags: AsyncCancel*). Its CQE has Res 0 when the request
 // was found and cancelled (the request's own CQE then has -ECANCELED),
@@ -157,21 +151,6 @@ func PrepTimeout(sqe *SQE, ts *KernelTimespec, count uint32, flags uint32) {
 	// One struct __kernel_timespec at ts, kept on the heap by addr.
 	PrepRW(sqe, OpTimeout, -1, addr(unsafe.Pointer(ts)), 1, uint64(count))
 	sqe.OpFlags = flags // timeout_flags
-}
-
-// PrepTimeoutRemove prepares OpTimeoutRemove of the timeout whose SQE had
-// user data userData.
-func PrepTimeoutRemove(sqe *SQE, userData uint64, flags uint32) {
-	PrepRW(sqe, OpTimeoutRemove, -1, userData, 0, 0)
-	sqe.OpFlags = flags
-}
-
-// PrepLinkTimeout prepares OpLinkTimeout, which cancels the previous SQE
-// (sent with SQEIOLink) if it has not completed when ts passes.
-func PrepLinkTimeout(sqe *SQE, ts *KernelTimespec, flags uint32) {
-	// One struct __kernel_timespec at ts, kept on the heap by addr.
-	PrepRW(sqe, OpLinkTimeout, -1, addr(unsafe.Pointer(ts)), 1, 0)
-	sqe.OpFlags = flags
 }
 
 // DurationTimespec converts d to a KernelTimespec.
