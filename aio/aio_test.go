@@ -224,3 +224,22 @@ func TestReadWithTimeout(t *testing.T) {
 		})
 	})
 }
+
+// A scheduler idling in the event loop wakes for a Wake from another
+// goroutine (the loop's eventfd).
+func TestWakeReachesTheLoop(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		s := sched.New()
+		release := s.Hold()
+		defer release()
+		err := s.Run(func() {
+			must(t, aio.Nop()) // the loop exists from here on
+			me := sched.Current()
+			go func() { time.Sleep(5 * time.Millisecond); me.Wake() }()
+			sched.Schedule()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

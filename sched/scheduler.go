@@ -33,10 +33,12 @@ type Scheduler struct {
 	holds atomic.Int64
 }
 
-// postBox carries functions from other goroutines to the scheduler.
+// postBox carries functions and wake-ups from other goroutines to the
+// scheduler.
 type postBox struct {
 	mu      sync.Mutex
 	fns     []func()
+	wakes   []*Coro // to ready (Wake)
 	pending atomic.Bool
 	wake    chan struct{} // capacity 1: a token means "look again"
 }
@@ -235,16 +237,31 @@ func (s *Scheduler) Post(fn func()) {
 
 func (s *Scheduler) drainPosts() {
 	s.posts.mu.Lock()
-	fns := s.posts.fns
-	s.posts.fns = nil
+	fns, wakes := s.posts.fns, s.posts.wakes
+	s.posts.fns, s.posts.wakes = nil, nil
 	s.posts.pending.Store(false)
 	s.posts.mu.Unlock()
+	for _, c := range wakes {
+		c.Ready()
+	}
 	for _, fn := range fns {
 		s.newCoro(func() any { fn(); return nil }, "[post]").Ready()
 	}
 }
 
-// Hold tells s that something outside it may still call Post: until
+// Wake is Ready for callers outside the scheduler: any goroutine may call
+// it. The coroutine is readied when the scheduler next looks (at once, if
+// it is idle), in the order the wake-ups arrived.
+func (c *Coro) Wake() {
+	s := c.s
+	s.posts.mu.Lock()
+	s.posts.wakes = append(s.posts.wakes, c)
+	s.posts.pending.Store(true)
+	s.posts.mu.Unlock()
+	s.wakeUp()
+}
+
+// Hold tells s that something outside it may still call Post or Wake: until
 // release is called, a scheduler with nothing ready waits for a Post
 // instead of reporting a deadlock. release may be called from any
 // goroutine; calls after the first do nothing.

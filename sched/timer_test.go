@@ -215,3 +215,26 @@ func TestWithContext(t *testing.T) {
 		}
 	})
 }
+
+// Wake from other goroutines readies a sleeping coroutine, including one
+// whose scheduler idles in an event loop.
+func TestWakeFromOutside(t *testing.T) {
+	s := sched.New()
+	release := s.Hold()
+	defer release()
+	got := 0
+	err := s.Run(func() {
+		me := sched.Current()
+		for i := range 3 {
+			go func() {
+				time.Sleep(time.Duration(i) * time.Millisecond)
+				me.Wake()
+			}()
+			sched.Schedule() // only a Wake can end this
+			got++
+		}
+	})
+	if err != nil || got != 3 {
+		t.Fatalf("Run = %v after %d wake-ups", err, got)
+	}
+}
