@@ -35,7 +35,8 @@
 //	$coro->prio / nice / desc (*Coro).Prio, SetPrio, Nice, Desc, SetDesc
 //	rouse_cb / rouse_wait     RouseCb / RouseWait
 //	Coro::Specific            Specific[T]
-//	unblock_sub               (*Scheduler).Post
+//	unblock_sub               (*Scheduler).Post; (*Coro).Wake readies a
+//	                          coroutine from another goroutine
 //	$Coro::idle               Idle option, and SetPoller for an event loop
 //	Coro::AnyEvent::sleep     Sleep
 //	Coro::Timer::timeout      Timeout; WithTimeout and WithContext bound
