@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corogo/coro/internal/perltest"
 	"github.com/corogo/coro/sched"
@@ -873,4 +874,32 @@ func TestPerlDeadlock(t *testing.T) {
 		}
 		p(err.Error()) // perl dies with this text
 	}, perltest.Normalize(plNormalizePS))
+}
+
+func TestPerlSleep(t *testing.T) {
+	perltest.Compare(t, "sleep", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		plRun(t, func() {
+			for _, ms := range []int{30, 10, 20} {
+				sched.Async(func() any {
+					sched.Sleep(time.Duration(ms) * time.Millisecond)
+					p("slept ", ms, "\n")
+					return nil
+				})
+			}
+			p("main sleeps 50\n")
+			sched.Sleep(50 * time.Millisecond)
+			p("main woke\n")
+			tm := sched.Timeout(10 * time.Millisecond)
+			n := 0
+			for !tm.Expired() {
+				sched.Schedule()
+				n++
+			}
+			p("timeout fired after ", n, " wake-up(s)\n")
+			sched.Async(func() any { p("async runs before main's sleep ends\n"); return nil })
+			sched.Sleep(10 * time.Millisecond)
+			p("done\n")
+		})
+	})
 }
