@@ -1,10 +1,13 @@
 package state_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
+	exectrace "runtime/trace"
 	"testing"
 	"time"
 
@@ -145,4 +148,45 @@ func churn() (stop func()) {
 		}()
 	}
 	return func() { close(done) }
+}
+
+// The CPU profiler's signals and the execution tracer see every switch;
+// neither may crash or hang, and the contexts' data stays intact.
+func TestSwitchingUnderProfilerAndTracer(t *testing.T) {
+	var prof, tr bytes.Buffer
+	if err := pprof.StartCPUProfile(&prof); err != nil {
+		t.Fatal(err)
+	}
+	if err := exectrace.Start(&tr); err != nil {
+		pprof.StopCPUProfile()
+		t.Fatal(err)
+	}
+	ended := make([]string, 50)
+	state.Run(func() {
+		main := state.Current()
+		ring := make([]*state.State, len(ended))
+		next := func(i int) *state.State {
+			if i+1 == len(ring) {
+				return main
+			}
+			return ring[i+1]
+		}
+		for i := range ring {
+			ring[i] = state.New(func() { tortureBody(t, i, ring[i], next(i), ended) })
+		}
+		deadline := time.Now().Add(300 * time.Millisecond)
+		for time.Now().Before(deadline) {
+			main.Transfer(ring[0])
+		}
+	})
+	exectrace.Stop()
+	pprof.StopCPUProfile()
+	for i, e := range ended {
+		if e != "unwound intact" {
+			t.Errorf("ctx%d: %s", i, e)
+		}
+	}
+	if prof.Len() == 0 || tr.Len() == 0 {
+		t.Errorf("profile %d bytes, trace %d bytes", prof.Len(), tr.Len())
+	}
 }
