@@ -213,7 +213,7 @@ func TestReadWithTimeout(t *testing.T) {
 			go func() { // a pool worker's blocking read ends only with data
 				select {
 				case <-stop:
-				case <-time.After(20 * time.Millisecond):
+				case <-time.After(300 * time.Millisecond): // long after the deadline, even under qemu
 					w.Write([]byte("x"))
 				}
 			}()

@@ -185,7 +185,7 @@ func TestDeadlinesAndErrors(t *testing.T) {
 			sched.Async(func() any {
 				c, err := ln.Accept()
 				if err == nil {
-					sched.Sleep(50 * time.Millisecond) // says nothing, then hangs up
+					sched.Sleep(500 * time.Millisecond) // says nothing, long past the deadline, then hangs up
 					c.Close()
 				}
 				return nil

@@ -377,27 +377,6 @@ func TestKillAll(t *testing.T) {
 	ev.check(t, "a unwound", "c unwound", "b survives; nready 0", "b unwound", "main resumed; b done true")
 }
 
-func TestPoolSizeLimitsIdleContexts(t *testing.T) {
-	before := runtime.NumGoroutine()
-	var during int
-	s := sched.New(sched.PoolSize(2))
-	if err := s.Run(func() {
-		var cs []*sched.Coro
-		for range 10 {
-			cs = append(cs, sched.AsyncPool(func() any { sched.Cede(); return nil }))
-		}
-		for _, c := range cs {
-			c.Join()
-		}
-		during = runtime.NumGoroutine() - before // the pool's idle contexts
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if during != 2 {
-		t.Errorf("%d goroutines kept after 10 pooled coroutines ended, want PoolSize 2", during)
-	}
-}
-
 // A coroutine that readies itself and then ends leaves a queue entry,
 // which the scheduler must skip, and must not be counted as ready.
 func TestEndWhileQueued(t *testing.T) {
