@@ -243,3 +243,25 @@ func TestWakeReachesTheLoop(t *testing.T) {
 		}
 	})
 }
+
+// A request completes for a coroutine even while another one computes
+// without idling the scheduler, as long as it calls sched.Poll.
+func TestPollDeliversCompletions(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			done := false
+			sched.Async(func() any {
+				_, err := aio.Stat("/")
+				done = err == nil
+				return nil
+			})
+			sched.Cede() // the request is made
+			for start := time.Now(); !done && time.Since(start) < time.Second; {
+				sched.Poll()
+			}
+			if !done {
+				t.Fatal("the request did not complete while main polled")
+			}
+		})
+	})
+}

@@ -15,7 +15,10 @@
 // setting, seccomp, qemu-user) or when CORO_AIO=pool, a pool of worker
 // threads makes the same system calls, and Backend says which serves and
 // why. Requests that io_uring has no opcode for always go to the pool.
-// Results arrive when the scheduler idles, as they do in Coro.
+// As in Coro, the loop runs when the scheduler idles: requests reach the
+// kernel and results come back then, or when a coroutine that computes
+// without pause calls sched.Poll. Page-cached data is read at once,
+// without a request.
 //
 // A request's priority follows its coroutine's (sched.PrioMax most
 // urgent), as Coro::AIO's does, mapped onto the kernel's best-effort I/O

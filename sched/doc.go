@@ -39,6 +39,7 @@
 //	                          coroutine from another goroutine
 //	$Coro::idle               Idle option, and SetPoller for an event loop
 //	Coro::AnyEvent::sleep     Sleep
+//	Coro::AnyEvent::poll      Poll
 //	Coro::Timer::timeout      Timeout; WithTimeout and WithContext bound
 //	                          any blocking call (timed_down, timed_wait)
 //

@@ -85,3 +85,19 @@ func (s *Scheduler) wakeUp() {
 		p.Wake()
 	}
 }
+
+// Poll runs the event loop once without waiting (timers that are due, the
+// Poller's arrived events, Post and Wake), then cedes (Coro::AnyEvent's
+// poll). A coroutine that computes in a loop and never lets the scheduler
+// idle calls it instead of Cede, so that timers and I/O results still
+// arrive.
+func Poll() {
+	c := current()
+	s := c.s
+	s.timers.fire(time.Now())
+	if p := s.Poller(); p != nil {
+		p.Poll(time.Now()) // a deadline already passed: nothing waits
+	}
+	c.Ready()
+	s.transfer(c, s.pickNext(c))
+}

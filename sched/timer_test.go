@@ -238,3 +238,26 @@ func TestWakeFromOutside(t *testing.T) {
 		t.Fatalf("Run = %v after %d wake-ups", err, got)
 	}
 }
+
+// A coroutine that never idles the scheduler still sees its timers fire
+// when it polls, and not when it only cedes.
+func TestPollFiresTimers(t *testing.T) {
+	run(t, func() {
+		woke := false
+		sched.Async(func() any { sched.Sleep(time.Millisecond); woke = true; return nil })
+		sched.Cede()
+		start := time.Now()
+		for time.Since(start) < 5*time.Millisecond {
+			sched.Cede() // the sleeper's timer is due, but nobody idles
+		}
+		if woke {
+			t.Fatal("the timer fired without the scheduler idling or polling")
+		}
+		for !woke && time.Since(start) < time.Second {
+			sched.Poll()
+		}
+		if !woke {
+			t.Fatal("Poll did not fire the due timer")
+		}
+	})
+}
