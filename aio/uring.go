@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,8 +27,9 @@ type uringBackend struct {
 	ring     *uring.Ring
 	inflight map[uint64]*request // keeps each request, and its memory, alive until its completion
 	nextID   uint64
-	efd      int  // eventfd that wake writes to
-	armed    bool // a poll on efd is in the ring
+	efd      int        // eventfd that wake writes to
+	armed    bool       // a poll on efd is in the ring
+	early    []*request // completed while the ring pushed back (EBUSY); delivered by the next wait
 }
 
 // uringOps are the requests the ring carries; the rest go to the pool.
@@ -82,9 +84,22 @@ func (b *uringBackend) sqe() *uring.SQE {
 		if sqe := b.ring.NextSQE(); sqe != nil {
 			return sqe
 		}
-		if _, err := b.ring.Submit(); err != nil && err != unix.EBUSY && err != unix.EAGAIN {
-			panic(fmt.Sprintf("aio: io_uring submit: %v", err)) // the ring itself is broken
-		}
+		_, err := b.ring.Submit()
+		b.pushedBack(err)
+	}
+}
+
+// pushedBack handles an error of io_uring_enter. EBUSY and EAGAIN mean the
+// kernel holds completions it cannot post: taking them off the ring (to be
+// delivered by the next wait) lets the submission go through next time.
+// Any other error means the ring itself is broken.
+func (b *uringBackend) pushedBack(err error) {
+	switch {
+	case err == nil:
+	case errors.Is(err, unix.EBUSY), errors.Is(err, unix.EAGAIN):
+		b.deliver(func(r *request) { b.early = append(b.early, r) })
+	default:
+		panic(fmt.Sprintf("aio: io_uring: %v", err))
 	}
 }
 
@@ -142,12 +157,15 @@ func (b *uringBackend) wait(deadline time.Time, complete func(*request)) {
 	if !deadline.IsZero() {
 		timeout = max(time.Until(deadline), 0)
 	}
-	if b.ring.CQReady() > 0 {
+	if b.ring.CQReady() > 0 || len(b.early) > 0 {
 		timeout = 0
 	}
-	if _, err := b.ring.SubmitAndWait(1, timeout); err != nil && err != unix.EINTR {
-		panic(fmt.Sprintf("aio: io_uring wait: %v", err))
+	_, err := b.ring.SubmitAndWait(1, timeout)
+	b.pushedBack(err)
+	for _, r := range b.early {
+		complete(r)
 	}
+	b.early = b.early[:0]
 	b.deliver(complete)
 }
 
