@@ -37,7 +37,7 @@ func Listen(network, address string) (net.Listener, error) {
 		unix.Close(fd)
 		return nil, opErr("listen", network, nil, sa.addr, err)
 	}
-	return &listener{fd: fd, network: network, addr: localAddr(fd, network)}, nil
+	return &listener{sock: sock{fd: fd}, network: network, addr: localAddr(fd, network)}, nil
 }
 
 // Dial connects to address (Coro::Socket with PeerHost/PeerPort): network
@@ -51,7 +51,7 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 	if err != nil {
 		return nil, err
 	}
-	c := &conn{fd: fd, network: network, raddr: sa.addr}
+	c := &conn{sock: sock{fd: fd}, network: network, raddr: sa.addr}
 	if timeout > 0 {
 		c.wdl = time.Now().Add(timeout)
 	}
@@ -66,7 +66,7 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 		}
 	}
 	if err != nil {
-		c.close()
+		c.shut()
 		return nil, opErr("dial", network, nil, sa.addr, err)
 	}
 	c.wdl = time.Time{}
@@ -85,7 +85,7 @@ func ListenPacket(network, address string) (net.PacketConn, error) {
 		unix.Close(fd)
 		return nil, opErr("listen", network, nil, sa.addr, err)
 	}
-	return &conn{fd: fd, network: network, laddr: localAddr(fd, network)}, nil
+	return &conn{sock: sock{fd: fd}, network: network, laddr: localAddr(fd, network)}, nil
 }
 
 // sockaddr is a resolved address in both forms.
@@ -195,17 +195,55 @@ func opErr(op, network string, src, dst net.Addr, err error) error {
 	return &net.OpError{Op: op, Net: network, Source: src, Addr: dst, Err: err}
 }
 
-// waitFor sleeps until fd is ready for events (unix.POLLIN or POLLOUT) or
-// the deadline (zero: none) passes.
-func waitFor(fd int, events int, deadline time.Time) error {
-	r := &request{op: opPoll, fd: fd, flags: events}
-	if err := within(deadline, func() { do(r) }); err != nil {
+// sock is what listeners and connections share: the descriptor, and the
+// requests coroutines are waiting in on it, which Close cancels so that
+// they return net.ErrClosed (a request in flight holds the file open, so
+// closing the descriptor alone would wake nobody).
+type sock struct {
+	fd     int
+	closed bool
+	waits  []*request
+}
+
+// await runs r, a wait on the socket, until it completes or the deadline
+// (zero: none) passes.
+func (s *sock) await(r *request, deadline time.Time) error {
+	s.waits = append(s.waits, r)
+	defer func() {
+		for i, w := range s.waits {
+			if w == r {
+				s.waits = append(s.waits[:i], s.waits[i+1:]...)
+				break
+			}
+		}
+	}()
+	return within(deadline, func() { do(r) })
+}
+
+// waitFor sleeps until the socket is ready for events (unix.POLLIN or
+// POLLOUT) or the deadline (zero: none) passes.
+func (s *sock) waitFor(events int, deadline time.Time) error {
+	r := &request{op: opPoll, fd: s.fd, flags: events}
+	if err := s.await(r, deadline); err != nil {
 		return err
 	}
 	if r.res < 0 && r.res != -int(unix.ECANCELED) {
 		return r.err()
 	}
 	return nil
+}
+
+// shut marks the socket closed, cancels the waits on it and closes the
+// descriptor.
+func (s *sock) shut() error {
+	s.closed = true
+	for _, r := range s.waits {
+		if r.be != nil && !r.done {
+			r.be.cancel(r)
+		}
+	}
+	forget(s.fd)
+	return unix.Close(s.fd)
 }
 
 // forget tells the loop that fd is about to be closed.
@@ -220,10 +258,9 @@ func forget(fd int) {
 
 // listener is a net.Listener whose Accept suspends only its coroutine.
 type listener struct {
-	fd      int
+	sock
 	network string
 	addr    net.Addr
-	closed  bool
 }
 
 // Accept waits for and returns the next connection (Coro::Socket accept).
@@ -232,10 +269,10 @@ func (l *listener) Accept() (net.Conn, error) {
 		nfd, sa, err := unix.Accept4(l.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		switch err {
 		case nil:
-			return &conn{fd: nfd, network: l.network, laddr: localAddr(nfd, l.network), raddr: netAddr(l.network, sa)}, nil
+			return &conn{sock: sock{fd: nfd}, network: l.network, laddr: localAddr(nfd, l.network), raddr: netAddr(l.network, sa)}, nil
 		case unix.EAGAIN, unix.EINTR, unix.ECONNABORTED:
 			if err == unix.EAGAIN {
-				if err := waitFor(l.fd, unix.POLLIN, time.Time{}); err != nil {
+				if err := l.waitFor(unix.POLLIN, time.Time{}); err != nil {
 					return nil, opErr("accept", l.network, nil, l.addr, err)
 				}
 			}
@@ -251,12 +288,10 @@ func (l *listener) Close() error {
 	if l.closed {
 		return opErr("close", l.network, nil, l.addr, net.ErrClosed)
 	}
-	l.closed = true
-	forget(l.fd)
 	if l.network == "unix" {
 		defer unix.Unlink(l.addr.String()) // as net's unix listeners do
 	}
-	return unix.Close(l.fd)
+	return l.shut()
 }
 
 func (l *listener) Addr() net.Addr { return l.addr }
@@ -264,14 +299,11 @@ func (l *listener) Addr() net.Addr { return l.addr }
 // conn is a net.Conn (and, for UDP, a net.PacketConn) whose reads and
 // writes suspend only their coroutine (Coro::Handle).
 type conn struct {
-	fd           int
+	sock
 	network      string
 	laddr, raddr net.Addr
 	rdl, wdl     time.Time // deadlines; zero: none
-	closed       bool
 }
-
-func (c *conn) waitFor(events int, deadline time.Time) error { return waitFor(c.fd, events, deadline) }
 
 // Read reads what is there, up to len(b), waiting until something is
 // (Coro::Handle's sysread). It returns io.EOF when the peer has closed.
@@ -315,10 +347,12 @@ func (c *conn) ringRead(b []byte) (int, error) {
 			return 0, c.opErr("read", net.ErrClosed)
 		}
 		r := &request{op: opRead, fd: c.fd, buf: b, off: -1}
-		if err := within(c.rdl, func() { do(r) }); err != nil {
+		if err := c.await(r, c.rdl); err != nil {
 			return 0, c.opErr("read", err)
 		}
 		switch {
+		case c.closed:
+			return 0, c.opErr("read", net.ErrClosed)
 		case r.res > 0 || r.res == 0 && c.network[:3] == "udp":
 			return r.res, nil
 		case r.res == 0:
@@ -355,6 +389,9 @@ func (c *conn) Write(b []byte) (int, error) {
 	}
 	total := 0
 	for total < len(b) {
+		if c.closed {
+			return total, c.opErr("write", net.ErrClosed)
+		}
 		n, err := unix.Write(c.fd, b[total:])
 		switch err {
 		case nil:
@@ -421,13 +458,7 @@ func (c *conn) Close() error {
 	if c.closed {
 		return c.opErr("close", net.ErrClosed)
 	}
-	return c.close()
-}
-
-func (c *conn) close() error {
-	c.closed = true
-	forget(c.fd)
-	return unix.Close(c.fd)
+	return c.shut()
 }
 
 // CloseWrite shuts down the writing side, so the peer reads io.EOF.

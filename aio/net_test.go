@@ -240,3 +240,47 @@ func TestCancelInRead(t *testing.T) {
 		})
 	})
 }
+
+// Close unblocks an Accept and a Read waiting in other coroutines, which
+// return net.ErrClosed, as with package net.
+func TestCloseUnblocksWaiters(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			ln, err := aio.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			acceptErr := make(chan error, 1)
+			sched.Async(func() any {
+				c, err := ln.Accept()
+				if err == nil {
+					sched.Sleep(time.Hour) // keeps the server side open
+					c.Close()
+				}
+				return nil
+			})
+			c, err := aio.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			readErr := make(chan error, 1)
+			sched.Async(func() any { _, err := c.Read(make([]byte, 1)); readErr <- err; return nil })
+			sched.Async(func() any { _, err := ln.Accept(); acceptErr <- err; return nil })
+			sched.Sleep(5 * time.Millisecond) // both are waiting now
+			c.Close()
+			ln.Close()
+			for _, ch := range []chan error{readErr, acceptErr} {
+				if err := sched.WithTimeout(time.Second, func() {
+					for len(ch) == 0 {
+						sched.Sleep(time.Millisecond)
+					}
+				}); err != nil {
+					t.Fatal("a waiter was not woken by Close")
+				}
+				if err := <-ch; !errors.Is(err, net.ErrClosed) {
+					t.Errorf("waiter got %v, want net.ErrClosed", err)
+				}
+			}
+		})
+	})
+}
