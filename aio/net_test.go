@@ -251,9 +251,11 @@ func TestCloseUnblocksWaiters(t *testing.T) {
 				t.Fatal(err)
 			}
 			acceptErr := make(chan error, 1)
+			accepted := false
 			sched.Async(func() any {
 				c, err := ln.Accept()
 				if err == nil {
+					accepted = true
 					sched.Sleep(time.Hour) // keeps the server side open
 					c.Close()
 				}
@@ -262,6 +264,9 @@ func TestCloseUnblocksWaiters(t *testing.T) {
 			c, err := aio.Dial("tcp", ln.Addr().String())
 			if err != nil {
 				t.Fatal(err)
+			}
+			for !accepted { // else the second Accept below could take this connection
+				sched.Sleep(time.Millisecond)
 			}
 			readErr := make(chan error, 1)
 			sched.Async(func() any { _, err := c.Read(make([]byte, 1)); readErr <- err; return nil })
