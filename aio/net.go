@@ -237,14 +237,23 @@ func (s *sock) waitFor(events int, deadline time.Time) error {
 // descriptor.
 func (s *sock) shut() error {
 	s.closed = true
-	for _, r := range s.waits {
-		if r.be != nil && !r.done {
-			r.be.cancel(r)
-		}
-	}
+	s.interrupt(func(*request) bool { return true })
 	forget(s.fd)
 	return unix.Close(s.fd)
 }
+
+// interrupt cancels the waits in flight that match; their coroutines
+// wake and look again at the socket and its deadlines.
+func (s *sock) interrupt(match func(*request) bool) {
+	for _, r := range s.waits {
+		if r.be != nil && !r.done && match(r) {
+			r.be.cancel(r)
+		}
+	}
+}
+
+// reading reports whether r waits to read (a read, or a poll for POLLIN).
+func reading(r *request) bool { return r.op == opRead || r.flags&unix.POLLIN != 0 }
 
 // forget tells the loop that fd is about to be closed.
 func forget(fd int) {
@@ -357,7 +366,9 @@ func (c *conn) ringRead(b []byte) (int, error) {
 			return r.res, nil
 		case r.res == 0:
 			return 0, io.EOF
-		case r.err() == unix.EINTR || r.err() == unix.EAGAIN:
+		case r.err() == unix.EINTR || r.err() == unix.EAGAIN || r.err() == unix.ECANCELED:
+			// ECANCELED: a deadline set in the past ended it (interrupt);
+			// the next await sees the deadline.
 		default:
 			return 0, c.opErr("read", os.NewSyscallError("read", r.err()))
 		}
@@ -467,15 +478,32 @@ func (c *conn) CloseWrite() error { return unix.Shutdown(c.fd, unix.SHUT_WR) }
 func (c *conn) LocalAddr() net.Addr  { return c.laddr }
 func (c *conn) RemoteAddr() net.Addr { return c.raddr }
 
-// SetDeadline sets both deadlines. A deadline applies to the waits that
-// start after it is set.
+// SetDeadline sets both deadlines, as SetReadDeadline and
+// SetWriteDeadline.
 func (c *conn) SetDeadline(t time.Time) error {
-	c.rdl, c.wdl = t, t
+	c.SetReadDeadline(t)
+	return c.SetWriteDeadline(t)
+}
+
+// SetReadDeadline sets when reads give up with os.ErrDeadlineExceeded. A
+// time already passed also ends the reads waiting now, as with package
+// net; a later one applies to the waits that start after it is set.
+func (c *conn) SetReadDeadline(t time.Time) error {
+	c.rdl = t
+	if !t.IsZero() && !t.After(time.Now()) {
+		c.interrupt(reading)
+	}
 	return nil
 }
 
-func (c *conn) SetReadDeadline(t time.Time) error  { c.rdl = t; return nil }
-func (c *conn) SetWriteDeadline(t time.Time) error { c.wdl = t; return nil }
+// SetWriteDeadline is SetReadDeadline for writes.
+func (c *conn) SetWriteDeadline(t time.Time) error {
+	c.wdl = t
+	if !t.IsZero() && !t.After(time.Now()) {
+		c.interrupt(func(r *request) bool { return !reading(r) })
+	}
+	return nil
+}
 
 func (c *conn) opErr(op string, err error) error {
 	return opErr(op, c.network, c.laddr, c.raddr, err)

@@ -289,3 +289,31 @@ func TestCloseUnblocksWaiters(t *testing.T) {
 		})
 	})
 }
+
+// A read deadline set in the past from another coroutine ends a Read that
+// is waiting, with a timeout error, as with package net.
+func TestPastDeadlineInterruptsRead(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			ln, _ := aio.Listen("tcp", "127.0.0.1:0")
+			defer ln.Close()
+			sched.Async(func() any { c, _ := ln.Accept(); sched.Sleep(time.Second); c.Close(); return nil })
+			c, err := aio.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			var readErr error
+			reader := sched.Async(func() any { _, readErr = c.Read(make([]byte, 1)); return nil })
+			sched.Sleep(5 * time.Millisecond) // the reader waits
+			c.SetReadDeadline(time.Now())
+			if err := sched.WithTimeout(500*time.Millisecond, func() { reader.Join() }); err != nil {
+				t.Fatal("the waiting Read did not end")
+			}
+			var ne net.Error
+			if !errors.As(readErr, &ne) || !ne.Timeout() {
+				t.Errorf("Read ended with %v, want a timeout", readErr)
+			}
+		})
+	})
+}
