@@ -1,5 +1,6 @@
-// Package aio is Coro::AIO for Go: file requests that suspend only the
-// calling coroutine, while the scheduler runs the others.
+// Package aio is Coro::AIO, Coro::Handle and Coro::Socket for Go: file
+// requests and sockets that suspend only the calling coroutine, while the
+// scheduler runs the others.
 //
 // Every request corresponds to an IO::AIO request, without the callback:
 // it returns what the callback would receive, with Go errors
@@ -23,6 +24,15 @@
 // A request's priority follows its coroutine's (sched.PrioMax most
 // urgent), as Coro::AIO's does, mapped onto the kernel's best-effort I/O
 // priority levels.
+//
+// # Sockets
+//
+// Listen, Dial, DialTimeout and ListenPacket give TCP, UDP and unix-domain
+// sockets as net.Listener, net.Conn and net.PacketConn, so the standard
+// library's protocol code runs on coroutines. Their descriptors are
+// non-blocking: a call that would block waits through the event loop
+// instead. Deadlines, Close waking the waiters with net.ErrClosed, and a
+// past deadline ending the waits in progress behave as in package net.
 //
 // A coroutine cancelled while its request is in flight asks the kernel to
 // cancel it and, unwinding, waits for the completion: until then the kernel
