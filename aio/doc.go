@@ -18,8 +18,8 @@
 // why. Requests that io_uring has no opcode for always go to the pool.
 // As in Coro, the loop runs when the scheduler idles: requests reach the
 // kernel and results come back then, or when a coroutine that computes
-// without pause calls sched.Poll. Page-cached data is read at once,
-// without a request.
+// without pause calls sched.Poll. ReadAt copies data already in the
+// page cache at once, without a request.
 //
 // A request's priority follows its coroutine's (sched.PrioMax most
 // urgent), as Coro::AIO's does, mapped onto the kernel's best-effort I/O
