@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -12,6 +13,9 @@ import (
 
 // uringEntries is the submission queue size of a scheduler's ring.
 const uringEntries = 256
+
+// iowqWorkers caps each kind of io_uring kernel worker of a ring.
+const iowqWorkers = 1
 
 // User data of the ring's own entries; requests count up from 1.
 const (
@@ -54,6 +58,12 @@ func newUring() (backend, error) {
 			return nil, fmt.Errorf("aio: io_uring lacks %s: %w", uring.OpName(op), uring.ErrUnsupported)
 		}
 	}
+	// The kernel's worker threads, which run what cannot complete at
+	// once (statx, opens that miss the dentry cache), are capped (iowqWorkers): more
+	// only thrash a small machine, and a scheduler stays within a few busy
+	// threads. Best effort: Linux 5.15; older kernels keep their default.
+	workers := [2]uint32{iowqWorkers, iowqWorkers} // bounded (files), unbounded (sockets)
+	ring.Register(uring.RegisterIowqMaxWorkers, unsafe.Pointer(&workers), 2)
 	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 	if err != nil {
 		ring.Close()

@@ -231,19 +231,20 @@ const (
 
 // io_uring_register(2) opcodes (IORING_REGISTER_*), for Register.
 const (
-	RegisterBuffers       uint32 = 0
-	UnregisterBuffers     uint32 = 1
-	RegisterFiles         uint32 = 2
-	UnregisterFiles       uint32 = 3
-	RegisterEventfd       uint32 = 4
-	UnregisterEventfd     uint32 = 5
-	RegisterFilesUpdate   uint32 = 6
-	RegisterEventfdAsync  uint32 = 7
-	RegisterProbe         uint32 = 8
-	RegisterPersonality   uint32 = 9
-	UnregisterPersonality uint32 = 10
-	RegisterRestrictions  uint32 = 11
-	RegisterEnableRings   uint32 = 12
+	RegisterBuffers        uint32 = 0
+	UnregisterBuffers      uint32 = 1
+	RegisterFiles          uint32 = 2
+	UnregisterFiles        uint32 = 3
+	RegisterEventfd        uint32 = 4
+	UnregisterEventfd      uint32 = 5
+	RegisterFilesUpdate    uint32 = 6
+	RegisterEventfdAsync   uint32 = 7
+	RegisterProbe          uint32 = 8
+	RegisterPersonality    uint32 = 9
+	UnregisterPersonality  uint32 = 10
+	RegisterRestrictions   uint32 = 11
+	RegisterEnableRings    uint32 = 12
+	RegisterIowqMaxWorkers uint32 = 19 // 5.15: caps the kernel's worker threads, [2]uint32{bounded, unbounded}
 )
 
 // ioUringOpSupported is IO_URING_OP_SUPPORTED, the probe_op flag.
