@@ -160,18 +160,27 @@ func TestConcurrentReaders(t *testing.T) {
 	})
 }
 
+// emptyPipe returns the path of a pipe's read end, which stays empty, so
+// that reads of it wait, until something is written to w.
+func emptyPipe(t *testing.T) (path string, w *os.File) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		r.Close()
+		w.Close()
+	})
+	return "/dev/fd/" + strconv.Itoa(int(r.Fd())), w
+}
+
 // A coroutine cancelled while its request is in flight waits for the
 // kernel before unwinding, and nothing is left in flight.
 func TestCancelInFlight(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		defer w.Close()
+		path, w := emptyPipe(t)
 		runSched(t, func() {
-			f, err := aio.Open("/dev/fd/" + strconv.Itoa(int(r.Fd())))
+			f, err := aio.Open(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,14 +205,9 @@ func TestCancelInFlight(t *testing.T) {
 // WithTimeout returns only once the kernel is done with the buffer.
 func TestReadWithTimeout(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		defer w.Close()
+		path, w := emptyPipe(t)
 		runSched(t, func() {
-			f, err := aio.Open("/dev/fd/" + strconv.Itoa(int(r.Fd())))
+			f, err := aio.Open(path)
 			if err != nil {
 				t.Fatal(err)
 			}
