@@ -7,25 +7,36 @@ import (
 	"github.com/corogo/coro/sync"
 )
 
-// The first semaphore program of Coro::Intro.
+// A semaphore with count 2 lets two workers at a time into the section
+// between Down and Up. (Coro::Intro's semaphore program is
+// examples/semaphore.)
 func ExampleSemaphore() {
 	sched.Run(func() {
-		sem := sync.NewSemaphore(0) // a locked semaphore
-
-		sched.Async(func() any {
-			fmt.Println("unlocking semaphore")
-			sem.Up()
-			return nil
-		})
-
-		fmt.Println("trying to lock semaphore")
-		sem.Down()
-		fmt.Println("we got it!")
+		sem := sync.NewSemaphore(2)
+		var workers []*sched.Coro
+		for i := range 4 {
+			workers = append(workers, sched.Async(func() any {
+				sem.Down()
+				fmt.Println("worker", i, "in; inside now:", 2-sem.Count())
+				sched.Cede() // the others run meanwhile: two wait at Down
+				fmt.Println("worker", i, "out")
+				sem.Up()
+				return nil
+			}))
+		}
+		for _, w := range workers {
+			w.Join()
+		}
 	})
 	// Output:
-	// trying to lock semaphore
-	// unlocking semaphore
-	// we got it!
+	// worker 0 in; inside now: 1
+	// worker 1 in; inside now: 2
+	// worker 0 out
+	// worker 1 out
+	// worker 2 in; inside now: 1
+	// worker 3 in; inside now: 2
+	// worker 2 out
+	// worker 3 out
 }
 
 // A guard gives the semaphore back however its holder ends; here the
@@ -83,33 +94,37 @@ func ExampleSignal() {
 	// awaited: false
 }
 
-// The channel program of Coro::Intro: squares computed by another
-// coroutine.
+// A bounded channel makes a fast producer wait for its consumer: the
+// third Put waits until the consumer has taken values, as in Coro.
+// (Coro::Intro's channel program is examples/channel.)
 func ExampleChannel() {
 	sched.Run(func() {
-		calculate := sync.NewChannel(0)
-		result := sync.NewChannel(0)
-
-		sched.Async(func() any {
-			for { // endless loop
-				num, _ := calculate.Get() // read a number
-				n := num.(int)
-				result.Put(n * n) // put the result into the result queue
+		ch := sync.NewChannel(3) // holds two
+		consumer := sched.Async(func() any {
+			for {
+				v, ok := ch.Get()
+				if !ok {
+					return nil
+				}
+				fmt.Println("got", v, "- still queued:", ch.Size())
 			}
 		})
-
-		for _, n := range []int{1, 2, 5, 10, 77} {
-			calculate.Put(n)
-			sq, _ := result.Get()
-			fmt.Println(n, "** 2 =", sq)
+		for i := range 4 {
+			ch.Put(i)
+			fmt.Println("put", i)
 		}
+		ch.Shutdown()
+		consumer.Join()
 	})
 	// Output:
-	// 1 ** 2 = 1
-	// 2 ** 2 = 4
-	// 5 ** 2 = 25
-	// 10 ** 2 = 100
-	// 77 ** 2 = 5929
+	// put 0
+	// put 1
+	// got 0 - still queued: 2
+	// got 1 - still queued: 1
+	// got 2 - still queued: 0
+	// put 2
+	// put 3
+	// got 3 - still queued: 0
 }
 
 // A typed channel, shut down by its producer; the consumer drains it.
