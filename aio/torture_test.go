@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/corogo/coro/aio"
+	"github.com/corogo/coro/internal/churn"
 	"github.com/corogo/coro/sched"
 )
 
@@ -28,22 +29,7 @@ func TestGCTortureRequests(t *testing.T) {
 			data[i] = byte(i*31 + i>>8)
 		}
 		os.WriteFile(name, data, 0o644)
-		stop := make(chan struct{})
-		defer close(stop)
-		go func() { // churn
-			var keep [][]byte
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				keep = append(keep, make([]byte, 1024))
-				if len(keep) > 256 {
-					keep = nil
-				}
-			}
-		}()
+		defer churn.Start()()
 		runSched(t, func() {
 			rng := rand.New(rand.NewPCG(1, 2))
 			var readers []*sched.Coro

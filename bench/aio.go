@@ -66,6 +66,17 @@ func aioRandomReads(b *testing.B, backend string) {
 	threads.report(b)
 }
 
+// waitAll is joinAll for goroutines: it waits for wg, reports the errors
+// they sent on errs, and stops the timer.
+func waitAll(b *testing.B, wg *sync.WaitGroup, errs chan error) {
+	wg.Wait()
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Error(err)
+	}
+}
+
 // joinAll waits for every coroutine of cs, reports the errors they
 // returned, and stops the timer.
 func joinAll(b *testing.B, cs []*sched.Coro) {
@@ -109,12 +120,7 @@ func OSRandomReads(b *testing.B) {
 			}
 		})
 	}
-	wg.Wait()
-	b.StopTimer()
-	close(errs)
-	for err := range errs {
-		b.Error(err)
-	}
+	waitAll(b, &wg, errs)
 	threads.report(b)
 }
 
@@ -202,12 +208,7 @@ func OSOpenStatClose(b *testing.B) {
 			}
 		})
 	}
-	wg.Wait()
-	b.StopTimer()
-	close(errs)
-	for err := range errs {
-		b.Error(err)
-	}
+	waitAll(b, &wg, errs)
 	threads.report(b)
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corogo/coro/internal/churn"
 	"github.com/corogo/coro/sched"
 	"github.com/corogo/coro/state"
 )
@@ -275,24 +276,7 @@ func TestMisuseOutsideScheduler(t *testing.T) {
 // the GC runs constantly, and checks every object afterwards.
 func TestGCTorture(t *testing.T) {
 	defer setGCPercent(1)()
-	stop := make(chan struct{})
-	defer close(stop)
-	for range 2 {
-		go func() { // allocation churn elsewhere
-			var keep [][]byte
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				keep = append(keep, make([]byte, 1<<10))
-				if len(keep) > 512 {
-					keep = nil
-				}
-			}
-		}()
-	}
+	defer churn.Start()()
 	const coros, rounds = 300, 20
 	run(t, func() {
 		sums := make([]int, coros)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corogo/coro/internal/churn"
 	"github.com/corogo/coro/state"
 )
 
@@ -26,8 +27,7 @@ const tortureCtxs, tortureRounds = 200, 30
 
 func TestGCTortureContexts(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(1))
-	stop := churn()
-	defer stop()
+	defer churn.Start()()
 
 	ended := make([]string, tortureCtxs)
 	state.Run(func() {
@@ -126,28 +126,6 @@ func spin(n int) int {
 		x += k * k
 	}
 	return x
-}
-
-// churn allocates and drops memory on two goroutines until stopped.
-func churn() (stop func()) {
-	done := make(chan struct{})
-	for range 2 {
-		go func() {
-			var keep [][]byte
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				keep = append(keep, make([]byte, 512))
-				if len(keep) > 1024 {
-					keep = nil
-				}
-			}
-		}()
-	}
-	return func() { close(done) }
 }
 
 // The CPU profiler's signals and the execution tracer see every switch;
