@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"runtime"
@@ -46,6 +47,7 @@ func mustChoose(env, godebug string) engine {
 	if err != nil {
 		panic(err)
 	}
+	_, turboOn = e.(turboEngine)
 	return e
 }
 
@@ -53,19 +55,30 @@ func chooseEngine(env, godebug string) (engine, error) {
 	switch env {
 	case "portable":
 		return portableEngine{EngineInfo{"portable", "CORO_ENGINE=portable"}}, nil
-	case "", "auto":
-		return portableEngine{EngineInfo{"portable", "turbo needs " + strings.Join(turboMissing(godebug), "; ")}}, nil
-	case "turbo":
-		return nil, fmt.Errorf("state: CORO_ENGINE=turbo, but turbo needs %s", strings.Join(turboMissing(godebug), "; "))
+	case "", "auto", "turbo":
+		missing := turboMissing(godebug)
+		if len(missing) == 0 {
+			return turboEngine{EngineInfo{"turbo", "every condition holds (CORO_ENGINE=" + cmp.Or(env, "auto") + ")"}}, nil
+		}
+		if env == "turbo" {
+			return nil, fmt.Errorf("state: CORO_ENGINE=turbo, but turbo needs %s", strings.Join(missing, "; "))
+		}
+		return portableEngine{EngineInfo{"portable", "turbo needs " + strings.Join(missing, "; ")}}, nil
 	}
 	return nil, fmt.Errorf("state: CORO_ENGINE=%q: want portable, turbo or auto", env)
 }
 
+// turboOn is set once at start-up when the turbo engine runs; Transfer and
+// Run branch on it.
+var turboOn bool
+
 // turboMissing lists the conditions for the turbo engine that this
-// process does not meet. The engine itself is the first: this build does
-// not contain it, so the list is never empty.
+// process does not meet.
 func turboMissing(godebug string) []string {
-	missing := []string{"a build that contains it (it is not written yet)"}
+	var missing []string
+	if d := turboDefect(); d != "" {
+		missing = append(missing, d)
+	}
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
 		missing = append(missing, "linux on amd64 or arm64, not "+runtime.GOOS+"/"+runtime.GOARCH)
 	}

@@ -7,6 +7,16 @@ import (
 	"github.com/corogo/coro/internal/selfexec"
 )
 
+// turboAvailable is whether this build can run turbo when GODEBUG allows.
+var turboAvailable = len(turboMissing("gcshrinkstackoff=1,adaptivestackstart=0")) == 0
+
+var autoName, turboName = func() (string, string) {
+	if turboAvailable {
+		return "turbo", "turbo"
+	}
+	return "portable", "CORO_ENGINE=turbo, but turbo needs"
+}()
+
 func TestChooseEngine(t *testing.T) {
 	for _, c := range []struct {
 		env, godebug string
@@ -14,9 +24,10 @@ func TestChooseEngine(t *testing.T) {
 		wantErr      bool
 	}{
 		{"", "", "portable", false},
-		{"auto", "gcshrinkstackoff=1,adaptivestackstart=0", "portable", false},
+		{"auto", "gcshrinkstackoff=1,adaptivestackstart=0", autoName, false},
 		{"portable", "", "portable", false},
-		{"turbo", "gcshrinkstackoff=1,adaptivestackstart=0", "not written yet", true},
+		{"turbo", "gcshrinkstackoff=1,adaptivestackstart=0", turboName, !turboAvailable},
+		{"auto", "gcshrinkstackoff=1", "portable", false},
 		{"turbo", "", "GODEBUG gcshrinkstackoff=1; GODEBUG adaptivestackstart=0", true},
 		{"fast", "", `CORO_ENGINE="fast"`, true},
 	} {
@@ -45,7 +56,7 @@ func TestGodebugLastWins(t *testing.T) {
 // CORO_ENGINE=turbo: the process must stop before any test runs, saying
 // what turbo needs, rather than fall back silently.
 func TestTurboRequestFailsAtStartup(t *testing.T) {
-	out, err := selfexec.Output([]string{"CORO_ENGINE=turbo"}, "-test.run=^TestChooseEngine$")
+	out, err := selfexec.Output([]string{"CORO_ENGINE=turbo", "GODEBUG="}, "-test.run=^TestChooseEngine$")
 	if err == nil || !strings.Contains(string(out), "CORO_ENGINE=turbo, but turbo needs") {
 		t.Fatalf("CORO_ENGINE=turbo ran (%v):\n%s", err, out)
 	}

@@ -9,6 +9,10 @@ import "unsafe"
 const (
 	gStackLo = 0   // g.stack.lo
 	gStackHi = 8   // g.stack.hi
+	gGuard0  = 16  // g.stackguard0
+	gPanic   = 32  // g._panic
+	gDefer   = 40  // g._defer
+	gTopSP   = 128 // g.stktopsp
 	gGoid    = 152 // g.goid
 	gM       = 48  // g.m
 	mLockExt = 648 // m.lockedExt

@@ -47,6 +47,10 @@ func TestGOffsets(t *testing.T) {
 	}{
 		{"g.stack.lo", g["stack"] + stk["lo"], gStackLo},
 		{"g.stack.hi", g["stack"] + stk["hi"], gStackHi},
+		{"g.stackguard0", g["stackguard0"], gGuard0},
+		{"g._panic", g["_panic"], gPanic},
+		{"g._defer", g["_defer"], gDefer},
+		{"g.stktopsp", g["stktopsp"], gTopSP},
 		{"g.goid", g["goid"], gGoid},
 		{"g.m", g["m"], gM},
 		{"m.lockedExt", m["lockedExt"], mLockExt},

@@ -25,7 +25,8 @@ type host struct {
 
 	live ilist.List[State] // entered, unfinished contexts; see State.live
 
-	relay relay // engine hand-offs in flight; see portable.go
+	relay relay  // engine hand-offs in flight; see portable.go
+	tb    *turbo // the turbo engine's arena and bookkeeping
 }
 
 // hosts maps a goroutine to the host it belongs to: the host's own
@@ -64,6 +65,10 @@ func Run(main func()) {
 	g := getg()
 	if hosts.load(uintptr(g)) != nil {
 		panic("state: Run called from inside a host")
+	}
+	if turboOn {
+		runTurbo(main)
+		return
 	}
 	h := &host{locks: threadLocks(g)}
 	m := &State{h: h, fn: main, status: StatusRunning, desc: "main"}
@@ -114,7 +119,7 @@ func (h *host) resumeInterrupted(from *State) {
 func (h *host) runBody(s *State) {
 	defer func() {
 		if p := recover(); p != nil {
-			h.recordPanic(s, p, debug.Stack())
+			h.recordPanic(s, p, trimChain(debug.Stack()))
 		}
 	}()
 	if v := s.raise; v != nil {

@@ -58,6 +58,7 @@ type State struct {
 	live ilist.Links[State]
 
 	pt portable // engine state; see portable.go
+	tc *tctx    // turbo engine state; see turbo.go
 }
 
 // Option configures a State made by New.
@@ -123,6 +124,16 @@ func (s *State) Transfer(to *State) {
 		if !s.prepare(to) {
 			return
 		}
+	}
+	if turboOn {
+		s.status = StatusSuspended
+		to.status = StatusRunning
+		h.current = to
+		turboSwitch(s, to)
+		if s.cancelling || s.raise != nil || h.abort != nil {
+			h.resumeInterrupted(s)
+		}
+		return
 	}
 	if threadLocks(getg()) != h.locks {
 		panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))

@@ -18,7 +18,13 @@ func (s *State) StackSize() int {
 // runtime.Stack's format, or "" for a context without one (new, finished,
 // or an unknown runtime layout). It stops the world briefly, like
 // runtime.Stack with all set: it is for diagnostics, not for hot paths.
+// On the turbo engine, where a host's contexts share its goroutine, each
+// context gets its own frames, and only the host's own contexts can be
+// read, from inside it.
 func Tracebacks(ctxs []*State) []string {
+	if turboOn {
+		return turboTracebacks(ctxs)
+	}
 	out := make([]string, len(ctxs))
 	buf := make([]byte, 1<<16)
 	for {

@@ -1,0 +1,242 @@
+//go:build go1.26 && !go1.27 && linux && amd64
+
+package state
+
+import (
+	"fmt"
+	"math/bits"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// An arena is the memory of one turbo host: the stacks of its contexts and
+// the words that chain their suspended frames together for the garbage
+// collector (see chain.go for why the layout is what it is).
+//
+// One memfd of regionSize bytes holds every stack. It is mapped three
+// times, 4 GiB apart: the real mapping, where contexts run, and two
+// read-only aliases. The GC reads a stack object at g.stack.lo + a 32-bit
+// offset, so it reaches objects of the running context and of contexts
+// above it through the lower alias, and the frame chain visits contexts
+// below the running one through the upper alias: both see the same pages.
+//
+//	lo alias   [base-4G, base-4G+R)   read-only
+//	real       [base,    base+R)      stacks, each led by a guard page
+//	rungs      chunks between base+R and base+4G (see rung)
+//	hi alias   [base+4G, base+4G+R)   read-only
+//	end        the chunk at base+4G+R, holding the chain's last word
+type arena struct {
+	reserve uintptr // start of the whole reservation (= base - 4 GiB)
+	base    uintptr // the real mapping
+	fd      int
+
+	// rungs are the chunks the chain climbs through from the real mapping
+	// to the hi alias; consecutive rungs are at most one coarse hop apart.
+	rungs []uintptr
+	end   uintptr // the word holding chainEnd's PC; g.stktopsp is end+8
+
+	// Slots are whole chunks; a slot is named by the index of its first
+	// chunk. member has a bit per chunk that starts a live slot, in
+	// address order, which is the order the chain visits them in.
+	member [(regionChunks + 63) / 64]uint64
+	// lowest and highest bound the members, so that scans stop early.
+	lowest, highest int
+	fresh           int     // chunks below this have been handed out at least once
+	free            []int   // freed slots, last freed first
+	owners          []*tctx // the context on each slot, by index
+
+	// saved goroutine state while the host runs on the arena, restored by
+	// leaveArena. Written by assembly.
+	origSP, origBP, origLo, origHi, origTop, origGuard uintptr
+
+	hiTop uintptr // g.stack.hi while on the arena: top of the real mapping
+}
+
+const (
+	chunk        = 64 << 10 // slot granularity and the coarse hop step
+	pageSize     = 4 << 10
+	regionSize   = 1<<30 - chunk // one coarse hop must span it; see coarseHop
+	regionChunks = regionSize / chunk
+	aliasGap     = 1 << 32 // aliases differ by 2^32: stack offsets are 32-bit
+	reserveSize  = 2*aliasGap + regionSize + chunk
+
+	// Inside a slot [lo, hi):
+	relayOff = pageSize // the relay word sits just above the guard page
+	linkOff  = 40       // the link word is hi-linkOff: see newFrame
+)
+
+func newArena() (*arena, error) {
+	fd, err := unix.MemfdCreate("coro-stacks", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("state: memfd_create: %w", err)
+	}
+	a := &arena{fd: fd, lowest: 1} // lowest > highest: no members
+	if err := a.mapAll(); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *arena) mapAll() error {
+	if err := unix.Ftruncate(a.fd, regionSize); err != nil {
+		return fmt.Errorf("state: size stack memfd: %w", err)
+	}
+	res, err := mmap(0, reserveSize, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE, -1)
+	if err != nil {
+		return fmt.Errorf("state: reserve %d bytes for stacks: %w", reserveSize, err)
+	}
+	a.reserve, a.base = res, res+aliasGap
+	maps := []struct {
+		at   uintptr
+		prot int
+	}{{a.base - aliasGap, unix.PROT_READ}, {a.base, unix.PROT_READ | unix.PROT_WRITE}, {a.base + aliasGap, unix.PROT_READ}}
+	for _, m := range maps {
+		if _, err := mmap(m.at, regionSize, m.prot, unix.MAP_SHARED|unix.MAP_FIXED, a.fd); err != nil {
+			a.unmap()
+			return fmt.Errorf("state: map stacks at %#x: %w", m.at, err)
+		}
+	}
+	// Rungs: the first just above the real mapping, the last just below the
+	// hi alias, none more than a coarse hop from the next.
+	first, last := a.base+regionSize, a.base+aliasGap-chunk
+	for q := first; q < last; q += regionSize {
+		a.rungs = append(a.rungs, q)
+	}
+	a.rungs = append(a.rungs, last)
+	a.end = a.base + aliasGap + regionSize + relayOff
+	for _, q := range append(append([]uintptr(nil), a.rungs...), a.end-relayOff) {
+		if _, err := mmap(q, chunk, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED, -1); err != nil {
+			a.unmap()
+			return fmt.Errorf("state: map chain rung at %#x: %w", q, err)
+		}
+	}
+	a.hiTop = a.base + regionSize
+	return nil
+}
+
+func (a *arena) unmap() {
+	unix.Syscall(unix.SYS_MUNMAP, a.reserve, reserveSize, 0)
+}
+
+// release returns all of the arena's memory; no context may run on it.
+func (a *arena) release() {
+	a.unmap()
+	unix.Close(a.fd)
+}
+
+func mmap(at, size uintptr, prot, flags, fd int) (uintptr, error) {
+	p, _, e := unix.Syscall6(unix.SYS_MMAP, at, size, uintptr(prot), uintptr(flags), uintptr(fd), 0)
+	if e != 0 {
+		return 0, e
+	}
+	return p, nil
+}
+
+// allocSlot returns the index of the first chunk of a free one-chunk slot,
+// its guard page in place.
+func (a *arena) allocSlot() (int, error) {
+	if n := len(a.free); n > 0 {
+		i := a.free[n-1]
+		a.free = a.free[:n-1]
+		return i, nil
+	}
+	if a.fresh == regionChunks {
+		return 0, fmt.Errorf("state: all %d stacks of this host are in use", regionChunks)
+	}
+	i := a.fresh
+	a.fresh++
+	lo := a.slotLo(i)
+	if err := unix.Mprotect(unsafe.Slice((*byte)(ptr(lo)), pageSize), unix.PROT_NONE); err != nil {
+		return 0, fmt.Errorf("state: guard page at %#x: %w", lo, err)
+	}
+	return i, nil
+}
+
+// freeSlot puts a slot no context runs on back in the pool. Past a small
+// hot set its pages go back to the kernel: for memfd pages MADV_DONTNEED
+// would only unmap them, MADV_REMOVE frees them.
+func (a *arena) freeSlot(i int) {
+	if len(a.free) >= hotSlots {
+		lo := a.slotLo(i) + pageSize
+		unix.Madvise(unsafe.Slice((*byte)(ptr(lo)), chunk-pageSize), unix.MADV_REMOVE)
+	}
+	a.free = append(a.free, i)
+}
+
+const hotSlots = 64
+
+func (a *arena) slotLo(i int) uintptr { return a.base + uintptr(i)*chunk }
+
+func (a *arena) setMember(i int, on bool) {
+	if on {
+		if a.lowest > a.highest { // none yet
+			a.lowest, a.highest = i, i
+		}
+		a.lowest, a.highest = min(a.lowest, i), max(a.highest, i)
+		a.member[i/64] |= 1 << (i % 64)
+		return
+	}
+	a.member[i/64] &^= 1 << (i % 64)
+	if i == a.lowest {
+		if j := a.scanUp(i+1, a.highest+1); j >= 0 {
+			a.lowest = j
+		} else {
+			a.lowest, a.highest = 1, 0 // none left
+		}
+	} else if i == a.highest {
+		a.highest = a.scanDown(a.lowest, i)
+	}
+}
+
+// nextMember is the first live slot after i in address order, wrapping
+// around; -1 if there is none but i.
+func (a *arena) nextMember(i int) int {
+	if j := a.scanUp(i+1, regionChunks); j >= 0 {
+		return j
+	}
+	return a.scanUp(0, i)
+}
+
+// prevMember is the last live slot before i in address order, wrapping
+// around; -1 if there is none but i.
+func (a *arena) prevMember(i int) int {
+	if j := a.scanDown(0, i); j >= 0 {
+		return j
+	}
+	return a.scanDown(i+1, regionChunks)
+}
+
+// scanUp returns the lowest member in [from, to), or -1.
+func (a *arena) scanUp(from, to int) int {
+	from, to = max(from, a.lowest), min(to, a.highest+1)
+	for from < to {
+		w := a.member[from/64] >> (from % 64)
+		if w != 0 {
+			if j := from + bits.TrailingZeros64(w); j < to {
+				return j
+			}
+			return -1
+		}
+		from = (from/64 + 1) * 64
+	}
+	return -1
+}
+
+// scanDown returns the highest member in [from, to), or -1.
+func (a *arena) scanDown(from, to int) int {
+	from, to = max(from, a.lowest), min(to, a.highest+1)
+	for to > from {
+		last := to - 1
+		w := a.member[last/64] << (63 - last%64)
+		if w != 0 {
+			if j := last - bits.LeadingZeros64(w); j >= from {
+				return j
+			}
+			return -1
+		}
+		to = last / 64 * 64
+	}
+	return -1
+}

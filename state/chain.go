@@ -1,0 +1,152 @@
+//go:build go1.26 && !go1.27 && linux && amd64
+
+package state
+
+// The frame chain keeps suspended stacks visible to the garbage collector.
+//
+// The GC scans a goroutine by unwinding from its stack pointer: each
+// frame's size comes from the pcsp table of the function its return
+// address is in, and the walk must end in a TOPFRAME function whose frame
+// sits at g.stktopsp. A turbo host is one goroutine, so the walk starts on
+// the running context; from there the chain leads it through every
+// suspended context of the host and ends at arena.end.
+//
+// Links are fake return addresses into the hop tables (hops.go): a word w
+// holding a hop PC with pcsp delta d sends the unwinder to the word at
+// w+8+d, which holds the next return address. Deltas are never negative,
+// so the chain only climbs. Stack objects must also be met in increasing
+// order of their 32-bit offset from g.stack.lo, and pointers into a stack
+// are recognised only above g.stack.lo. Both hold when g.stack.lo is the
+// running slot's lo minus 4 GiB and the chain visits the slots above the
+// running one in the real mapping, then those below it in the hi alias.
+//
+// So the chain is the circle of live slots in address order, entered at
+// the running slot and cut just before it:
+//
+//	running -> its link -> next slot up ... -> max -> rungs -> min (hi alias)
+//	        ... -> the slot below the running one -> end
+//
+// Each slot's top holds its link word; the link of every slot but the
+// highest leads to the next slot's relay word (just above its guard page)
+// with a coarse hop, and the relay leads to where that slot's context is
+// suspended with a fine hop. The highest slot's link climbs the rungs. So
+// which word decides whether the circle continues into slot X or stops at
+// end is fixed by X's place: its predecessor's link, or the last rung's
+// departure word when X is the lowest. tctx holds that word's address and
+// its two values; a switch from A to B writes entryVal into A's word and
+// endVal into B's word, and the fine hop into A's relay.
+
+// tctx is a context's turbo record. The assembly reads and writes it, so
+// it holds no pointers the assembly touches: the GC never sees those
+// writes, which have no write barrier.
+type tctx struct {
+	sp    uintptr // saved SP while suspended: the return address into swap's caller
+	bp    uintptr // saved frame pointer
+	relay uintptr // the relay word, just above the guard page
+	gLo   uintptr // g.stack.lo while this context runs
+
+	entryWord uintptr // the word that decides whether the chain enters this slot
+	entryVal  uintptr // its value while this context is suspended: a hop to relay
+	endVal    uintptr // its value while this context runs: a hop to end
+
+	slot int // the slot's first chunk
+	s    *State
+}
+
+// link is the address of slot i's link word.
+func (a *arena) link(i int) uintptr { return a.slotLo(i) + chunk - linkOff }
+
+// rung words: a coarse hop lands on a rung's relay-like word, and a fine
+// hop takes the chain to its link-like word in the same chunk.
+func rungIn(q uintptr) uintptr  { return q + relayOff }
+func rungOut(q uintptr) uintptr { return q + chunk - linkOff }
+
+// insert makes slot t a member of the circle; t is not running.
+func (a *arena) insert(t *tctx, running *tctx) {
+	a.setMember(t.slot, true)
+	succ := a.nextMember(t.slot)
+	a.enter(t, running)
+	if succ < 0 || succ < t.slot { // t is the highest slot
+		a.climb(t.slot)
+	}
+	if succ >= 0 {
+		a.enter(a.owner(succ), running)
+	}
+}
+
+// remove takes the running context's slot out of the circle before it
+// leaves it for good. The circle must keep its shape until the switch,
+// so remove returns the one word it changes and its new value, which
+// exitSwap writes; next is the context that will run.
+func (a *arena) remove(t *tctx, next *tctx) (word, val uintptr) {
+	a.setMember(t.slot, false)
+	succ, pred := a.nextMember(t.slot), a.prevMember(t.slot)
+	if succ < 0 {
+		return 0, 0
+	}
+	if succ < t.slot { // t was the highest: pred's link now climbs
+		return a.link(pred), coarseHop(a.link(pred), rungIn(a.rungs[0]))
+	}
+	s := a.owner(succ)
+	a.setEntry(s)
+	if s == next {
+		return s.entryWord, s.endVal
+	}
+	return s.entryWord, s.entryVal
+}
+
+// enter recomputes where the chain enters t and writes the current value.
+func (a *arena) enter(t *tctx, running *tctx) {
+	a.setEntry(t)
+	v := t.entryVal
+	if t == running {
+		v = t.endVal
+	}
+	*(*uintptr)(ptr(t.entryWord)) = v
+}
+
+func (a *arena) setEntry(t *tctx) {
+	pred := a.prevMember(t.slot)
+	lastRung := rungOut(a.rungs[len(a.rungs)-1])
+	if pred < 0 || pred > t.slot { // t is the lowest: entered from the rungs
+		t.entryWord = lastRung
+		t.entryVal = coarseHop(lastRung, t.relay+aliasGap)
+		t.endVal = coarseHop(lastRung, a.end)
+		return
+	}
+	l := a.link(pred)
+	t.entryWord = l
+	t.entryVal = coarseHop(l, t.relay)
+	t.endVal = coarseHop(l+aliasGap, a.end) // pred is below the running t: hi alias
+}
+
+// climb makes slot i, now the highest, lead up the rungs.
+func (a *arena) climb(i int) {
+	*(*uintptr)(ptr(a.link(i))) = coarseHop(a.link(i), rungIn(a.rungs[0]))
+}
+
+// layRungs writes the fixed part of the chain: each rung's two words, and
+// the chain's end.
+func (a *arena) layRungs() {
+	for k, q := range a.rungs {
+		*(*uintptr)(ptr(rungIn(q))) = fineHop(rungIn(q), rungOut(q))
+		if k+1 < len(a.rungs) {
+			*(*uintptr)(ptr(rungOut(q))) = coarseHop(rungOut(q), rungIn(a.rungs[k+1]))
+		}
+	}
+	*(*uintptr)(ptr(a.end)) = chainEndPC()
+}
+
+// fineHop and coarseHop return the hop PC that sends the unwinder from the
+// word at from to the word at to. They are hopPC with the tables' shapes
+// as constants, so the arithmetic is shifts; the chain's layout keeps
+// every delta in range, which tests check through hopPC.
+func fineHop(from, to uintptr) uintptr {
+	i := (to - from - 8 - hopFineO) / hopFineS
+	return hopFineEntry[i/hopFineF] + i%hopFineF*hopInsnLen[0]
+}
+
+func coarseHop(from, to uintptr) uintptr {
+	i := (to - from - 8 - hopCoarseO) / hopCoarseS
+	return hopCoarseEntry[i/hopCoarseF] + i%hopCoarseF*hopInsnLen[1]
+}

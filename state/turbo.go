@@ -1,0 +1,296 @@
+//go:build go1.26 && !go1.27 && linux && amd64
+
+package state
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// The turbo engine runs all contexts of a host on one goroutine, each on
+// a slot of the host's arena, and switches between them in assembly
+// (turbo_amd64.s). Run starts that goroutine: the caller's own frames
+// cannot be part of the frame chain, so the caller waits, parked where
+// the GC scans it as usual, and main runs as a context like any other.
+
+// turboDefect says what keeps this build's turbo engine from running,
+// or "" when nothing does.
+func turboDefect() string {
+	if hopErr != nil {
+		return "hop tables that decode as generated: " + hopErr.Error()
+	}
+	return ""
+}
+
+// stackGuard is the runtime's stack guard size (runtime/stack.go) in the
+// builds turbo runs in: no race detector, no sanitizers.
+const stackGuard = 928
+
+// turbo is a host's turbo engine state.
+type turbo struct {
+	a      *arena
+	owners []*tctx // by slot index
+	// dead is the slot of a context that has ended; it is freed once
+	// control has left it, on the next allocation.
+	dead int
+	// how main ended, for Run's caller
+	panicked bool
+	value    any
+	goexit   bool
+}
+
+type turboEngine struct{ why EngineInfo }
+
+func (e turboEngine) info() EngineInfo { return e.why }
+
+func (turboEngine) stack(s *State) (size int, goid uint64, ok bool) {
+	if s.tc == nil || s.status == StatusDone {
+		return 0, 0, false
+	}
+	return StackSize, goroutineID(s.pt.g), true
+}
+
+// StackSize is the stack of a context on the turbo engine, the guard
+// page included: one chunk of the arena.
+const StackSize = chunk
+
+// liveArenas keeps each running host's records reachable: while the host
+// goroutine runs on its arena, the frames of its own stack are not scanned.
+var liveArenas sync.Map // *host -> struct{}
+
+func runTurbo(main func()) {
+	h := &host{}
+	m := &State{h: h, fn: main, status: StatusRunning, desc: "main"}
+	h.main, h.current = m, m
+	a, err := newArena()
+	if err != nil {
+		panic(err)
+	}
+	a.layRungs()
+	h.tb = &turbo{a: a, dead: -1}
+	done := make(chan struct{})
+	liveArenas.Store(h, struct{}{})
+	go hostMain(h, done)
+	<-done
+	liveArenas.Delete(h)
+	tb := h.tb
+	switch {
+	case tb.panicked:
+		panic(tb.value)
+	case tb.goexit:
+		runtime.Goexit()
+	}
+}
+
+// hostMain is the host goroutine. It must hold nothing the GC needs and
+// defer nothing: its frames are hidden while it runs on the arena.
+func hostMain(h *host, done chan<- struct{}) {
+	g := getg()
+	hosts.store(uintptr(g), h)
+	tb := h.tb
+	m := h.main
+	m.pt.g = g
+	t := tb.newContext(m, nil)
+	enterArena(tb.a, t)
+	// Back on the goroutine's own stack: every context has ended.
+	hosts.store(uintptr(g), nil)
+	tb.a.release()
+	close(done)
+}
+
+// newContext gives s a slot with a frame that starts it, and puts the
+// slot into the chain; running is the context that runs meanwhile.
+func (tb *turbo) newContext(s *State, running *tctx) *tctx {
+	a := tb.a
+	if tb.dead >= 0 {
+		a.freeSlot(tb.dead)
+		tb.owners[tb.dead] = nil
+		tb.dead = -1
+	}
+	i, err := a.allocSlot()
+	if err != nil {
+		panic(err)
+	}
+	for len(tb.owners) <= i {
+		tb.owners = append(tb.owners, nil)
+	}
+	lo := a.slotLo(i)
+	t := &tctx{relay: lo + relayOff, gLo: lo - aliasGap, slot: i, s: s}
+	tb.owners[i] = t
+	s.tc = t
+	if s.pt.g == nil {
+		s.pt.g = running.s.pt.g
+	}
+	// The frame a new context is suspended in, as if in swap called from
+	// contextEntry: the return address, then swap's four arguments, the
+	// first of which is the link word (hi-linkOff).
+	x := lo + chunk - 48
+	words := (*[6]uintptr)(ptr(x))
+	words[0] = contextEntryPC()
+	words[2] = uintptr(unsafe.Pointer(t))
+	words[3], words[4], words[5] = 0, 0, 0
+	t.sp = x
+	a.owners = tb.owners
+	a.insert(t, running)
+	return t
+}
+
+// turboSwitch is Transfer's switch on the turbo engine.
+func turboSwitch(from, to *State) {
+	if to.tc == nil {
+		from.h.tb.newContext(to, from.tc)
+	}
+	swap(from.tc, to.tc, nil, nil)
+}
+
+// turboRun is the first function on a context's stack, called by
+// contextEntry. It never returns: there is nothing to return to.
+func turboRun(t *tctx) {
+	s := t.s
+	if s == s.h.main {
+		turboMain(s)
+	}
+	if turboBody(s) {
+		turboExit(s, s.h.finish(s))
+	}
+}
+
+// turboBody runs the context's function. On runtime.Goexit the deferred
+// call leaves the context without returning: past it, the runtime would
+// walk on into the frames of other contexts.
+func turboBody(s *State) (returned bool) {
+	defer func() {
+		if !returned {
+			turboExit(s, s.h.finish(s))
+		}
+	}()
+	s.h.runBody(s)
+	return true
+}
+
+// turboExit leaves the ended context s for next and frees its slot.
+func turboExit(s, next *State) {
+	tb := s.h.tb
+	if next.tc == nil {
+		tb.newContext(next, s.tc)
+	}
+	word, val := tb.a.remove(s.tc, next.tc)
+	tb.dead = s.tc.slot
+	exitSwap(next.tc, word, val)
+}
+
+// turboMain runs the host's main context and then leaves the arena.
+func turboMain(m *State) {
+	h := m.h
+	tb := h.tb
+	mainBody(m)
+	h.close()
+	tb.a.remove(m.tc, nil)
+	leaveArena(tb.a)
+}
+
+// mainBody runs main, recording how it ended. On runtime.Goexit it closes
+// the host and leaves from the deferred call, as turboBody does.
+func mainBody(m *State) {
+	h := m.h
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if p := recover(); p != nil {
+			h.tb.panicked, h.tb.value = true, p
+			return // the panic is over; turboMain goes on
+		}
+		h.tb.goexit = true
+		h.close()
+		h.tb.a.remove(m.tc, nil)
+		leaveArena(h.tb.a)
+	}()
+	m.fn()
+	returned = true
+}
+
+// ptr turns an address in the arena into a pointer. Arena memory is not
+// Go memory, so the GC ignores such pointers.
+func ptr(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p)) }
+
+func (a *arena) owner(i int) *tctx { return a.owners[i] }
+
+// Implemented in turbo_amd64.s.
+func swap(from, to *tctx, d, p unsafe.Pointer)
+func exitSwap(to *tctx, word, val uintptr)
+func enterArena(a *arena, to *tctx)
+func leaveArena(a *arena)
+func contextEntry()
+func chainEnd()
+func swapFrame(from, to *tctx, d, p unsafe.Pointer)
+func contextEntryPC() uintptr
+func chainEndPC() uintptr
+
+// turboTracebacks is Tracebacks on the turbo engine, where every context
+// of a host shares one goroutine. The running context's frames are the
+// caller's up to turboRun; a suspended context's are found by following
+// its frame pointers from where swap saved them, as the execution tracer
+// does, up to the zero that contextEntry leaves. Only the host itself can
+// read its contexts' stacks: from elsewhere they may be running.
+func turboTracebacks(ctxs []*State) []string {
+	out := make([]string, len(ctxs))
+	h := currentHost()
+	for i, s := range ctxs {
+		if s.tc == nil || s.status == StatusDone || s.h != h {
+			continue
+		}
+		var pcs []uintptr
+		if s == h.current {
+			pcs = make([]uintptr, 256)
+			pcs = pcs[:runtime.Callers(2, pcs)]
+		} else {
+			pcs = append(pcs, *(*uintptr)(ptr(s.tc.sp)))
+			for bp := s.tc.bp; bp != 0; bp = *(*uintptr)(ptr(bp)) {
+				pcs = append(pcs, *(*uintptr)(ptr(bp + 8)))
+			}
+		}
+		out[i] = formatContextStack(goroutineID(s.pt.g), s.status, pcs)
+	}
+	return out
+}
+
+// formatContextStack writes pcs in runtime.Stack's format, ending with
+// turboRun: the frames past it belong to the chain, not to the context.
+func formatContextStack(goid uint64, st Status, pcs []uintptr) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "goroutine %d [%v]:\n", goid, st)
+	frames := runtime.CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if f.Function != "" {
+			fmt.Fprintf(&b, "%s(...)\n\t%s:%d +%#x\n", f.Function, f.File, f.Line, f.PC-f.Entry)
+		}
+		if !more || strings.HasSuffix(f.Function, "/state.turboRun") {
+			break
+		}
+	}
+	return b.String()
+}
+
+// trimChain cuts a traceback of a context's goroutine after turboRun.
+func trimChain(stack []byte) []byte {
+	i := bytes.Index(stack, []byte("/state.turboRun("))
+	if i < 0 {
+		return stack
+	}
+	// the function's line, then its file line
+	for n := 0; n < 2; n++ {
+		j := bytes.IndexByte(stack[i:], '\n')
+		if j < 0 {
+			return stack
+		}
+		i += j + 1
+	}
+	return stack[:i]
+}

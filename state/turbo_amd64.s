@@ -1,0 +1,180 @@
+//go:build go1.26 && !go1.27 && linux
+
+#include "textflag.h"
+#include "funcdata.h"
+#include "go_asm.h"
+
+// The turbo engine's switch. Everything a switch changes is done here,
+// between two safe points, so the GC (which stops a goroutine only at a
+// safe point, never in assembly) always finds the chain whole; see
+// chain.go. ABI0: g is at (TLS); nothing is callee-saved but SP and BP.
+
+// stackPreempt is the runtime's preemption request in g.stackguard0.
+#define stackPreempt $-1314
+
+// func swap(from, to *tctx, d, p unsafe.Pointer)
+// from is the running context. Its defer and panic records stay behind in
+// d and p, on its own stack, where the GC scans them as swapFrame's
+// arguments while it is suspended.
+TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
+	MOVQ	from+0(FP), SI
+	MOVQ	to+8(FP), DI
+	MOVQ	(TLS), R8
+	MOVQ	const_gDefer(R8), AX
+	MOVQ	AX, d+16(FP)
+	MOVQ	const_gPanic(R8), AX
+	MOVQ	AX, p+24(FP)
+	// To the unwinder, from is suspended in swapFrame, whose return
+	// address is swap's own: its PC goes just below SP.
+	MOVQ	$·swapFrame(SB), AX
+	MOVQ	AX, -8(SP)
+	MOVQ	SP, tctx_sp(SI)
+	MOVQ	BP, tctx_bp(SI)
+	// Fine hop from the relay word to SP-8: delta SP-16-relay, a multiple
+	// of 8 below one chunk. Entry i of the fine table is in function i/64.
+	MOVQ	tctx_relay(SI), BX
+	LEAQ	-16(SP), CX
+	SUBQ	BX, CX
+	MOVQ	CX, DX
+	SHRQ	$9, DX
+	LEAQ	·hopFineEntry(SB), AX
+	MOVQ	(AX)(DX*8), AX
+	SHRQ	$3, CX
+	ANDQ	$63, CX
+	IMULQ	·hopInsnLen(SB), CX
+	ADDQ	CX, AX
+	MOVQ	AX, (BX)
+	// The chain enters from again.
+	MOVQ	tctx_entryWord(SI), BX
+	MOVQ	tctx_entryVal(SI), AX
+	MOVQ	AX, (BX)
+	JMP	resume<>(SB)
+
+// func exitSwap(to *tctx, word, val uintptr)
+// The running context has ended and left the chain (arena.remove): write
+// the one word its removal changed, and resume to.
+TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-24
+	MOVQ	to+0(FP), DI
+	MOVQ	word+8(FP), BX
+	MOVQ	val+16(FP), AX
+	TESTQ	BX, BX
+	JEQ	2(PC)
+	MOVQ	AX, (BX)
+	MOVQ	(TLS), R8
+	JMP	resume<>(SB)
+
+// resume runs to (DI), a suspended context, on goroutine R8: the chain
+// ends before it, the GC's stack window starts 4 GiB below its slot, and
+// its defer and panic records come back from its swap arguments.
+TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
+	MOVQ	tctx_entryWord(DI), BX
+	MOVQ	tctx_endVal(DI), AX
+	MOVQ	AX, (BX)
+	MOVQ	tctx_gLo(DI), AX
+	MOVQ	AX, const_gStackLo(R8)
+	MOVQ	tctx_sp(DI), SP
+	MOVQ	tctx_bp(DI), R9
+	XCHGQ	BP, R9 // loads BP; vet's frame-pointer check takes this for a read
+	// 0(SP) return address, then from, to, d, p
+	MOVQ	24(SP), AX
+	MOVQ	AX, const_gDefer(R8)
+	MOVQ	32(SP), AX
+	MOVQ	AX, const_gPanic(R8)
+	RET
+
+// func enterArena(a *arena, to *tctx)
+// Moves the host goroutine onto its arena, running to. It returns when
+// leaveArena is called. The goroutine's own stack is not scanned
+// meanwhile: g.stktopsp is the chain's end.
+TEXT ·enterArena(SB), NOSPLIT|NOFRAME, $0-16
+	MOVQ	a+0(FP), SI
+	MOVQ	to+8(FP), DI
+	MOVQ	(TLS), R8
+	MOVQ	SP, arena_origSP(SI)
+	MOVQ	BP, arena_origBP(SI)
+	MOVQ	const_gStackLo(R8), AX
+	MOVQ	AX, arena_origLo(SI)
+	MOVQ	const_gStackHi(R8), AX
+	MOVQ	AX, arena_origHi(SI)
+	MOVQ	const_gTopSP(R8), AX
+	MOVQ	AX, arena_origTop(SI)
+	MOVQ	arena_hiTop(SI), AX
+	MOVQ	AX, const_gStackHi(R8)
+	MOVQ	arena_end(SI), AX
+	ADDQ	$8, AX
+	MOVQ	AX, const_gTopSP(R8)
+	// The stack check must never fire on the arena (there is nothing to
+	// grow): put the guard below every slot, unless a preemption request
+	// is pending, which another thread may write at any time.
+	MOVQ	tctx_gLo(DI), CX
+	ADDQ	$const_stackGuard, CX
+	MOVQ	const_gGuard0(R8), AX
+enterGuard:
+	CMPQ	AX, stackPreempt
+	JEQ	entered
+	LOCK
+	CMPXCHGQ	CX, const_gGuard0(R8)
+	JNE	enterGuard
+entered:
+	JMP	resume<>(SB)
+
+// func leaveArena(a *arena)
+// Returns from enterArena on the goroutine's own stack. No context is left.
+TEXT ·leaveArena(SB), NOSPLIT|NOFRAME, $0-8
+	MOVQ	a+0(FP), SI
+	MOVQ	(TLS), R8
+	MOVQ	arena_origLo(SI), CX
+	MOVQ	CX, const_gStackLo(R8)
+	MOVQ	arena_origHi(SI), AX
+	MOVQ	AX, const_gStackHi(R8)
+	MOVQ	arena_origTop(SI), AX
+	MOVQ	AX, const_gTopSP(R8)
+	MOVQ	$0, const_gDefer(R8)
+	MOVQ	$0, const_gPanic(R8)
+	ADDQ	$const_stackGuard, CX
+	MOVQ	const_gGuard0(R8), AX
+leaveGuard:
+	CMPQ	AX, stackPreempt
+	JEQ	left
+	LOCK
+	CMPXCHGQ	CX, const_gGuard0(R8)
+	JNE	leaveGuard
+left:
+	MOVQ	arena_origSP(SI), SP
+	MOVQ	arena_origBP(SI), R9
+	XCHGQ	BP, R9 // as in resume
+	RET
+
+// contextEntry is where a new context starts, returned into by resume
+// from the frame newContext built: 0(SP) is the slot's link word, which
+// the unwinder takes for contextEntry's return address, and 8(SP) the
+// context's tctx.
+TEXT ·contextEntry(SB), NOSPLIT|NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	MOVQ	8(SP), AX
+	ADJSP	$16
+	MOVQ	AX, 0(SP)
+	// BP is 0 (newContext leaves tctx.bp zero): frame-pointer unwinders
+	// stop at the context's base.
+	CALL	·turboRun(SB)
+	INT	$3
+
+// swapFrame is never run. A suspended context's innermost frame appears
+// to be in it, so the GC scans swap's arguments by its signature.
+TEXT ·swapFrame(SB), NOSPLIT|NOFRAME, $0-32
+	INT	$3
+
+// chainEnd is never run: the chain's last word holds its PC, and the
+// unwinder stops at a TOPFRAME function.
+TEXT ·chainEnd(SB), NOSPLIT|NOFRAME|TOPFRAME, $0-0
+	INT	$3
+
+TEXT ·contextEntryPC(SB), NOSPLIT, $0-8
+	MOVQ	$·contextEntry(SB), AX
+	MOVQ	AX, ret+0(FP)
+	RET
+
+TEXT ·chainEndPC(SB), NOSPLIT, $0-8
+	MOVQ	$·chainEnd(SB), AX
+	MOVQ	AX, ret+0(FP)
+	RET

@@ -1,0 +1,25 @@
+//go:build !(go1.26 && !go1.27 && linux && amd64)
+
+package state
+
+// This build has no turbo engine; turboOn is never set, so none of this runs.
+
+func turboDefect() string { return "a build that contains it (linux/amd64 with Go 1.26 so far)" }
+
+type turbo struct{}
+
+type tctx struct{}
+
+type turboEngine struct{ why EngineInfo }
+
+func (e turboEngine) info() EngineInfo { return e.why }
+
+func (turboEngine) stack(*State) (int, uint64, bool) { return 0, 0, false }
+
+func runTurbo(func()) { panic("state: no turbo engine in this build") }
+
+func turboSwitch(_, _ *State) { panic("state: no turbo engine in this build") }
+
+func turboTracebacks([]*State) []string { panic("state: no turbo engine in this build") }
+
+func trimChain(stack []byte) []byte { return stack }
