@@ -41,7 +41,9 @@ type Group struct {
 var Groups = []Group{
 	{"switch round trip", NsPerOp, "iter.Pull", []Case{
 		{"coro Cede", CedeRoundTrip},
+		{"coro Cede, turbo engine", Turbo("cede", CedeRoundTrip)},
 		{"state Transfer", TransferRoundTrip},
+		{"state Transfer, turbo engine", Turbo("transfer", TransferRoundTrip)},
 		{"iter.Pull", PullRoundTrip},
 		{"goroutines, unbuffered chan", ChanPingPong},
 		{"goroutines, runtime.Gosched", GoschedPingPong},
@@ -61,14 +63,17 @@ var Groups = []Group{
 	}},
 	{"create, run to the end, finish", NsPerOp, "go + WaitGroup", []Case{
 		{"state context", CreateRunFinish},
+		{"state context, turbo engine", Turbo("create", CreateRunFinish)},
 		{"go + WaitGroup", GoWaitGroup},
 	}},
 	{"runtime.GC with 10,000 idle", "ns/GC", "parked goroutines", []Case{
 		{"suspended state contexts", GCSuspended},
+		{"suspended state contexts, turbo engine", Turbo("gc", GCSuspended)},
 		{"parked goroutines", GCParked},
 	}},
 	{"memory held by each of 10,000 idle", "B/idle", "parked goroutines", []Case{
 		{"suspended state contexts", MemSuspended},
+		{"suspended state contexts, turbo engine", Turbo("mem", MemSuspended)},
 		{"parked goroutines", MemParked},
 	}},
 	{"4 KiB random reads, 1,000 readers", NsPerOp, "goroutines, os.File.ReadAt", []Case{

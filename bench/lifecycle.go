@@ -126,12 +126,17 @@ func probe(b *testing.B, name, unit string) {
 	b.ReportMetric(v.(float64), unit)
 }
 
-// RunProbe makes the measurement CORO_BENCH_PROBE asks for, prints it and
-// exits; without it, it does nothing. Every binary that runs these cases
+// RunProbe makes the measurement CORO_BENCH_PROBE asks for, or runs the
+// case CORO_BENCH_TURBO names (see Turbo), prints it and exits; without
+// either, it does nothing. Every binary that runs these cases
 // calls it first: the bench tests and coro.
 func RunProbe() {
 	measure, ok := probes[os.Getenv(probeEnv)]
 	if !ok {
+		if name := os.Getenv(turboEnv); name != "" {
+			runTurboCase(name)
+			os.Exit(0)
+		}
 		return
 	}
 	fmt.Println(measure())
@@ -159,11 +164,12 @@ func memPer(with func(func())) float64 {
 	return float64(during-before) / Idle
 }
 
-// inUse is the memory the runtime holds for stacks and live heap objects
-// after a collection.
+// inUse is the memory held for stacks and live heap objects after a
+// collection, counting the turbo engine's stacks, which the runtime does
+// not know of.
 func inUse() uint64 {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.StackInuse + m.HeapAlloc
+	return m.StackInuse + m.HeapAlloc + state.OffHeapStacks()
 }

@@ -14,6 +14,12 @@ func (s *State) StackSize() int {
 	return size
 }
 
+// OffHeapStacks reports the bytes of memory that context stacks hold
+// outside the Go runtime: on the turbo engine, the committed pages of the
+// hosts' arenas (runtime.MemStats does not count them); 0 on the portable
+// engine, whose stacks are goroutine stacks.
+func OffHeapStacks() uint64 { return arenaBytes() }
+
 // Tracebacks returns the goroutine traceback of each context, in
 // runtime.Stack's format, or "" for a context without one (new, finished,
 // or an unknown runtime layout). It stops the world briefly, like

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // The turbo engine runs all contexts of a host on one goroutine, each on
@@ -293,4 +295,18 @@ func trimChain(stack []byte) []byte {
 		i += j + 1
 	}
 	return stack[:i]
+}
+
+// arenaBytes is the memory the arenas of the running hosts hold: the
+// pages of their memfds, which the kernel allocates on first touch.
+func arenaBytes() uint64 {
+	var n uint64
+	liveArenas.Range(func(k, _ any) bool {
+		var st unix.Stat_t
+		if unix.Fstat(k.(*host).tb.a.fd, &st) == nil {
+			n += uint64(st.Blocks) * 512
+		}
+		return true
+	})
+	return n
 }

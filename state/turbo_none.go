@@ -23,3 +23,5 @@ func turboSwitch(_, _ *State) { panic("state: no turbo engine in this build") }
 func turboTracebacks([]*State) []string { panic("state: no turbo engine in this build") }
 
 func trimChain(stack []byte) []byte { return stack }
+
+func arenaBytes() uint64 { return 0 }

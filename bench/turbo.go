@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/corogo/coro/internal/selfexec"
+)
+
+// The turbo engine needs GODEBUG settings that only a new process can
+// have, so a turbo row is its case run in a fresh copy of the program with
+// them set (RunProbe). The child reports ns/op and the case's metrics; the
+// row reports them as its own.
+
+const turboEnv = "CORO_BENCH_TURBO"
+
+// turboCases are the cases Turbo wraps, by name.
+var turboCases = map[string]func(*testing.B){}
+
+var turboCache sync.Map // name -> map[string]float64: testing.Benchmark reruns a case
+
+// TurboUnavailable is why turbo rows were skipped, once one has been: the
+// turbo engine cannot run in this build or on this machine.
+var TurboUnavailable string
+
+// Turbo returns case fn run on the turbo engine. Where the engine cannot
+// run (another architecture, a -race build), the row is skipped with the
+// reason.
+func Turbo(name string, fn func(*testing.B)) func(*testing.B) {
+	turboCases[name] = fn
+	return func(b *testing.B) {
+		m, ok := turboCache.Load(name)
+		if !ok {
+			out, err := selfexec.Output([]string{turboEnv + "=" + name, "CORO_ENGINE=turbo", "GODEBUG=gcshrinkstackoff=1,adaptivestackstart=0"}, "-test.run=^$")
+			if _, why, found := strings.Cut(string(out), "but turbo needs "); found && err != nil {
+				why, _, _ = strings.Cut(why, "\n")
+				TurboUnavailable = "turbo needs " + why
+				b.Skip(TurboUnavailable)
+			}
+			if err != nil {
+				b.Fatalf("turbo %s: %v\n%s", name, err, out)
+			}
+			metrics, err := parseMetrics(string(out))
+			if err != nil {
+				b.Fatalf("turbo %s: %v", name, err)
+			}
+			m, _ = turboCache.LoadOrStore(name, metrics)
+		}
+		for unit, v := range m.(map[string]float64) {
+			b.ReportMetric(v, unit)
+		}
+	}
+}
+
+// runTurboCase runs the case the parent asked for and prints
+// "value unit" pairs.
+func runTurboCase(name string) {
+	fn, ok := turboCases[name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "bench: no turbo case %q\n", name)
+		os.Exit(2)
+	}
+	r := testing.Benchmark(fn)
+	if r.N == 0 {
+		fmt.Fprintf(os.Stderr, "bench: turbo case %q did not run\n", name)
+		os.Exit(1)
+	}
+	if _, ok := r.Extra["ns/op"]; !ok {
+		fmt.Printf("%v ns/op", float64(r.T.Nanoseconds())/float64(r.N))
+	}
+	for unit, v := range r.Extra {
+		fmt.Printf(" %v %s", v, unit)
+	}
+	fmt.Println()
+}
+
+func parseMetrics(out string) (map[string]float64, error) {
+	f := strings.Fields(out)
+	if len(f) == 0 || len(f)%2 != 0 {
+		return nil, fmt.Errorf("printed %q", out)
+	}
+	m := make(map[string]float64)
+	for i := 0; i < len(f); i += 2 {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return nil, fmt.Errorf("printed %q", out)
+		}
+		m[f[i+1]] = v
+	}
+	return m, nil
+}
