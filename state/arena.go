@@ -59,7 +59,11 @@ const (
 	regionSize   = 1<<30 - chunk // one coarse hop must span it; see coarseHop
 	regionChunks = regionSize / chunk
 	aliasGap     = 1 << 32 // aliases differ by 2^32: stack offsets are 32-bit
-	reserveSize  = 2*aliasGap + regionSize + chunk
+	// Each arena lives in an aligned window of its own, reserved whole so
+	// that nothing else is mapped there: a stack address then names its
+	// host by its top bits (turboHost).
+	windowShift = 34
+	windowSize  = 1 << windowShift
 
 	// Inside a slot [lo, hi):
 	relayOff = pageSize // the relay word sits just above the guard page
@@ -83,11 +87,14 @@ func (a *arena) mapAll() error {
 	if err := unix.Ftruncate(a.fd, regionSize); err != nil {
 		return fmt.Errorf("state: size stack memfd: %w", err)
 	}
-	res, err := mmap(0, reserveSize, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE, -1)
+	res, err := mmap(0, 2*windowSize, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE, -1)
 	if err != nil {
-		return fmt.Errorf("state: reserve %d bytes for stacks: %w", reserveSize, err)
+		return fmt.Errorf("state: reserve %d bytes for stacks: %w", 2*windowSize, err)
 	}
-	a.reserve, a.base = res, res+aliasGap
+	win := (res + windowSize - 1) &^ (windowSize - 1)
+	munmap(res, win-res)
+	munmap(win+windowSize, res+windowSize-win)
+	a.reserve, a.base = win, win+aliasGap
 	maps := []struct {
 		at   uintptr
 		prot int
@@ -116,8 +123,12 @@ func (a *arena) mapAll() error {
 	return nil
 }
 
-func (a *arena) unmap() {
-	unix.Syscall(unix.SYS_MUNMAP, a.reserve, reserveSize, 0)
+func (a *arena) unmap() { munmap(a.reserve, windowSize) }
+
+func munmap(at, size uintptr) {
+	if size > 0 {
+		unix.Syscall(unix.SYS_MUNMAP, at, size, 0)
+	}
 }
 
 // release returns all of the arena's memory; no context may run on it.

@@ -33,7 +33,14 @@ type host struct {
 // goroutine and, on the portable engine, every context goroutine.
 var hosts = newGtable()
 
-func currentHost() *host { return hosts.load(uintptr(getg())) }
+func currentHost() *host {
+	if turboOn {
+		if h := turboHost(); h != nil {
+			return h
+		}
+	}
+	return hosts.load(uintptr(getg()))
+}
 
 // Current returns the running context of the calling goroutine's host
 // ($Coro::current at this level). It panics when called from outside a

@@ -129,7 +129,10 @@ func (s *State) Transfer(to *State) {
 		s.status = StatusSuspended
 		to.status = StatusRunning
 		h.current = to
-		turboSwitch(s, to)
+		if to.tc == nil {
+			h.tb.newContext(to, s.tc)
+		}
+		swap(s.tc, to.tc, nil, nil)
 		if s.cancelling || s.raise != nil || h.abort != nil {
 			h.resumeInterrupted(s)
 		}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -60,6 +61,21 @@ func (turboEngine) stack(s *State) (size int, goid uint64, ok bool) {
 // page included: one chunk of the arena.
 const StackSize = chunk
 
+// arenaHosts maps an arena's window to its host: a stack address, shifted
+// by windowShift, indexes it. Written when a host starts and ends, read by
+// its goroutine to find its host without a table lookup (currentHost).
+var arenaHosts [1 << (48 - windowShift)]atomic.Pointer[host]
+
+// turboHost returns the host whose arena the calling goroutine runs on,
+// or nil when it runs on a goroutine stack.
+func turboHost() *host {
+	var here byte
+	if i := uintptr(unsafe.Pointer(&here)) >> windowShift; i < uintptr(len(arenaHosts)) {
+		return arenaHosts[i].Load()
+	}
+	return nil
+}
+
 // liveArenas keeps each running host's records reachable: while the host
 // goroutine runs on its arena, the frames of its own stack are not scanned.
 var liveArenas sync.Map // *host -> struct{}
@@ -76,9 +92,9 @@ func runTurbo(main func()) {
 	h.tb = &turbo{a: a, dead: -1}
 	done := make(chan struct{})
 	liveArenas.Store(h, struct{}{})
+	arenaHosts[a.reserve>>windowShift].Store(h)
 	go hostMain(h, done)
 	<-done
-	liveArenas.Delete(h)
 	tb := h.tb
 	switch {
 	case tb.panicked:
@@ -100,7 +116,9 @@ func hostMain(h *host, done chan<- struct{}) {
 	enterArena(tb.a, t)
 	// Back on the goroutine's own stack: every context has ended.
 	hosts.store(uintptr(g), nil)
-	tb.a.release()
+	arenaHosts[tb.a.reserve>>windowShift].Store(nil)
+	liveArenas.Delete(h)
+	tb.a.release() // after the host's window is free in arenaHosts: another host may map it next
 	close(done)
 }
 
@@ -139,14 +157,6 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	a.owners = tb.owners
 	a.insert(t, running)
 	return t
-}
-
-// turboSwitch is Transfer's switch on the turbo engine.
-func turboSwitch(from, to *State) {
-	if to.tc == nil {
-		from.h.tb.newContext(to, from.tc)
-	}
-	swap(from.tc, to.tc, nil, nil)
 }
 
 // turboRun is the first function on a context's stack, called by

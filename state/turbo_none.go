@@ -2,6 +2,8 @@
 
 package state
 
+import "unsafe"
+
 // This build has no turbo engine; turboOn is never set, so none of this runs.
 
 func turboDefect() string { return "a build that contains it (linux/amd64 with Go 1.26 so far)" }
@@ -18,10 +20,14 @@ func (turboEngine) stack(*State) (int, uint64, bool) { return 0, 0, false }
 
 func runTurbo(func()) { panic("state: no turbo engine in this build") }
 
-func turboSwitch(_, _ *State) { panic("state: no turbo engine in this build") }
+func (*turbo) newContext(*State, *tctx) *tctx { panic("state: no turbo engine in this build") }
+
+func swap(_, _ *tctx, _, _ unsafe.Pointer) { panic("state: no turbo engine in this build") }
 
 func turboTracebacks([]*State) []string { panic("state: no turbo engine in this build") }
 
 func trimChain(stack []byte) []byte { return stack }
 
 func arenaBytes() uint64 { return 0 }
+
+func turboHost() *host { return nil }
