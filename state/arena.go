@@ -66,8 +66,9 @@ const (
 	windowSize  = 1 << windowShift
 
 	// Inside a slot [lo, hi):
-	relayOff = pageSize // the relay word sits just above the guard page
-	linkOff  = 40       // the link word is hi-linkOff: see newFrame
+	relayOff    = pageSize // the relay word sits just above the guard page
+	sentinelOff = 48       // the defer sentinel is at hi-sentinelOff: see chain.go
+	linkOff     = 88       // the link word is hi-linkOff: see newContext
 )
 
 func newArena() (*arena, error) {

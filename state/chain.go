@@ -36,6 +36,18 @@ package state
 // its two values; a switch from A to B writes entryVal into A's word and
 // endVal into B's word, and the fine hop into A's relay.
 
+// The GC also scans the runtime's defer records by walking g._defer: a
+// record on the stack has no pointer map of its own, so a suspended
+// context's records would go unscanned. Each context's chain therefore
+// ends in a sentinel record at the top of its slot, and the sentinels
+// link the contexts' chains into one in the same circle, cut before the
+// running context: its records, its sentinel, the next context's records,
+// and so on, the last sentinel's link nil. The runtime pops only records
+// whose sp is a frame's of the running context, and a sentinel's sp is its
+// own address, no frame's, so it never runs or pops one. A switch from A
+// to B writes A's chain head into the link that leads to A (dword) and
+// nil into B's.
+
 // tctx is a context's turbo record. The assembly reads and writes it, so
 // it holds no pointers the assembly touches: the GC never sees those
 // writes, which have no write barrier.
@@ -48,6 +60,7 @@ type tctx struct {
 	entryWord uintptr // the word that decides whether the chain enters this slot
 	entryVal  uintptr // its value while this context is suspended: a hop to relay
 	endVal    uintptr // its value while this context runs: a hop to end
+	dword     uintptr // the sentinel link that leads to this context's defer chain
 
 	slot int // the slot's first chunk
 	s    *State
@@ -60,6 +73,13 @@ func (a *arena) link(i int) uintptr { return a.slotLo(i) + chunk - linkOff }
 // hop takes the chain to its link-like word in the same chunk.
 func rungIn(q uintptr) uintptr  { return q + relayOff }
 func rungOut(q uintptr) uintptr { return q + chunk - linkOff }
+
+// sentinel is the address of slot i's defer sentinel.
+func (a *arena) sentinel(i int) uintptr { return a.slotLo(i) + chunk - sentinelOff }
+
+// head is the first defer record of suspended context t: swap keeps it in
+// its third argument, above its return address and two others.
+func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 24)) }
 
 // insert makes slot t a member of the circle; t is not running.
 func (a *arena) insert(t *tctx, running *tctx) {
@@ -74,35 +94,49 @@ func (a *arena) insert(t *tctx, running *tctx) {
 	}
 }
 
-// remove takes the running context's slot out of the circle before it
-// leaves it for good. The circle must keep its shape until the switch,
-// so remove returns the one word it changes and its new value, which
+// remove takes the running context's slot out of the circles before it
+// leaves it for good. The circles must keep their shape until the switch,
+// so remove returns the words it changes and their new values, which
 // exitSwap writes; next is the context that will run.
-func (a *arena) remove(t *tctx, next *tctx) (word, val uintptr) {
+func (a *arena) remove(t *tctx, next *tctx) (frameWord, frameVal, deferWord, deferVal uintptr) {
 	a.setMember(t.slot, false)
 	succ, pred := a.nextMember(t.slot), a.prevMember(t.slot)
 	if succ < 0 {
-		return 0, 0
-	}
-	if succ < t.slot { // t was the highest: pred's link now climbs
-		return a.link(pred), coarseHop(a.link(pred), rungIn(a.rungs[0]))
+		return 0, 0, 0, 0
 	}
 	s := a.owner(succ)
+	s.dword = a.sentinel(pred) + deferLink
+	deferWord, deferVal = s.dword, 0
+	if s != next {
+		deferVal = head(s)
+	}
+	if succ < t.slot { // t was the highest: pred's link now climbs
+		return a.link(pred), coarseHop(a.link(pred), rungIn(a.rungs[0])), deferWord, deferVal
+	}
 	a.setEntry(s)
 	if s == next {
-		return s.entryWord, s.endVal
+		return s.entryWord, s.endVal, deferWord, deferVal
 	}
-	return s.entryWord, s.entryVal
+	return s.entryWord, s.entryVal, deferWord, deferVal
 }
 
-// enter recomputes where the chain enters t and writes the current value.
+// enter recomputes where the chains enter t and writes their current
+// values.
 func (a *arena) enter(t *tctx, running *tctx) {
 	a.setEntry(t)
-	v := t.entryVal
+	pred := a.prevMember(t.slot)
+	if pred < 0 {
+		pred = t.slot // alone: its own sentinel ends the chain
+	}
+	t.dword = a.sentinel(pred) + deferLink
+	v, d := t.entryVal, uintptr(0)
 	if t == running {
 		v = t.endVal
+	} else {
+		d = head(t)
 	}
 	*(*uintptr)(ptr(t.entryWord)) = v
+	*(*uintptr)(ptr(t.dword)) = d
 }
 
 func (a *arena) setEntry(t *tctx) {

@@ -18,6 +18,11 @@ const (
 	mLockExt = 648 // m.lockedExt
 	mLockInt = 652 // m.lockedInt
 	gKnown   = true
+
+	// runtime._defer, whose records the turbo engine chains (chain.go)
+	deferSP   = 8  // _defer.sp
+	deferLink = 32 // _defer.link
+	deferSize = 48
 )
 
 // stackSize is the size of the stack the runtime has given goroutine g.

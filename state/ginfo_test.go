@@ -41,6 +41,7 @@ func TestGOffsets(t *testing.T) {
 	g := structFields(t, d, "runtime.g")
 	stk := structFields(t, d, "runtime.stack")
 	m := structFields(t, d, "runtime.m")
+	df := structFields(t, d, "runtime._defer")
 	for _, c := range []struct {
 		name      string
 		got, want int64
@@ -54,6 +55,13 @@ func TestGOffsets(t *testing.T) {
 		{"g.goid", g["goid"], gGoid},
 		{"g.m", g["m"], gM},
 		{"m.lockedExt", m["lockedExt"], mLockExt},
+		{"_defer.heap", df["heap"], 0},
+		{"_defer.rangefunc", df["rangefunc"], 1},
+		{"_defer.sp", df["sp"], deferSP},
+		{"_defer.pc", df["pc"], deferSP + 8},
+		{"_defer.fn", df["fn"], deferSP + 16},
+		{"_defer.link", df["link"], deferLink},
+		{"_defer.head", df["head"], deferSize - 8},
 		{"m.lockedInt", m["lockedInt"], mLockInt},
 	} {
 		if c.got != c.want {

@@ -13,7 +13,7 @@ const (
 	hopFineN       = 8192
 	hopFineF       = 64
 	hopFineFuncs   = 128
-	hopCoarseO     = 4128
+	hopCoarseO     = 4176
 	hopCoarseS     = 65536
 	hopCoarseN     = 16384
 	hopCoarseF     = 256

@@ -145,14 +145,19 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	if s.pt.g == nil {
 		s.pt.g = running.s.pt.g
 	}
-	// The frame a new context is suspended in, as if in swap called from
-	// contextEntry: the return address, then swap's four arguments, the
-	// first of which is the link word (hi-linkOff).
-	x := lo + chunk - 48
+	// The top of the slot: the context's defer sentinel, a record that
+	// no frame owns (its sp is its own address), and below it the frame a
+	// new context is suspended in, as if in swap called from contextEntry:
+	// the return address, then swap's four arguments, the first of which
+	// is the link word (hi-linkOff), the third the defer chain, which is
+	// the sentinel alone.
+	sent := a.sentinel(i)
+	*(*[deferSize / 8]uintptr)(ptr(sent)) = [deferSize / 8]uintptr{deferSP / 8: sent}
+	x := lo + chunk - linkOff - 8
 	words := (*[6]uintptr)(ptr(x))
 	words[0] = contextEntryPC()
 	words[2] = uintptr(unsafe.Pointer(t))
-	words[3], words[4], words[5] = 0, 0, 0
+	words[3], words[4], words[5] = sent, 0, 0
 	t.sp = x
 	a.owners = tb.owners
 	a.insert(t, running)
@@ -190,9 +195,9 @@ func turboExit(s, next *State) {
 	if next.tc == nil {
 		tb.newContext(next, s.tc)
 	}
-	word, val := tb.a.remove(s.tc, next.tc)
+	fw, fv, dw, dv := tb.a.remove(s.tc, next.tc)
 	tb.dead = s.tc.slot
-	exitSwap(next.tc, word, val)
+	exitSwap(next.tc, fw, fv, dw, dv)
 }
 
 // turboMain runs the host's main context and then leaves the arena.
@@ -235,7 +240,7 @@ func (a *arena) owner(i int) *tctx { return a.owners[i] }
 
 // Implemented in turbo_amd64.s.
 func swap(from, to *tctx, d, p unsafe.Pointer)
-func exitSwap(to *tctx, word, val uintptr)
+func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal uintptr)
 func enterArena(a *arena, to *tctx)
 func leaveArena(a *arena)
 func contextEntry()

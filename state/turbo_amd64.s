@@ -22,6 +22,8 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
 	MOVQ	(TLS), R8
 	MOVQ	const_gDefer(R8), AX
 	MOVQ	AX, d+16(FP)
+	MOVQ	tctx_dword(SI), BX // the defer circle enters from again
+	MOVQ	AX, (BX)
 	MOVQ	const_gPanic(R8), AX
 	MOVQ	AX, p+24(FP)
 	// To the unwinder, from is suspended in swapFrame, whose return
@@ -50,26 +52,33 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
 	MOVQ	AX, (BX)
 	JMP	resume<>(SB)
 
-// func exitSwap(to *tctx, word, val uintptr)
-// The running context has ended and left the chain (arena.remove): write
-// the one word its removal changed, and resume to.
-TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-24
+// func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal uintptr)
+// The running context has ended and left the circles (arena.remove):
+// write the words its removal changed, and resume to.
+TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 	MOVQ	to+0(FP), DI
-	MOVQ	word+8(FP), BX
-	MOVQ	val+16(FP), AX
+	MOVQ	frameWord+8(FP), BX
+	MOVQ	frameVal+16(FP), AX
+	TESTQ	BX, BX
+	JEQ	2(PC)
+	MOVQ	AX, (BX)
+	MOVQ	deferWord+24(FP), BX
+	MOVQ	deferVal+32(FP), AX
 	TESTQ	BX, BX
 	JEQ	2(PC)
 	MOVQ	AX, (BX)
 	MOVQ	(TLS), R8
 	JMP	resume<>(SB)
 
-// resume runs to (DI), a suspended context, on goroutine R8: the chain
-// ends before it, the GC's stack window starts 4 GiB below its slot, and
+// resume runs to (DI), a suspended context, on goroutine R8: the chains
+// end before it, the GC's stack window starts 4 GiB below its slot, and
 // its defer and panic records come back from its swap arguments.
 TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVQ	tctx_entryWord(DI), BX
 	MOVQ	tctx_endVal(DI), AX
 	MOVQ	AX, (BX)
+	MOVQ	tctx_dword(DI), BX
+	MOVQ	$0, (BX)
 	MOVQ	tctx_gLo(DI), AX
 	MOVQ	AX, const_gStackLo(R8)
 	MOVQ	tctx_sp(DI), SP
