@@ -3,6 +3,7 @@ package state_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/corogo/coro/internal/churn"
 	"github.com/corogo/coro/internal/selfexec"
+	"github.com/corogo/coro/internal/turbotest"
 	"github.com/corogo/coro/state"
 )
 
@@ -174,4 +176,59 @@ func TestFailNowChild(t *testing.T) {
 		main.Transfer(c)
 		fmt.Println("host went on; context status", c.Status())
 	})
+}
+
+// TestStackOverflowNamesContext overflows a context's stack in a child
+// process on the turbo engine: the process must end with status 2 and a
+// message naming the context and its stack size, not a bare SIGSEGV.
+func TestStackOverflowNamesContext(t *testing.T) {
+	if os.Getenv("CORO_OVERFLOW_CHILD") != "" {
+		t.Skip("run by TestStackOverflowNamesContext only")
+	}
+	out, err := selfexec.Output(append([]string{"CORO_OVERFLOW_CHILD=1"}, turbotest.Env...), "-test.run=^TestStackOverflowChild$")
+	s := string(out)
+	if _, why, ok := strings.Cut(s, "but turbo needs "); ok {
+		t.Skipf("the turbo engine cannot run here: it needs %s", why)
+	}
+	want := `coro: stack overflow in context "deep recursion": its stack is 64 KiB, of which 4 KiB guard page`
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(s, want) {
+		t.Fatalf("child ended with %v, output:\n%s\nwant exit status 2 and %q", err, s, want)
+	}
+}
+
+func TestStackOverflowChild(t *testing.T) {
+	if os.Getenv("CORO_OVERFLOW_CHILD") == "" {
+		t.Skip("the overflowing half of TestStackOverflowNamesContext")
+	}
+	state.Run(func() {
+		main := state.Current()
+		main.Transfer(state.New(func() { fmt.Println(recurse(1 << 20)) }, state.Desc("deep recursion")))
+	})
+}
+
+//go:noinline
+func recurse(n int) int {
+	var buf [64]byte
+	buf[n%64] = byte(n)
+	if n == 0 {
+		return 0
+	}
+	return recurse(n-1) + int(buf[3])
+}
+
+// TestFaultInContextPanics: faults that are not stack overflows still
+// become the runtime's panics, recoverable in the context.
+func TestFaultInContextPanics(t *testing.T) {
+	var got string
+	state.Run(func() {
+		main := state.Current()
+		main.Transfer(state.New(func() {
+			defer func() { got = fmt.Sprint(recover()) }()
+			var p *[8]int
+			p[3] = 1
+		}))
+	})
+	if !strings.Contains(got, "nil pointer dereference") {
+		t.Errorf("recovered %q, want a nil pointer dereference", got)
+	}
 }

@@ -84,6 +84,7 @@ func runTurbo(main func()) {
 	h := &host{}
 	m := &State{h: h, fn: main, status: StatusRunning, desc: "main"}
 	h.main, h.current = m, m
+	installSegvHandler()
 	a, err := newArena()
 	if err != nil {
 		panic(err)

@@ -187,3 +187,72 @@ TEXT ·chainEndPC(SB), NOSPLIT, $0-8
 	MOVQ	$·chainEnd(SB), AX
 	MOVQ	AX, ret+0(FP)
 	RET
+
+// segvHandler is the process's SIGSEGV handler while turbo hosts run
+// (installSegvHandler); the kernel calls it with the C ABI on the signal
+// stack: DI signal, SI siginfo, DX context. A fault in a guard page of an
+// arena is a stack overflow: it says which context overflowed and exits.
+// Any other fault goes to the handler it replaced, the Go runtime's, with
+// DI, SI, DX and SP as the kernel left them (the registers it clobbers
+// come back from the signal frame at sigreturn).
+TEXT ·segvHandler(SB), NOSPLIT|NOFRAME, $0
+	MOVQ	16(SI), AX // si_addr
+	MOVQ	AX, CX
+	SHRQ	$const_windowShift, CX
+	CMPQ	CX, $const_arenaHostsLen
+	JAE	notOurs
+	LEAQ	·arenaHosts(SB), R8
+	MOVQ	(R8)(CX*8), R8
+	TESTQ	R8, R8
+	JEQ	notOurs
+	MOVQ	host_tb(R8), R9
+	MOVQ	turbo_a(R9), R10
+	MOVQ	AX, R12
+	SUBQ	arena_base(R10), R12
+	CMPQ	R12, $const_regionSize
+	JAE	notOurs
+	MOVQ	R12, R13
+	ANDQ	$(const_chunk-1), R13
+	CMPQ	R13, $const_pageSize
+	JAE	notOurs
+	// A guard page: slot index R12, its context's description.
+	SHRQ	$16, R12
+	XORL	R14, R14 // description pointer
+	XORL	R15, R15 // and length
+	CMPQ	R12, arena_owners+8(R10)
+	JAE	say
+	MOVQ	arena_owners(R10), R11
+	MOVQ	(R11)(R12*8), R11
+	TESTQ	R11, R11
+	JEQ	say
+	MOVQ	tctx_s(R11), R11
+	MOVQ	State_desc(R11), R14
+	MOVQ	State_desc+8(R11), R15
+say:
+	MOVQ	$1, AX // write(2, ...)
+	MOVQ	$2, DI
+	MOVQ	·overflowBefore(SB), SI
+	MOVQ	·overflowBefore+8(SB), DX
+	SYSCALL
+	MOVQ	$1, AX
+	MOVQ	$2, DI
+	MOVQ	R14, SI
+	MOVQ	R15, DX
+	SYSCALL
+	MOVQ	$1, AX
+	MOVQ	$2, DI
+	MOVQ	·overflowAfter(SB), SI
+	MOVQ	·overflowAfter+8(SB), DX
+	SYSCALL
+	MOVQ	$231, AX // exit_group(2)
+	MOVQ	$2, DI
+	SYSCALL
+	INT	$3
+notOurs:
+	MOVQ	·oldSegvHandler(SB), AX
+	JMP	AX
+
+TEXT ·segvHandlerPC(SB), NOSPLIT, $0-8
+	MOVQ	$·segvHandler(SB), AX
+	MOVQ	AX, ret+0(FP)
+	RET
