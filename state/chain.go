@@ -81,17 +81,19 @@ func (a *arena) sentinel(i int) uintptr { return a.slotLo(i) + chunk - sentinelO
 // its third argument, above its return address and two others.
 func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 24)) }
 
-// insert makes slot t a member of the circle; t is not running.
+// insert makes slot t, which is not running, a member of the circles.
+// The GC may scan the host between any two of these steps, so t's own
+// links are written before anything leads to t.
 func (a *arena) insert(t *tctx, running *tctx) {
 	a.setMember(t.slot, true)
 	succ := a.nextMember(t.slot)
-	a.enter(t, running)
 	if succ < 0 || succ < t.slot { // t is the highest slot
 		a.climb(t.slot)
 	}
 	if succ >= 0 {
-		a.enter(a.owner(succ), running)
+		a.enter(a.owner(succ), running) // its entry words are t's links now
 	}
+	a.enter(t, running)
 }
 
 // remove takes the running context's slot out of the circles before it

@@ -11,12 +11,17 @@
 // # Engines
 //
 // The engine that switches stacks is chosen at start-up and reported by
-// Engine. The portable engine, the only one in this build, runs every
-// context on a goroutine of its own and passes control with the runtime's
-// coroutine switch (the one under iter.Pull): a Transfer is one switch,
-// with no hub goroutine in between. It is safe under the race detector and
-// every GC setting. CORO_ENGINE selects an engine ("portable", "turbo" or
-// "auto"); see Engine for the conditions the turbo engine needs.
+// Engine. The portable engine runs every context on a goroutine of its own
+// and passes control with the runtime's coroutine switch (the one under
+// iter.Pull): a Transfer is one switch, with no hub goroutine in between.
+// It is safe under the race detector and every GC setting. The turbo
+// engine (linux/amd64) runs all contexts of a host on one goroutine, each
+// on a 64 KiB stack of its own (StackSize), and switches in assembly; its
+// frame chain keeps suspended stacks visible to the garbage collector
+// (chain.go). Run then starts the host goroutine itself and waits for it.
+// CORO_ENGINE selects an engine ("portable", "turbo" or "auto"); see
+// Engine for the conditions the turbo engine needs, and the README for
+// its limits.
 //
 // # Ending
 //

@@ -127,11 +127,7 @@ func hostMain(h *host, done chan<- struct{}) {
 // slot into the chain; running is the context that runs meanwhile.
 func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	a := tb.a
-	if tb.dead >= 0 {
-		a.freeSlot(tb.dead)
-		tb.owners[tb.dead] = nil
-		tb.dead = -1
-	}
+	tb.reap()
 	i, err := a.allocSlot()
 	if err != nil {
 		panic(err)
@@ -160,9 +156,23 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	words[2] = uintptr(unsafe.Pointer(t))
 	words[3], words[4], words[5] = sent, 0, 0
 	t.sp = x
+	// Where the chain enters a suspended context, as swap would leave it:
+	// swapFrame's PC below the frame, and the relay's hop to it.
+	*(*uintptr)(ptr(x - 8)) = swapFramePC()
+	*(*uintptr)(ptr(t.relay)) = fineHop(t.relay, x-8)
 	a.owners = tb.owners
 	a.insert(t, running)
 	return t
+}
+
+// reap frees the slot of the context that ended last; control has left
+// it, since the caller runs on another.
+func (tb *turbo) reap() {
+	if tb.dead >= 0 {
+		tb.a.freeSlot(tb.dead)
+		tb.owners[tb.dead] = nil
+		tb.dead = -1
+	}
 }
 
 // turboRun is the first function on a context's stack, called by
@@ -197,6 +207,7 @@ func turboExit(s, next *State) {
 		tb.newContext(next, s.tc)
 	}
 	fw, fv, dw, dv := tb.a.remove(s.tc, next.tc)
+	tb.reap()
 	tb.dead = s.tc.slot
 	exitSwap(next.tc, fw, fv, dw, dv)
 }
@@ -249,6 +260,7 @@ func chainEnd()
 func swapFrame(from, to *tctx, d, p unsafe.Pointer)
 func contextEntryPC() uintptr
 func chainEndPC() uintptr
+func swapFramePC() uintptr
 
 // turboTracebacks is Tracebacks on the turbo engine, where every context
 // of a host shares one goroutine. The running context's frames are the

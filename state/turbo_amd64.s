@@ -256,3 +256,8 @@ TEXT ·segvHandlerPC(SB), NOSPLIT, $0-8
 	MOVQ	$·segvHandler(SB), AX
 	MOVQ	AX, ret+0(FP)
 	RET
+
+TEXT ·swapFramePC(SB), NOSPLIT, $0-8
+	MOVQ	$·swapFrame(SB), AX
+	MOVQ	AX, ret+0(FP)
+	RET
