@@ -1,0 +1,43 @@
+//go:build cgo
+
+package cgotest
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/corogo/coro/internal/turbotest"
+	"github.com/corogo/coro/state"
+)
+
+// TestCgoFromContexts calls C from several contexts between switches and
+// collections: cgo calls run on the system stack, and a context's stack
+// must be intact and visible to the GC around them.
+func TestCgoFromContexts(t *testing.T) {
+	got := 0
+	state.Run(func() {
+		main := state.Current()
+		ctxs := make([]*state.State, 8)
+		for i := range ctxs {
+			ctxs[i] = state.New(func() {
+				keep := &[2]int{i, 64}
+				for range 3 {
+					got += Deep(keep[1])
+					runtime.GC()
+					ctxs[i].Transfer(main)
+				}
+			})
+		}
+		for range 3 {
+			for _, c := range ctxs {
+				main.Transfer(c)
+			}
+		}
+	})
+	if got != 24 {
+		t.Errorf("C calls returned %d, want 24", got)
+	}
+}
+
+// TestTurbo runs this package's tests again on the turbo engine.
+func TestTurbo(t *testing.T) { turbotest.Rerun(t, "") }
