@@ -177,6 +177,11 @@ func (a *arena) layRungs() {
 // word at from to the word at to. They are hopPC with the tables' shapes
 // as constants, so the arithmetic is shifts; the chain's layout keeps
 // every delta in range, which tests check through hopPC.
+// fineFuncShift turns a fine delta into its function's index, for swap.
+const fineFuncShift = 7
+
+var _ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
+
 func fineHop(from, to uintptr) uintptr {
 	i := (to - from - 8 - hopFineO) / hopFineS
 	return hopFineEntry[i/hopFineF] + i%hopFineF*hopInsnLen[0]

@@ -271,6 +271,774 @@ TEXT ·hopFuncs(SB), NOSPLIT, $0-16
 	MOVQ AX, 1008(DI)
 	LEAQ ·hopFine127<>(SB), AX
 	MOVQ AX, 1016(DI)
+	LEAQ ·hopFine128<>(SB), AX
+	MOVQ AX, 1024(DI)
+	LEAQ ·hopFine129<>(SB), AX
+	MOVQ AX, 1032(DI)
+	LEAQ ·hopFine130<>(SB), AX
+	MOVQ AX, 1040(DI)
+	LEAQ ·hopFine131<>(SB), AX
+	MOVQ AX, 1048(DI)
+	LEAQ ·hopFine132<>(SB), AX
+	MOVQ AX, 1056(DI)
+	LEAQ ·hopFine133<>(SB), AX
+	MOVQ AX, 1064(DI)
+	LEAQ ·hopFine134<>(SB), AX
+	MOVQ AX, 1072(DI)
+	LEAQ ·hopFine135<>(SB), AX
+	MOVQ AX, 1080(DI)
+	LEAQ ·hopFine136<>(SB), AX
+	MOVQ AX, 1088(DI)
+	LEAQ ·hopFine137<>(SB), AX
+	MOVQ AX, 1096(DI)
+	LEAQ ·hopFine138<>(SB), AX
+	MOVQ AX, 1104(DI)
+	LEAQ ·hopFine139<>(SB), AX
+	MOVQ AX, 1112(DI)
+	LEAQ ·hopFine140<>(SB), AX
+	MOVQ AX, 1120(DI)
+	LEAQ ·hopFine141<>(SB), AX
+	MOVQ AX, 1128(DI)
+	LEAQ ·hopFine142<>(SB), AX
+	MOVQ AX, 1136(DI)
+	LEAQ ·hopFine143<>(SB), AX
+	MOVQ AX, 1144(DI)
+	LEAQ ·hopFine144<>(SB), AX
+	MOVQ AX, 1152(DI)
+	LEAQ ·hopFine145<>(SB), AX
+	MOVQ AX, 1160(DI)
+	LEAQ ·hopFine146<>(SB), AX
+	MOVQ AX, 1168(DI)
+	LEAQ ·hopFine147<>(SB), AX
+	MOVQ AX, 1176(DI)
+	LEAQ ·hopFine148<>(SB), AX
+	MOVQ AX, 1184(DI)
+	LEAQ ·hopFine149<>(SB), AX
+	MOVQ AX, 1192(DI)
+	LEAQ ·hopFine150<>(SB), AX
+	MOVQ AX, 1200(DI)
+	LEAQ ·hopFine151<>(SB), AX
+	MOVQ AX, 1208(DI)
+	LEAQ ·hopFine152<>(SB), AX
+	MOVQ AX, 1216(DI)
+	LEAQ ·hopFine153<>(SB), AX
+	MOVQ AX, 1224(DI)
+	LEAQ ·hopFine154<>(SB), AX
+	MOVQ AX, 1232(DI)
+	LEAQ ·hopFine155<>(SB), AX
+	MOVQ AX, 1240(DI)
+	LEAQ ·hopFine156<>(SB), AX
+	MOVQ AX, 1248(DI)
+	LEAQ ·hopFine157<>(SB), AX
+	MOVQ AX, 1256(DI)
+	LEAQ ·hopFine158<>(SB), AX
+	MOVQ AX, 1264(DI)
+	LEAQ ·hopFine159<>(SB), AX
+	MOVQ AX, 1272(DI)
+	LEAQ ·hopFine160<>(SB), AX
+	MOVQ AX, 1280(DI)
+	LEAQ ·hopFine161<>(SB), AX
+	MOVQ AX, 1288(DI)
+	LEAQ ·hopFine162<>(SB), AX
+	MOVQ AX, 1296(DI)
+	LEAQ ·hopFine163<>(SB), AX
+	MOVQ AX, 1304(DI)
+	LEAQ ·hopFine164<>(SB), AX
+	MOVQ AX, 1312(DI)
+	LEAQ ·hopFine165<>(SB), AX
+	MOVQ AX, 1320(DI)
+	LEAQ ·hopFine166<>(SB), AX
+	MOVQ AX, 1328(DI)
+	LEAQ ·hopFine167<>(SB), AX
+	MOVQ AX, 1336(DI)
+	LEAQ ·hopFine168<>(SB), AX
+	MOVQ AX, 1344(DI)
+	LEAQ ·hopFine169<>(SB), AX
+	MOVQ AX, 1352(DI)
+	LEAQ ·hopFine170<>(SB), AX
+	MOVQ AX, 1360(DI)
+	LEAQ ·hopFine171<>(SB), AX
+	MOVQ AX, 1368(DI)
+	LEAQ ·hopFine172<>(SB), AX
+	MOVQ AX, 1376(DI)
+	LEAQ ·hopFine173<>(SB), AX
+	MOVQ AX, 1384(DI)
+	LEAQ ·hopFine174<>(SB), AX
+	MOVQ AX, 1392(DI)
+	LEAQ ·hopFine175<>(SB), AX
+	MOVQ AX, 1400(DI)
+	LEAQ ·hopFine176<>(SB), AX
+	MOVQ AX, 1408(DI)
+	LEAQ ·hopFine177<>(SB), AX
+	MOVQ AX, 1416(DI)
+	LEAQ ·hopFine178<>(SB), AX
+	MOVQ AX, 1424(DI)
+	LEAQ ·hopFine179<>(SB), AX
+	MOVQ AX, 1432(DI)
+	LEAQ ·hopFine180<>(SB), AX
+	MOVQ AX, 1440(DI)
+	LEAQ ·hopFine181<>(SB), AX
+	MOVQ AX, 1448(DI)
+	LEAQ ·hopFine182<>(SB), AX
+	MOVQ AX, 1456(DI)
+	LEAQ ·hopFine183<>(SB), AX
+	MOVQ AX, 1464(DI)
+	LEAQ ·hopFine184<>(SB), AX
+	MOVQ AX, 1472(DI)
+	LEAQ ·hopFine185<>(SB), AX
+	MOVQ AX, 1480(DI)
+	LEAQ ·hopFine186<>(SB), AX
+	MOVQ AX, 1488(DI)
+	LEAQ ·hopFine187<>(SB), AX
+	MOVQ AX, 1496(DI)
+	LEAQ ·hopFine188<>(SB), AX
+	MOVQ AX, 1504(DI)
+	LEAQ ·hopFine189<>(SB), AX
+	MOVQ AX, 1512(DI)
+	LEAQ ·hopFine190<>(SB), AX
+	MOVQ AX, 1520(DI)
+	LEAQ ·hopFine191<>(SB), AX
+	MOVQ AX, 1528(DI)
+	LEAQ ·hopFine192<>(SB), AX
+	MOVQ AX, 1536(DI)
+	LEAQ ·hopFine193<>(SB), AX
+	MOVQ AX, 1544(DI)
+	LEAQ ·hopFine194<>(SB), AX
+	MOVQ AX, 1552(DI)
+	LEAQ ·hopFine195<>(SB), AX
+	MOVQ AX, 1560(DI)
+	LEAQ ·hopFine196<>(SB), AX
+	MOVQ AX, 1568(DI)
+	LEAQ ·hopFine197<>(SB), AX
+	MOVQ AX, 1576(DI)
+	LEAQ ·hopFine198<>(SB), AX
+	MOVQ AX, 1584(DI)
+	LEAQ ·hopFine199<>(SB), AX
+	MOVQ AX, 1592(DI)
+	LEAQ ·hopFine200<>(SB), AX
+	MOVQ AX, 1600(DI)
+	LEAQ ·hopFine201<>(SB), AX
+	MOVQ AX, 1608(DI)
+	LEAQ ·hopFine202<>(SB), AX
+	MOVQ AX, 1616(DI)
+	LEAQ ·hopFine203<>(SB), AX
+	MOVQ AX, 1624(DI)
+	LEAQ ·hopFine204<>(SB), AX
+	MOVQ AX, 1632(DI)
+	LEAQ ·hopFine205<>(SB), AX
+	MOVQ AX, 1640(DI)
+	LEAQ ·hopFine206<>(SB), AX
+	MOVQ AX, 1648(DI)
+	LEAQ ·hopFine207<>(SB), AX
+	MOVQ AX, 1656(DI)
+	LEAQ ·hopFine208<>(SB), AX
+	MOVQ AX, 1664(DI)
+	LEAQ ·hopFine209<>(SB), AX
+	MOVQ AX, 1672(DI)
+	LEAQ ·hopFine210<>(SB), AX
+	MOVQ AX, 1680(DI)
+	LEAQ ·hopFine211<>(SB), AX
+	MOVQ AX, 1688(DI)
+	LEAQ ·hopFine212<>(SB), AX
+	MOVQ AX, 1696(DI)
+	LEAQ ·hopFine213<>(SB), AX
+	MOVQ AX, 1704(DI)
+	LEAQ ·hopFine214<>(SB), AX
+	MOVQ AX, 1712(DI)
+	LEAQ ·hopFine215<>(SB), AX
+	MOVQ AX, 1720(DI)
+	LEAQ ·hopFine216<>(SB), AX
+	MOVQ AX, 1728(DI)
+	LEAQ ·hopFine217<>(SB), AX
+	MOVQ AX, 1736(DI)
+	LEAQ ·hopFine218<>(SB), AX
+	MOVQ AX, 1744(DI)
+	LEAQ ·hopFine219<>(SB), AX
+	MOVQ AX, 1752(DI)
+	LEAQ ·hopFine220<>(SB), AX
+	MOVQ AX, 1760(DI)
+	LEAQ ·hopFine221<>(SB), AX
+	MOVQ AX, 1768(DI)
+	LEAQ ·hopFine222<>(SB), AX
+	MOVQ AX, 1776(DI)
+	LEAQ ·hopFine223<>(SB), AX
+	MOVQ AX, 1784(DI)
+	LEAQ ·hopFine224<>(SB), AX
+	MOVQ AX, 1792(DI)
+	LEAQ ·hopFine225<>(SB), AX
+	MOVQ AX, 1800(DI)
+	LEAQ ·hopFine226<>(SB), AX
+	MOVQ AX, 1808(DI)
+	LEAQ ·hopFine227<>(SB), AX
+	MOVQ AX, 1816(DI)
+	LEAQ ·hopFine228<>(SB), AX
+	MOVQ AX, 1824(DI)
+	LEAQ ·hopFine229<>(SB), AX
+	MOVQ AX, 1832(DI)
+	LEAQ ·hopFine230<>(SB), AX
+	MOVQ AX, 1840(DI)
+	LEAQ ·hopFine231<>(SB), AX
+	MOVQ AX, 1848(DI)
+	LEAQ ·hopFine232<>(SB), AX
+	MOVQ AX, 1856(DI)
+	LEAQ ·hopFine233<>(SB), AX
+	MOVQ AX, 1864(DI)
+	LEAQ ·hopFine234<>(SB), AX
+	MOVQ AX, 1872(DI)
+	LEAQ ·hopFine235<>(SB), AX
+	MOVQ AX, 1880(DI)
+	LEAQ ·hopFine236<>(SB), AX
+	MOVQ AX, 1888(DI)
+	LEAQ ·hopFine237<>(SB), AX
+	MOVQ AX, 1896(DI)
+	LEAQ ·hopFine238<>(SB), AX
+	MOVQ AX, 1904(DI)
+	LEAQ ·hopFine239<>(SB), AX
+	MOVQ AX, 1912(DI)
+	LEAQ ·hopFine240<>(SB), AX
+	MOVQ AX, 1920(DI)
+	LEAQ ·hopFine241<>(SB), AX
+	MOVQ AX, 1928(DI)
+	LEAQ ·hopFine242<>(SB), AX
+	MOVQ AX, 1936(DI)
+	LEAQ ·hopFine243<>(SB), AX
+	MOVQ AX, 1944(DI)
+	LEAQ ·hopFine244<>(SB), AX
+	MOVQ AX, 1952(DI)
+	LEAQ ·hopFine245<>(SB), AX
+	MOVQ AX, 1960(DI)
+	LEAQ ·hopFine246<>(SB), AX
+	MOVQ AX, 1968(DI)
+	LEAQ ·hopFine247<>(SB), AX
+	MOVQ AX, 1976(DI)
+	LEAQ ·hopFine248<>(SB), AX
+	MOVQ AX, 1984(DI)
+	LEAQ ·hopFine249<>(SB), AX
+	MOVQ AX, 1992(DI)
+	LEAQ ·hopFine250<>(SB), AX
+	MOVQ AX, 2000(DI)
+	LEAQ ·hopFine251<>(SB), AX
+	MOVQ AX, 2008(DI)
+	LEAQ ·hopFine252<>(SB), AX
+	MOVQ AX, 2016(DI)
+	LEAQ ·hopFine253<>(SB), AX
+	MOVQ AX, 2024(DI)
+	LEAQ ·hopFine254<>(SB), AX
+	MOVQ AX, 2032(DI)
+	LEAQ ·hopFine255<>(SB), AX
+	MOVQ AX, 2040(DI)
+	LEAQ ·hopFine256<>(SB), AX
+	MOVQ AX, 2048(DI)
+	LEAQ ·hopFine257<>(SB), AX
+	MOVQ AX, 2056(DI)
+	LEAQ ·hopFine258<>(SB), AX
+	MOVQ AX, 2064(DI)
+	LEAQ ·hopFine259<>(SB), AX
+	MOVQ AX, 2072(DI)
+	LEAQ ·hopFine260<>(SB), AX
+	MOVQ AX, 2080(DI)
+	LEAQ ·hopFine261<>(SB), AX
+	MOVQ AX, 2088(DI)
+	LEAQ ·hopFine262<>(SB), AX
+	MOVQ AX, 2096(DI)
+	LEAQ ·hopFine263<>(SB), AX
+	MOVQ AX, 2104(DI)
+	LEAQ ·hopFine264<>(SB), AX
+	MOVQ AX, 2112(DI)
+	LEAQ ·hopFine265<>(SB), AX
+	MOVQ AX, 2120(DI)
+	LEAQ ·hopFine266<>(SB), AX
+	MOVQ AX, 2128(DI)
+	LEAQ ·hopFine267<>(SB), AX
+	MOVQ AX, 2136(DI)
+	LEAQ ·hopFine268<>(SB), AX
+	MOVQ AX, 2144(DI)
+	LEAQ ·hopFine269<>(SB), AX
+	MOVQ AX, 2152(DI)
+	LEAQ ·hopFine270<>(SB), AX
+	MOVQ AX, 2160(DI)
+	LEAQ ·hopFine271<>(SB), AX
+	MOVQ AX, 2168(DI)
+	LEAQ ·hopFine272<>(SB), AX
+	MOVQ AX, 2176(DI)
+	LEAQ ·hopFine273<>(SB), AX
+	MOVQ AX, 2184(DI)
+	LEAQ ·hopFine274<>(SB), AX
+	MOVQ AX, 2192(DI)
+	LEAQ ·hopFine275<>(SB), AX
+	MOVQ AX, 2200(DI)
+	LEAQ ·hopFine276<>(SB), AX
+	MOVQ AX, 2208(DI)
+	LEAQ ·hopFine277<>(SB), AX
+	MOVQ AX, 2216(DI)
+	LEAQ ·hopFine278<>(SB), AX
+	MOVQ AX, 2224(DI)
+	LEAQ ·hopFine279<>(SB), AX
+	MOVQ AX, 2232(DI)
+	LEAQ ·hopFine280<>(SB), AX
+	MOVQ AX, 2240(DI)
+	LEAQ ·hopFine281<>(SB), AX
+	MOVQ AX, 2248(DI)
+	LEAQ ·hopFine282<>(SB), AX
+	MOVQ AX, 2256(DI)
+	LEAQ ·hopFine283<>(SB), AX
+	MOVQ AX, 2264(DI)
+	LEAQ ·hopFine284<>(SB), AX
+	MOVQ AX, 2272(DI)
+	LEAQ ·hopFine285<>(SB), AX
+	MOVQ AX, 2280(DI)
+	LEAQ ·hopFine286<>(SB), AX
+	MOVQ AX, 2288(DI)
+	LEAQ ·hopFine287<>(SB), AX
+	MOVQ AX, 2296(DI)
+	LEAQ ·hopFine288<>(SB), AX
+	MOVQ AX, 2304(DI)
+	LEAQ ·hopFine289<>(SB), AX
+	MOVQ AX, 2312(DI)
+	LEAQ ·hopFine290<>(SB), AX
+	MOVQ AX, 2320(DI)
+	LEAQ ·hopFine291<>(SB), AX
+	MOVQ AX, 2328(DI)
+	LEAQ ·hopFine292<>(SB), AX
+	MOVQ AX, 2336(DI)
+	LEAQ ·hopFine293<>(SB), AX
+	MOVQ AX, 2344(DI)
+	LEAQ ·hopFine294<>(SB), AX
+	MOVQ AX, 2352(DI)
+	LEAQ ·hopFine295<>(SB), AX
+	MOVQ AX, 2360(DI)
+	LEAQ ·hopFine296<>(SB), AX
+	MOVQ AX, 2368(DI)
+	LEAQ ·hopFine297<>(SB), AX
+	MOVQ AX, 2376(DI)
+	LEAQ ·hopFine298<>(SB), AX
+	MOVQ AX, 2384(DI)
+	LEAQ ·hopFine299<>(SB), AX
+	MOVQ AX, 2392(DI)
+	LEAQ ·hopFine300<>(SB), AX
+	MOVQ AX, 2400(DI)
+	LEAQ ·hopFine301<>(SB), AX
+	MOVQ AX, 2408(DI)
+	LEAQ ·hopFine302<>(SB), AX
+	MOVQ AX, 2416(DI)
+	LEAQ ·hopFine303<>(SB), AX
+	MOVQ AX, 2424(DI)
+	LEAQ ·hopFine304<>(SB), AX
+	MOVQ AX, 2432(DI)
+	LEAQ ·hopFine305<>(SB), AX
+	MOVQ AX, 2440(DI)
+	LEAQ ·hopFine306<>(SB), AX
+	MOVQ AX, 2448(DI)
+	LEAQ ·hopFine307<>(SB), AX
+	MOVQ AX, 2456(DI)
+	LEAQ ·hopFine308<>(SB), AX
+	MOVQ AX, 2464(DI)
+	LEAQ ·hopFine309<>(SB), AX
+	MOVQ AX, 2472(DI)
+	LEAQ ·hopFine310<>(SB), AX
+	MOVQ AX, 2480(DI)
+	LEAQ ·hopFine311<>(SB), AX
+	MOVQ AX, 2488(DI)
+	LEAQ ·hopFine312<>(SB), AX
+	MOVQ AX, 2496(DI)
+	LEAQ ·hopFine313<>(SB), AX
+	MOVQ AX, 2504(DI)
+	LEAQ ·hopFine314<>(SB), AX
+	MOVQ AX, 2512(DI)
+	LEAQ ·hopFine315<>(SB), AX
+	MOVQ AX, 2520(DI)
+	LEAQ ·hopFine316<>(SB), AX
+	MOVQ AX, 2528(DI)
+	LEAQ ·hopFine317<>(SB), AX
+	MOVQ AX, 2536(DI)
+	LEAQ ·hopFine318<>(SB), AX
+	MOVQ AX, 2544(DI)
+	LEAQ ·hopFine319<>(SB), AX
+	MOVQ AX, 2552(DI)
+	LEAQ ·hopFine320<>(SB), AX
+	MOVQ AX, 2560(DI)
+	LEAQ ·hopFine321<>(SB), AX
+	MOVQ AX, 2568(DI)
+	LEAQ ·hopFine322<>(SB), AX
+	MOVQ AX, 2576(DI)
+	LEAQ ·hopFine323<>(SB), AX
+	MOVQ AX, 2584(DI)
+	LEAQ ·hopFine324<>(SB), AX
+	MOVQ AX, 2592(DI)
+	LEAQ ·hopFine325<>(SB), AX
+	MOVQ AX, 2600(DI)
+	LEAQ ·hopFine326<>(SB), AX
+	MOVQ AX, 2608(DI)
+	LEAQ ·hopFine327<>(SB), AX
+	MOVQ AX, 2616(DI)
+	LEAQ ·hopFine328<>(SB), AX
+	MOVQ AX, 2624(DI)
+	LEAQ ·hopFine329<>(SB), AX
+	MOVQ AX, 2632(DI)
+	LEAQ ·hopFine330<>(SB), AX
+	MOVQ AX, 2640(DI)
+	LEAQ ·hopFine331<>(SB), AX
+	MOVQ AX, 2648(DI)
+	LEAQ ·hopFine332<>(SB), AX
+	MOVQ AX, 2656(DI)
+	LEAQ ·hopFine333<>(SB), AX
+	MOVQ AX, 2664(DI)
+	LEAQ ·hopFine334<>(SB), AX
+	MOVQ AX, 2672(DI)
+	LEAQ ·hopFine335<>(SB), AX
+	MOVQ AX, 2680(DI)
+	LEAQ ·hopFine336<>(SB), AX
+	MOVQ AX, 2688(DI)
+	LEAQ ·hopFine337<>(SB), AX
+	MOVQ AX, 2696(DI)
+	LEAQ ·hopFine338<>(SB), AX
+	MOVQ AX, 2704(DI)
+	LEAQ ·hopFine339<>(SB), AX
+	MOVQ AX, 2712(DI)
+	LEAQ ·hopFine340<>(SB), AX
+	MOVQ AX, 2720(DI)
+	LEAQ ·hopFine341<>(SB), AX
+	MOVQ AX, 2728(DI)
+	LEAQ ·hopFine342<>(SB), AX
+	MOVQ AX, 2736(DI)
+	LEAQ ·hopFine343<>(SB), AX
+	MOVQ AX, 2744(DI)
+	LEAQ ·hopFine344<>(SB), AX
+	MOVQ AX, 2752(DI)
+	LEAQ ·hopFine345<>(SB), AX
+	MOVQ AX, 2760(DI)
+	LEAQ ·hopFine346<>(SB), AX
+	MOVQ AX, 2768(DI)
+	LEAQ ·hopFine347<>(SB), AX
+	MOVQ AX, 2776(DI)
+	LEAQ ·hopFine348<>(SB), AX
+	MOVQ AX, 2784(DI)
+	LEAQ ·hopFine349<>(SB), AX
+	MOVQ AX, 2792(DI)
+	LEAQ ·hopFine350<>(SB), AX
+	MOVQ AX, 2800(DI)
+	LEAQ ·hopFine351<>(SB), AX
+	MOVQ AX, 2808(DI)
+	LEAQ ·hopFine352<>(SB), AX
+	MOVQ AX, 2816(DI)
+	LEAQ ·hopFine353<>(SB), AX
+	MOVQ AX, 2824(DI)
+	LEAQ ·hopFine354<>(SB), AX
+	MOVQ AX, 2832(DI)
+	LEAQ ·hopFine355<>(SB), AX
+	MOVQ AX, 2840(DI)
+	LEAQ ·hopFine356<>(SB), AX
+	MOVQ AX, 2848(DI)
+	LEAQ ·hopFine357<>(SB), AX
+	MOVQ AX, 2856(DI)
+	LEAQ ·hopFine358<>(SB), AX
+	MOVQ AX, 2864(DI)
+	LEAQ ·hopFine359<>(SB), AX
+	MOVQ AX, 2872(DI)
+	LEAQ ·hopFine360<>(SB), AX
+	MOVQ AX, 2880(DI)
+	LEAQ ·hopFine361<>(SB), AX
+	MOVQ AX, 2888(DI)
+	LEAQ ·hopFine362<>(SB), AX
+	MOVQ AX, 2896(DI)
+	LEAQ ·hopFine363<>(SB), AX
+	MOVQ AX, 2904(DI)
+	LEAQ ·hopFine364<>(SB), AX
+	MOVQ AX, 2912(DI)
+	LEAQ ·hopFine365<>(SB), AX
+	MOVQ AX, 2920(DI)
+	LEAQ ·hopFine366<>(SB), AX
+	MOVQ AX, 2928(DI)
+	LEAQ ·hopFine367<>(SB), AX
+	MOVQ AX, 2936(DI)
+	LEAQ ·hopFine368<>(SB), AX
+	MOVQ AX, 2944(DI)
+	LEAQ ·hopFine369<>(SB), AX
+	MOVQ AX, 2952(DI)
+	LEAQ ·hopFine370<>(SB), AX
+	MOVQ AX, 2960(DI)
+	LEAQ ·hopFine371<>(SB), AX
+	MOVQ AX, 2968(DI)
+	LEAQ ·hopFine372<>(SB), AX
+	MOVQ AX, 2976(DI)
+	LEAQ ·hopFine373<>(SB), AX
+	MOVQ AX, 2984(DI)
+	LEAQ ·hopFine374<>(SB), AX
+	MOVQ AX, 2992(DI)
+	LEAQ ·hopFine375<>(SB), AX
+	MOVQ AX, 3000(DI)
+	LEAQ ·hopFine376<>(SB), AX
+	MOVQ AX, 3008(DI)
+	LEAQ ·hopFine377<>(SB), AX
+	MOVQ AX, 3016(DI)
+	LEAQ ·hopFine378<>(SB), AX
+	MOVQ AX, 3024(DI)
+	LEAQ ·hopFine379<>(SB), AX
+	MOVQ AX, 3032(DI)
+	LEAQ ·hopFine380<>(SB), AX
+	MOVQ AX, 3040(DI)
+	LEAQ ·hopFine381<>(SB), AX
+	MOVQ AX, 3048(DI)
+	LEAQ ·hopFine382<>(SB), AX
+	MOVQ AX, 3056(DI)
+	LEAQ ·hopFine383<>(SB), AX
+	MOVQ AX, 3064(DI)
+	LEAQ ·hopFine384<>(SB), AX
+	MOVQ AX, 3072(DI)
+	LEAQ ·hopFine385<>(SB), AX
+	MOVQ AX, 3080(DI)
+	LEAQ ·hopFine386<>(SB), AX
+	MOVQ AX, 3088(DI)
+	LEAQ ·hopFine387<>(SB), AX
+	MOVQ AX, 3096(DI)
+	LEAQ ·hopFine388<>(SB), AX
+	MOVQ AX, 3104(DI)
+	LEAQ ·hopFine389<>(SB), AX
+	MOVQ AX, 3112(DI)
+	LEAQ ·hopFine390<>(SB), AX
+	MOVQ AX, 3120(DI)
+	LEAQ ·hopFine391<>(SB), AX
+	MOVQ AX, 3128(DI)
+	LEAQ ·hopFine392<>(SB), AX
+	MOVQ AX, 3136(DI)
+	LEAQ ·hopFine393<>(SB), AX
+	MOVQ AX, 3144(DI)
+	LEAQ ·hopFine394<>(SB), AX
+	MOVQ AX, 3152(DI)
+	LEAQ ·hopFine395<>(SB), AX
+	MOVQ AX, 3160(DI)
+	LEAQ ·hopFine396<>(SB), AX
+	MOVQ AX, 3168(DI)
+	LEAQ ·hopFine397<>(SB), AX
+	MOVQ AX, 3176(DI)
+	LEAQ ·hopFine398<>(SB), AX
+	MOVQ AX, 3184(DI)
+	LEAQ ·hopFine399<>(SB), AX
+	MOVQ AX, 3192(DI)
+	LEAQ ·hopFine400<>(SB), AX
+	MOVQ AX, 3200(DI)
+	LEAQ ·hopFine401<>(SB), AX
+	MOVQ AX, 3208(DI)
+	LEAQ ·hopFine402<>(SB), AX
+	MOVQ AX, 3216(DI)
+	LEAQ ·hopFine403<>(SB), AX
+	MOVQ AX, 3224(DI)
+	LEAQ ·hopFine404<>(SB), AX
+	MOVQ AX, 3232(DI)
+	LEAQ ·hopFine405<>(SB), AX
+	MOVQ AX, 3240(DI)
+	LEAQ ·hopFine406<>(SB), AX
+	MOVQ AX, 3248(DI)
+	LEAQ ·hopFine407<>(SB), AX
+	MOVQ AX, 3256(DI)
+	LEAQ ·hopFine408<>(SB), AX
+	MOVQ AX, 3264(DI)
+	LEAQ ·hopFine409<>(SB), AX
+	MOVQ AX, 3272(DI)
+	LEAQ ·hopFine410<>(SB), AX
+	MOVQ AX, 3280(DI)
+	LEAQ ·hopFine411<>(SB), AX
+	MOVQ AX, 3288(DI)
+	LEAQ ·hopFine412<>(SB), AX
+	MOVQ AX, 3296(DI)
+	LEAQ ·hopFine413<>(SB), AX
+	MOVQ AX, 3304(DI)
+	LEAQ ·hopFine414<>(SB), AX
+	MOVQ AX, 3312(DI)
+	LEAQ ·hopFine415<>(SB), AX
+	MOVQ AX, 3320(DI)
+	LEAQ ·hopFine416<>(SB), AX
+	MOVQ AX, 3328(DI)
+	LEAQ ·hopFine417<>(SB), AX
+	MOVQ AX, 3336(DI)
+	LEAQ ·hopFine418<>(SB), AX
+	MOVQ AX, 3344(DI)
+	LEAQ ·hopFine419<>(SB), AX
+	MOVQ AX, 3352(DI)
+	LEAQ ·hopFine420<>(SB), AX
+	MOVQ AX, 3360(DI)
+	LEAQ ·hopFine421<>(SB), AX
+	MOVQ AX, 3368(DI)
+	LEAQ ·hopFine422<>(SB), AX
+	MOVQ AX, 3376(DI)
+	LEAQ ·hopFine423<>(SB), AX
+	MOVQ AX, 3384(DI)
+	LEAQ ·hopFine424<>(SB), AX
+	MOVQ AX, 3392(DI)
+	LEAQ ·hopFine425<>(SB), AX
+	MOVQ AX, 3400(DI)
+	LEAQ ·hopFine426<>(SB), AX
+	MOVQ AX, 3408(DI)
+	LEAQ ·hopFine427<>(SB), AX
+	MOVQ AX, 3416(DI)
+	LEAQ ·hopFine428<>(SB), AX
+	MOVQ AX, 3424(DI)
+	LEAQ ·hopFine429<>(SB), AX
+	MOVQ AX, 3432(DI)
+	LEAQ ·hopFine430<>(SB), AX
+	MOVQ AX, 3440(DI)
+	LEAQ ·hopFine431<>(SB), AX
+	MOVQ AX, 3448(DI)
+	LEAQ ·hopFine432<>(SB), AX
+	MOVQ AX, 3456(DI)
+	LEAQ ·hopFine433<>(SB), AX
+	MOVQ AX, 3464(DI)
+	LEAQ ·hopFine434<>(SB), AX
+	MOVQ AX, 3472(DI)
+	LEAQ ·hopFine435<>(SB), AX
+	MOVQ AX, 3480(DI)
+	LEAQ ·hopFine436<>(SB), AX
+	MOVQ AX, 3488(DI)
+	LEAQ ·hopFine437<>(SB), AX
+	MOVQ AX, 3496(DI)
+	LEAQ ·hopFine438<>(SB), AX
+	MOVQ AX, 3504(DI)
+	LEAQ ·hopFine439<>(SB), AX
+	MOVQ AX, 3512(DI)
+	LEAQ ·hopFine440<>(SB), AX
+	MOVQ AX, 3520(DI)
+	LEAQ ·hopFine441<>(SB), AX
+	MOVQ AX, 3528(DI)
+	LEAQ ·hopFine442<>(SB), AX
+	MOVQ AX, 3536(DI)
+	LEAQ ·hopFine443<>(SB), AX
+	MOVQ AX, 3544(DI)
+	LEAQ ·hopFine444<>(SB), AX
+	MOVQ AX, 3552(DI)
+	LEAQ ·hopFine445<>(SB), AX
+	MOVQ AX, 3560(DI)
+	LEAQ ·hopFine446<>(SB), AX
+	MOVQ AX, 3568(DI)
+	LEAQ ·hopFine447<>(SB), AX
+	MOVQ AX, 3576(DI)
+	LEAQ ·hopFine448<>(SB), AX
+	MOVQ AX, 3584(DI)
+	LEAQ ·hopFine449<>(SB), AX
+	MOVQ AX, 3592(DI)
+	LEAQ ·hopFine450<>(SB), AX
+	MOVQ AX, 3600(DI)
+	LEAQ ·hopFine451<>(SB), AX
+	MOVQ AX, 3608(DI)
+	LEAQ ·hopFine452<>(SB), AX
+	MOVQ AX, 3616(DI)
+	LEAQ ·hopFine453<>(SB), AX
+	MOVQ AX, 3624(DI)
+	LEAQ ·hopFine454<>(SB), AX
+	MOVQ AX, 3632(DI)
+	LEAQ ·hopFine455<>(SB), AX
+	MOVQ AX, 3640(DI)
+	LEAQ ·hopFine456<>(SB), AX
+	MOVQ AX, 3648(DI)
+	LEAQ ·hopFine457<>(SB), AX
+	MOVQ AX, 3656(DI)
+	LEAQ ·hopFine458<>(SB), AX
+	MOVQ AX, 3664(DI)
+	LEAQ ·hopFine459<>(SB), AX
+	MOVQ AX, 3672(DI)
+	LEAQ ·hopFine460<>(SB), AX
+	MOVQ AX, 3680(DI)
+	LEAQ ·hopFine461<>(SB), AX
+	MOVQ AX, 3688(DI)
+	LEAQ ·hopFine462<>(SB), AX
+	MOVQ AX, 3696(DI)
+	LEAQ ·hopFine463<>(SB), AX
+	MOVQ AX, 3704(DI)
+	LEAQ ·hopFine464<>(SB), AX
+	MOVQ AX, 3712(DI)
+	LEAQ ·hopFine465<>(SB), AX
+	MOVQ AX, 3720(DI)
+	LEAQ ·hopFine466<>(SB), AX
+	MOVQ AX, 3728(DI)
+	LEAQ ·hopFine467<>(SB), AX
+	MOVQ AX, 3736(DI)
+	LEAQ ·hopFine468<>(SB), AX
+	MOVQ AX, 3744(DI)
+	LEAQ ·hopFine469<>(SB), AX
+	MOVQ AX, 3752(DI)
+	LEAQ ·hopFine470<>(SB), AX
+	MOVQ AX, 3760(DI)
+	LEAQ ·hopFine471<>(SB), AX
+	MOVQ AX, 3768(DI)
+	LEAQ ·hopFine472<>(SB), AX
+	MOVQ AX, 3776(DI)
+	LEAQ ·hopFine473<>(SB), AX
+	MOVQ AX, 3784(DI)
+	LEAQ ·hopFine474<>(SB), AX
+	MOVQ AX, 3792(DI)
+	LEAQ ·hopFine475<>(SB), AX
+	MOVQ AX, 3800(DI)
+	LEAQ ·hopFine476<>(SB), AX
+	MOVQ AX, 3808(DI)
+	LEAQ ·hopFine477<>(SB), AX
+	MOVQ AX, 3816(DI)
+	LEAQ ·hopFine478<>(SB), AX
+	MOVQ AX, 3824(DI)
+	LEAQ ·hopFine479<>(SB), AX
+	MOVQ AX, 3832(DI)
+	LEAQ ·hopFine480<>(SB), AX
+	MOVQ AX, 3840(DI)
+	LEAQ ·hopFine481<>(SB), AX
+	MOVQ AX, 3848(DI)
+	LEAQ ·hopFine482<>(SB), AX
+	MOVQ AX, 3856(DI)
+	LEAQ ·hopFine483<>(SB), AX
+	MOVQ AX, 3864(DI)
+	LEAQ ·hopFine484<>(SB), AX
+	MOVQ AX, 3872(DI)
+	LEAQ ·hopFine485<>(SB), AX
+	MOVQ AX, 3880(DI)
+	LEAQ ·hopFine486<>(SB), AX
+	MOVQ AX, 3888(DI)
+	LEAQ ·hopFine487<>(SB), AX
+	MOVQ AX, 3896(DI)
+	LEAQ ·hopFine488<>(SB), AX
+	MOVQ AX, 3904(DI)
+	LEAQ ·hopFine489<>(SB), AX
+	MOVQ AX, 3912(DI)
+	LEAQ ·hopFine490<>(SB), AX
+	MOVQ AX, 3920(DI)
+	LEAQ ·hopFine491<>(SB), AX
+	MOVQ AX, 3928(DI)
+	LEAQ ·hopFine492<>(SB), AX
+	MOVQ AX, 3936(DI)
+	LEAQ ·hopFine493<>(SB), AX
+	MOVQ AX, 3944(DI)
+	LEAQ ·hopFine494<>(SB), AX
+	MOVQ AX, 3952(DI)
+	LEAQ ·hopFine495<>(SB), AX
+	MOVQ AX, 3960(DI)
+	LEAQ ·hopFine496<>(SB), AX
+	MOVQ AX, 3968(DI)
+	LEAQ ·hopFine497<>(SB), AX
+	MOVQ AX, 3976(DI)
+	LEAQ ·hopFine498<>(SB), AX
+	MOVQ AX, 3984(DI)
+	LEAQ ·hopFine499<>(SB), AX
+	MOVQ AX, 3992(DI)
+	LEAQ ·hopFine500<>(SB), AX
+	MOVQ AX, 4000(DI)
+	LEAQ ·hopFine501<>(SB), AX
+	MOVQ AX, 4008(DI)
+	LEAQ ·hopFine502<>(SB), AX
+	MOVQ AX, 4016(DI)
+	LEAQ ·hopFine503<>(SB), AX
+	MOVQ AX, 4024(DI)
+	LEAQ ·hopFine504<>(SB), AX
+	MOVQ AX, 4032(DI)
+	LEAQ ·hopFine505<>(SB), AX
+	MOVQ AX, 4040(DI)
+	LEAQ ·hopFine506<>(SB), AX
+	MOVQ AX, 4048(DI)
+	LEAQ ·hopFine507<>(SB), AX
+	MOVQ AX, 4056(DI)
+	LEAQ ·hopFine508<>(SB), AX
+	MOVQ AX, 4064(DI)
+	LEAQ ·hopFine509<>(SB), AX
+	MOVQ AX, 4072(DI)
+	LEAQ ·hopFine510<>(SB), AX
+	MOVQ AX, 4080(DI)
+	LEAQ ·hopFine511<>(SB), AX
+	MOVQ AX, 4088(DI)
 	MOVQ coarse+8(FP), DI
 	LEAQ ·hopCoarse0<>(SB), AX
 	MOVQ AX, 0(DI)
@@ -408,1410 +1176,4098 @@ TEXT ·hopFuncs(SB), NOSPLIT, $0-16
 // 16 steps of table Coarse, to keep this file and the line table small.
 #define HOP_COARSE_16 ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536; ADJSP $65536
 
-// Entries 0 to 63 of table Fine: SP delta 0 to 504.
+// Entries 0 to 15 of table Fine: SP delta 0 to 120.
 TEXT ·hopFine0<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 16 to 31 of table Fine: SP delta 128 to 248.
+TEXT ·hopFine1<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $128
 	HOP_FINE_16
 	UNDEF
 
-// Entries 64 to 127 of table Fine: SP delta 512 to 1016.
-TEXT ·hopFine1<>(SB), NOFRAME, $0-0
+// Entries 32 to 47 of table Fine: SP delta 256 to 376.
+TEXT ·hopFine2<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $256
+	HOP_FINE_16
+	UNDEF
+
+// Entries 48 to 63 of table Fine: SP delta 384 to 504.
+TEXT ·hopFine3<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $384
+	HOP_FINE_16
+	UNDEF
+
+// Entries 64 to 79 of table Fine: SP delta 512 to 632.
+TEXT ·hopFine4<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $512
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 80 to 95 of table Fine: SP delta 640 to 760.
+TEXT ·hopFine5<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $640
 	HOP_FINE_16
 	UNDEF
 
-// Entries 128 to 191 of table Fine: SP delta 1024 to 1528.
-TEXT ·hopFine2<>(SB), NOFRAME, $0-0
+// Entries 96 to 111 of table Fine: SP delta 768 to 888.
+TEXT ·hopFine6<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $768
+	HOP_FINE_16
+	UNDEF
+
+// Entries 112 to 127 of table Fine: SP delta 896 to 1016.
+TEXT ·hopFine7<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $896
+	HOP_FINE_16
+	UNDEF
+
+// Entries 128 to 143 of table Fine: SP delta 1024 to 1144.
+TEXT ·hopFine8<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $1024
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 144 to 159 of table Fine: SP delta 1152 to 1272.
+TEXT ·hopFine9<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $1152
 	HOP_FINE_16
 	UNDEF
 
-// Entries 192 to 255 of table Fine: SP delta 1536 to 2040.
-TEXT ·hopFine3<>(SB), NOFRAME, $0-0
+// Entries 160 to 175 of table Fine: SP delta 1280 to 1400.
+TEXT ·hopFine10<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $1280
+	HOP_FINE_16
+	UNDEF
+
+// Entries 176 to 191 of table Fine: SP delta 1408 to 1528.
+TEXT ·hopFine11<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $1408
+	HOP_FINE_16
+	UNDEF
+
+// Entries 192 to 207 of table Fine: SP delta 1536 to 1656.
+TEXT ·hopFine12<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $1536
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 208 to 223 of table Fine: SP delta 1664 to 1784.
+TEXT ·hopFine13<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $1664
 	HOP_FINE_16
 	UNDEF
 
-// Entries 256 to 319 of table Fine: SP delta 2048 to 2552.
-TEXT ·hopFine4<>(SB), NOFRAME, $0-0
+// Entries 224 to 239 of table Fine: SP delta 1792 to 1912.
+TEXT ·hopFine14<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $1792
+	HOP_FINE_16
+	UNDEF
+
+// Entries 240 to 255 of table Fine: SP delta 1920 to 2040.
+TEXT ·hopFine15<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $1920
+	HOP_FINE_16
+	UNDEF
+
+// Entries 256 to 271 of table Fine: SP delta 2048 to 2168.
+TEXT ·hopFine16<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $2048
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 272 to 287 of table Fine: SP delta 2176 to 2296.
+TEXT ·hopFine17<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $2176
 	HOP_FINE_16
 	UNDEF
 
-// Entries 320 to 383 of table Fine: SP delta 2560 to 3064.
-TEXT ·hopFine5<>(SB), NOFRAME, $0-0
+// Entries 288 to 303 of table Fine: SP delta 2304 to 2424.
+TEXT ·hopFine18<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $2304
+	HOP_FINE_16
+	UNDEF
+
+// Entries 304 to 319 of table Fine: SP delta 2432 to 2552.
+TEXT ·hopFine19<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $2432
+	HOP_FINE_16
+	UNDEF
+
+// Entries 320 to 335 of table Fine: SP delta 2560 to 2680.
+TEXT ·hopFine20<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $2560
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 336 to 351 of table Fine: SP delta 2688 to 2808.
+TEXT ·hopFine21<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $2688
 	HOP_FINE_16
 	UNDEF
 
-// Entries 384 to 447 of table Fine: SP delta 3072 to 3576.
-TEXT ·hopFine6<>(SB), NOFRAME, $0-0
+// Entries 352 to 367 of table Fine: SP delta 2816 to 2936.
+TEXT ·hopFine22<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $2816
+	HOP_FINE_16
+	UNDEF
+
+// Entries 368 to 383 of table Fine: SP delta 2944 to 3064.
+TEXT ·hopFine23<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $2944
+	HOP_FINE_16
+	UNDEF
+
+// Entries 384 to 399 of table Fine: SP delta 3072 to 3192.
+TEXT ·hopFine24<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $3072
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 400 to 415 of table Fine: SP delta 3200 to 3320.
+TEXT ·hopFine25<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $3200
 	HOP_FINE_16
 	UNDEF
 
-// Entries 448 to 511 of table Fine: SP delta 3584 to 4088.
-TEXT ·hopFine7<>(SB), NOFRAME, $0-0
+// Entries 416 to 431 of table Fine: SP delta 3328 to 3448.
+TEXT ·hopFine26<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $3328
+	HOP_FINE_16
+	UNDEF
+
+// Entries 432 to 447 of table Fine: SP delta 3456 to 3576.
+TEXT ·hopFine27<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $3456
+	HOP_FINE_16
+	UNDEF
+
+// Entries 448 to 463 of table Fine: SP delta 3584 to 3704.
+TEXT ·hopFine28<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $3584
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 464 to 479 of table Fine: SP delta 3712 to 3832.
+TEXT ·hopFine29<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $3712
 	HOP_FINE_16
 	UNDEF
 
-// Entries 512 to 575 of table Fine: SP delta 4096 to 4600.
-TEXT ·hopFine8<>(SB), NOFRAME, $0-0
+// Entries 480 to 495 of table Fine: SP delta 3840 to 3960.
+TEXT ·hopFine30<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $3840
+	HOP_FINE_16
+	UNDEF
+
+// Entries 496 to 511 of table Fine: SP delta 3968 to 4088.
+TEXT ·hopFine31<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $3968
+	HOP_FINE_16
+	UNDEF
+
+// Entries 512 to 527 of table Fine: SP delta 4096 to 4216.
+TEXT ·hopFine32<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $4096
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 528 to 543 of table Fine: SP delta 4224 to 4344.
+TEXT ·hopFine33<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $4224
 	HOP_FINE_16
 	UNDEF
 
-// Entries 576 to 639 of table Fine: SP delta 4608 to 5112.
-TEXT ·hopFine9<>(SB), NOFRAME, $0-0
+// Entries 544 to 559 of table Fine: SP delta 4352 to 4472.
+TEXT ·hopFine34<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $4352
+	HOP_FINE_16
+	UNDEF
+
+// Entries 560 to 575 of table Fine: SP delta 4480 to 4600.
+TEXT ·hopFine35<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $4480
+	HOP_FINE_16
+	UNDEF
+
+// Entries 576 to 591 of table Fine: SP delta 4608 to 4728.
+TEXT ·hopFine36<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $4608
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 592 to 607 of table Fine: SP delta 4736 to 4856.
+TEXT ·hopFine37<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $4736
 	HOP_FINE_16
 	UNDEF
 
-// Entries 640 to 703 of table Fine: SP delta 5120 to 5624.
-TEXT ·hopFine10<>(SB), NOFRAME, $0-0
+// Entries 608 to 623 of table Fine: SP delta 4864 to 4984.
+TEXT ·hopFine38<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $4864
+	HOP_FINE_16
+	UNDEF
+
+// Entries 624 to 639 of table Fine: SP delta 4992 to 5112.
+TEXT ·hopFine39<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $4992
+	HOP_FINE_16
+	UNDEF
+
+// Entries 640 to 655 of table Fine: SP delta 5120 to 5240.
+TEXT ·hopFine40<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $5120
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 656 to 671 of table Fine: SP delta 5248 to 5368.
+TEXT ·hopFine41<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $5248
 	HOP_FINE_16
 	UNDEF
 
-// Entries 704 to 767 of table Fine: SP delta 5632 to 6136.
-TEXT ·hopFine11<>(SB), NOFRAME, $0-0
+// Entries 672 to 687 of table Fine: SP delta 5376 to 5496.
+TEXT ·hopFine42<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $5376
+	HOP_FINE_16
+	UNDEF
+
+// Entries 688 to 703 of table Fine: SP delta 5504 to 5624.
+TEXT ·hopFine43<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $5504
+	HOP_FINE_16
+	UNDEF
+
+// Entries 704 to 719 of table Fine: SP delta 5632 to 5752.
+TEXT ·hopFine44<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $5632
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 720 to 735 of table Fine: SP delta 5760 to 5880.
+TEXT ·hopFine45<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $5760
 	HOP_FINE_16
 	UNDEF
 
-// Entries 768 to 831 of table Fine: SP delta 6144 to 6648.
-TEXT ·hopFine12<>(SB), NOFRAME, $0-0
+// Entries 736 to 751 of table Fine: SP delta 5888 to 6008.
+TEXT ·hopFine46<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $5888
+	HOP_FINE_16
+	UNDEF
+
+// Entries 752 to 767 of table Fine: SP delta 6016 to 6136.
+TEXT ·hopFine47<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $6016
+	HOP_FINE_16
+	UNDEF
+
+// Entries 768 to 783 of table Fine: SP delta 6144 to 6264.
+TEXT ·hopFine48<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $6144
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 784 to 799 of table Fine: SP delta 6272 to 6392.
+TEXT ·hopFine49<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $6272
 	HOP_FINE_16
 	UNDEF
 
-// Entries 832 to 895 of table Fine: SP delta 6656 to 7160.
-TEXT ·hopFine13<>(SB), NOFRAME, $0-0
+// Entries 800 to 815 of table Fine: SP delta 6400 to 6520.
+TEXT ·hopFine50<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $6400
+	HOP_FINE_16
+	UNDEF
+
+// Entries 816 to 831 of table Fine: SP delta 6528 to 6648.
+TEXT ·hopFine51<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $6528
+	HOP_FINE_16
+	UNDEF
+
+// Entries 832 to 847 of table Fine: SP delta 6656 to 6776.
+TEXT ·hopFine52<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $6656
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 848 to 863 of table Fine: SP delta 6784 to 6904.
+TEXT ·hopFine53<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $6784
 	HOP_FINE_16
 	UNDEF
 
-// Entries 896 to 959 of table Fine: SP delta 7168 to 7672.
-TEXT ·hopFine14<>(SB), NOFRAME, $0-0
+// Entries 864 to 879 of table Fine: SP delta 6912 to 7032.
+TEXT ·hopFine54<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $6912
+	HOP_FINE_16
+	UNDEF
+
+// Entries 880 to 895 of table Fine: SP delta 7040 to 7160.
+TEXT ·hopFine55<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $7040
+	HOP_FINE_16
+	UNDEF
+
+// Entries 896 to 911 of table Fine: SP delta 7168 to 7288.
+TEXT ·hopFine56<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $7168
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 912 to 927 of table Fine: SP delta 7296 to 7416.
+TEXT ·hopFine57<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $7296
 	HOP_FINE_16
 	UNDEF
 
-// Entries 960 to 1023 of table Fine: SP delta 7680 to 8184.
-TEXT ·hopFine15<>(SB), NOFRAME, $0-0
+// Entries 928 to 943 of table Fine: SP delta 7424 to 7544.
+TEXT ·hopFine58<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $7424
+	HOP_FINE_16
+	UNDEF
+
+// Entries 944 to 959 of table Fine: SP delta 7552 to 7672.
+TEXT ·hopFine59<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $7552
+	HOP_FINE_16
+	UNDEF
+
+// Entries 960 to 975 of table Fine: SP delta 7680 to 7800.
+TEXT ·hopFine60<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $7680
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 976 to 991 of table Fine: SP delta 7808 to 7928.
+TEXT ·hopFine61<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $7808
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1024 to 1087 of table Fine: SP delta 8192 to 8696.
-TEXT ·hopFine16<>(SB), NOFRAME, $0-0
+// Entries 992 to 1007 of table Fine: SP delta 7936 to 8056.
+TEXT ·hopFine62<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $7936
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1008 to 1023 of table Fine: SP delta 8064 to 8184.
+TEXT ·hopFine63<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $8064
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1024 to 1039 of table Fine: SP delta 8192 to 8312.
+TEXT ·hopFine64<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $8192
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1040 to 1055 of table Fine: SP delta 8320 to 8440.
+TEXT ·hopFine65<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $8320
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1088 to 1151 of table Fine: SP delta 8704 to 9208.
-TEXT ·hopFine17<>(SB), NOFRAME, $0-0
+// Entries 1056 to 1071 of table Fine: SP delta 8448 to 8568.
+TEXT ·hopFine66<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $8448
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1072 to 1087 of table Fine: SP delta 8576 to 8696.
+TEXT ·hopFine67<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $8576
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1088 to 1103 of table Fine: SP delta 8704 to 8824.
+TEXT ·hopFine68<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $8704
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1104 to 1119 of table Fine: SP delta 8832 to 8952.
+TEXT ·hopFine69<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $8832
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1152 to 1215 of table Fine: SP delta 9216 to 9720.
-TEXT ·hopFine18<>(SB), NOFRAME, $0-0
+// Entries 1120 to 1135 of table Fine: SP delta 8960 to 9080.
+TEXT ·hopFine70<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $8960
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1136 to 1151 of table Fine: SP delta 9088 to 9208.
+TEXT ·hopFine71<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $9088
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1152 to 1167 of table Fine: SP delta 9216 to 9336.
+TEXT ·hopFine72<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $9216
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1168 to 1183 of table Fine: SP delta 9344 to 9464.
+TEXT ·hopFine73<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $9344
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1216 to 1279 of table Fine: SP delta 9728 to 10232.
-TEXT ·hopFine19<>(SB), NOFRAME, $0-0
+// Entries 1184 to 1199 of table Fine: SP delta 9472 to 9592.
+TEXT ·hopFine74<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $9472
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1200 to 1215 of table Fine: SP delta 9600 to 9720.
+TEXT ·hopFine75<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $9600
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1216 to 1231 of table Fine: SP delta 9728 to 9848.
+TEXT ·hopFine76<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $9728
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1232 to 1247 of table Fine: SP delta 9856 to 9976.
+TEXT ·hopFine77<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $9856
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1280 to 1343 of table Fine: SP delta 10240 to 10744.
-TEXT ·hopFine20<>(SB), NOFRAME, $0-0
+// Entries 1248 to 1263 of table Fine: SP delta 9984 to 10104.
+TEXT ·hopFine78<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $9984
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1264 to 1279 of table Fine: SP delta 10112 to 10232.
+TEXT ·hopFine79<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $10112
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1280 to 1295 of table Fine: SP delta 10240 to 10360.
+TEXT ·hopFine80<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $10240
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1296 to 1311 of table Fine: SP delta 10368 to 10488.
+TEXT ·hopFine81<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $10368
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1344 to 1407 of table Fine: SP delta 10752 to 11256.
-TEXT ·hopFine21<>(SB), NOFRAME, $0-0
+// Entries 1312 to 1327 of table Fine: SP delta 10496 to 10616.
+TEXT ·hopFine82<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $10496
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1328 to 1343 of table Fine: SP delta 10624 to 10744.
+TEXT ·hopFine83<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $10624
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1344 to 1359 of table Fine: SP delta 10752 to 10872.
+TEXT ·hopFine84<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $10752
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1360 to 1375 of table Fine: SP delta 10880 to 11000.
+TEXT ·hopFine85<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $10880
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1408 to 1471 of table Fine: SP delta 11264 to 11768.
-TEXT ·hopFine22<>(SB), NOFRAME, $0-0
+// Entries 1376 to 1391 of table Fine: SP delta 11008 to 11128.
+TEXT ·hopFine86<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $11008
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1392 to 1407 of table Fine: SP delta 11136 to 11256.
+TEXT ·hopFine87<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $11136
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1408 to 1423 of table Fine: SP delta 11264 to 11384.
+TEXT ·hopFine88<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $11264
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1424 to 1439 of table Fine: SP delta 11392 to 11512.
+TEXT ·hopFine89<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $11392
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1472 to 1535 of table Fine: SP delta 11776 to 12280.
-TEXT ·hopFine23<>(SB), NOFRAME, $0-0
+// Entries 1440 to 1455 of table Fine: SP delta 11520 to 11640.
+TEXT ·hopFine90<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $11520
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1456 to 1471 of table Fine: SP delta 11648 to 11768.
+TEXT ·hopFine91<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $11648
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1472 to 1487 of table Fine: SP delta 11776 to 11896.
+TEXT ·hopFine92<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $11776
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1488 to 1503 of table Fine: SP delta 11904 to 12024.
+TEXT ·hopFine93<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $11904
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1536 to 1599 of table Fine: SP delta 12288 to 12792.
-TEXT ·hopFine24<>(SB), NOFRAME, $0-0
+// Entries 1504 to 1519 of table Fine: SP delta 12032 to 12152.
+TEXT ·hopFine94<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $12032
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1520 to 1535 of table Fine: SP delta 12160 to 12280.
+TEXT ·hopFine95<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $12160
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1536 to 1551 of table Fine: SP delta 12288 to 12408.
+TEXT ·hopFine96<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $12288
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1552 to 1567 of table Fine: SP delta 12416 to 12536.
+TEXT ·hopFine97<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $12416
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1600 to 1663 of table Fine: SP delta 12800 to 13304.
-TEXT ·hopFine25<>(SB), NOFRAME, $0-0
+// Entries 1568 to 1583 of table Fine: SP delta 12544 to 12664.
+TEXT ·hopFine98<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $12544
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1584 to 1599 of table Fine: SP delta 12672 to 12792.
+TEXT ·hopFine99<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $12672
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1600 to 1615 of table Fine: SP delta 12800 to 12920.
+TEXT ·hopFine100<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $12800
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1616 to 1631 of table Fine: SP delta 12928 to 13048.
+TEXT ·hopFine101<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $12928
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1664 to 1727 of table Fine: SP delta 13312 to 13816.
-TEXT ·hopFine26<>(SB), NOFRAME, $0-0
+// Entries 1632 to 1647 of table Fine: SP delta 13056 to 13176.
+TEXT ·hopFine102<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $13056
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1648 to 1663 of table Fine: SP delta 13184 to 13304.
+TEXT ·hopFine103<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $13184
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1664 to 1679 of table Fine: SP delta 13312 to 13432.
+TEXT ·hopFine104<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $13312
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1680 to 1695 of table Fine: SP delta 13440 to 13560.
+TEXT ·hopFine105<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $13440
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1728 to 1791 of table Fine: SP delta 13824 to 14328.
-TEXT ·hopFine27<>(SB), NOFRAME, $0-0
+// Entries 1696 to 1711 of table Fine: SP delta 13568 to 13688.
+TEXT ·hopFine106<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $13568
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1712 to 1727 of table Fine: SP delta 13696 to 13816.
+TEXT ·hopFine107<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $13696
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1728 to 1743 of table Fine: SP delta 13824 to 13944.
+TEXT ·hopFine108<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $13824
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1744 to 1759 of table Fine: SP delta 13952 to 14072.
+TEXT ·hopFine109<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $13952
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1792 to 1855 of table Fine: SP delta 14336 to 14840.
-TEXT ·hopFine28<>(SB), NOFRAME, $0-0
+// Entries 1760 to 1775 of table Fine: SP delta 14080 to 14200.
+TEXT ·hopFine110<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $14080
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1776 to 1791 of table Fine: SP delta 14208 to 14328.
+TEXT ·hopFine111<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $14208
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1792 to 1807 of table Fine: SP delta 14336 to 14456.
+TEXT ·hopFine112<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $14336
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1808 to 1823 of table Fine: SP delta 14464 to 14584.
+TEXT ·hopFine113<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $14464
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1856 to 1919 of table Fine: SP delta 14848 to 15352.
-TEXT ·hopFine29<>(SB), NOFRAME, $0-0
+// Entries 1824 to 1839 of table Fine: SP delta 14592 to 14712.
+TEXT ·hopFine114<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $14592
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1840 to 1855 of table Fine: SP delta 14720 to 14840.
+TEXT ·hopFine115<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $14720
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1856 to 1871 of table Fine: SP delta 14848 to 14968.
+TEXT ·hopFine116<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $14848
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1872 to 1887 of table Fine: SP delta 14976 to 15096.
+TEXT ·hopFine117<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $14976
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1920 to 1983 of table Fine: SP delta 15360 to 15864.
-TEXT ·hopFine30<>(SB), NOFRAME, $0-0
+// Entries 1888 to 1903 of table Fine: SP delta 15104 to 15224.
+TEXT ·hopFine118<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $15104
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1904 to 1919 of table Fine: SP delta 15232 to 15352.
+TEXT ·hopFine119<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $15232
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1920 to 1935 of table Fine: SP delta 15360 to 15480.
+TEXT ·hopFine120<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $15360
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 1936 to 1951 of table Fine: SP delta 15488 to 15608.
+TEXT ·hopFine121<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $15488
 	HOP_FINE_16
 	UNDEF
 
-// Entries 1984 to 2047 of table Fine: SP delta 15872 to 16376.
-TEXT ·hopFine31<>(SB), NOFRAME, $0-0
+// Entries 1952 to 1967 of table Fine: SP delta 15616 to 15736.
+TEXT ·hopFine122<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $15616
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1968 to 1983 of table Fine: SP delta 15744 to 15864.
+TEXT ·hopFine123<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $15744
+	HOP_FINE_16
+	UNDEF
+
+// Entries 1984 to 1999 of table Fine: SP delta 15872 to 15992.
+TEXT ·hopFine124<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $15872
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2000 to 2015 of table Fine: SP delta 16000 to 16120.
+TEXT ·hopFine125<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $16000
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2048 to 2111 of table Fine: SP delta 16384 to 16888.
-TEXT ·hopFine32<>(SB), NOFRAME, $0-0
+// Entries 2016 to 2031 of table Fine: SP delta 16128 to 16248.
+TEXT ·hopFine126<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $16128
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2032 to 2047 of table Fine: SP delta 16256 to 16376.
+TEXT ·hopFine127<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $16256
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2048 to 2063 of table Fine: SP delta 16384 to 16504.
+TEXT ·hopFine128<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $16384
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2064 to 2079 of table Fine: SP delta 16512 to 16632.
+TEXT ·hopFine129<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $16512
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2112 to 2175 of table Fine: SP delta 16896 to 17400.
-TEXT ·hopFine33<>(SB), NOFRAME, $0-0
+// Entries 2080 to 2095 of table Fine: SP delta 16640 to 16760.
+TEXT ·hopFine130<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $16640
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2096 to 2111 of table Fine: SP delta 16768 to 16888.
+TEXT ·hopFine131<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $16768
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2112 to 2127 of table Fine: SP delta 16896 to 17016.
+TEXT ·hopFine132<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $16896
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2128 to 2143 of table Fine: SP delta 17024 to 17144.
+TEXT ·hopFine133<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $17024
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2176 to 2239 of table Fine: SP delta 17408 to 17912.
-TEXT ·hopFine34<>(SB), NOFRAME, $0-0
+// Entries 2144 to 2159 of table Fine: SP delta 17152 to 17272.
+TEXT ·hopFine134<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $17152
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2160 to 2175 of table Fine: SP delta 17280 to 17400.
+TEXT ·hopFine135<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $17280
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2176 to 2191 of table Fine: SP delta 17408 to 17528.
+TEXT ·hopFine136<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $17408
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2192 to 2207 of table Fine: SP delta 17536 to 17656.
+TEXT ·hopFine137<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $17536
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2240 to 2303 of table Fine: SP delta 17920 to 18424.
-TEXT ·hopFine35<>(SB), NOFRAME, $0-0
+// Entries 2208 to 2223 of table Fine: SP delta 17664 to 17784.
+TEXT ·hopFine138<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $17664
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2224 to 2239 of table Fine: SP delta 17792 to 17912.
+TEXT ·hopFine139<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $17792
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2240 to 2255 of table Fine: SP delta 17920 to 18040.
+TEXT ·hopFine140<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $17920
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2256 to 2271 of table Fine: SP delta 18048 to 18168.
+TEXT ·hopFine141<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $18048
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2304 to 2367 of table Fine: SP delta 18432 to 18936.
-TEXT ·hopFine36<>(SB), NOFRAME, $0-0
+// Entries 2272 to 2287 of table Fine: SP delta 18176 to 18296.
+TEXT ·hopFine142<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $18176
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2288 to 2303 of table Fine: SP delta 18304 to 18424.
+TEXT ·hopFine143<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $18304
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2304 to 2319 of table Fine: SP delta 18432 to 18552.
+TEXT ·hopFine144<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $18432
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2320 to 2335 of table Fine: SP delta 18560 to 18680.
+TEXT ·hopFine145<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $18560
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2368 to 2431 of table Fine: SP delta 18944 to 19448.
-TEXT ·hopFine37<>(SB), NOFRAME, $0-0
+// Entries 2336 to 2351 of table Fine: SP delta 18688 to 18808.
+TEXT ·hopFine146<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $18688
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2352 to 2367 of table Fine: SP delta 18816 to 18936.
+TEXT ·hopFine147<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $18816
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2368 to 2383 of table Fine: SP delta 18944 to 19064.
+TEXT ·hopFine148<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $18944
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2384 to 2399 of table Fine: SP delta 19072 to 19192.
+TEXT ·hopFine149<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $19072
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2432 to 2495 of table Fine: SP delta 19456 to 19960.
-TEXT ·hopFine38<>(SB), NOFRAME, $0-0
+// Entries 2400 to 2415 of table Fine: SP delta 19200 to 19320.
+TEXT ·hopFine150<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $19200
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2416 to 2431 of table Fine: SP delta 19328 to 19448.
+TEXT ·hopFine151<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $19328
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2432 to 2447 of table Fine: SP delta 19456 to 19576.
+TEXT ·hopFine152<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $19456
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2448 to 2463 of table Fine: SP delta 19584 to 19704.
+TEXT ·hopFine153<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $19584
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2496 to 2559 of table Fine: SP delta 19968 to 20472.
-TEXT ·hopFine39<>(SB), NOFRAME, $0-0
+// Entries 2464 to 2479 of table Fine: SP delta 19712 to 19832.
+TEXT ·hopFine154<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $19712
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2480 to 2495 of table Fine: SP delta 19840 to 19960.
+TEXT ·hopFine155<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $19840
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2496 to 2511 of table Fine: SP delta 19968 to 20088.
+TEXT ·hopFine156<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $19968
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2512 to 2527 of table Fine: SP delta 20096 to 20216.
+TEXT ·hopFine157<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $20096
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2560 to 2623 of table Fine: SP delta 20480 to 20984.
-TEXT ·hopFine40<>(SB), NOFRAME, $0-0
+// Entries 2528 to 2543 of table Fine: SP delta 20224 to 20344.
+TEXT ·hopFine158<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $20224
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2544 to 2559 of table Fine: SP delta 20352 to 20472.
+TEXT ·hopFine159<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $20352
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2560 to 2575 of table Fine: SP delta 20480 to 20600.
+TEXT ·hopFine160<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $20480
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2576 to 2591 of table Fine: SP delta 20608 to 20728.
+TEXT ·hopFine161<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $20608
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2624 to 2687 of table Fine: SP delta 20992 to 21496.
-TEXT ·hopFine41<>(SB), NOFRAME, $0-0
+// Entries 2592 to 2607 of table Fine: SP delta 20736 to 20856.
+TEXT ·hopFine162<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $20736
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2608 to 2623 of table Fine: SP delta 20864 to 20984.
+TEXT ·hopFine163<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $20864
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2624 to 2639 of table Fine: SP delta 20992 to 21112.
+TEXT ·hopFine164<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $20992
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2640 to 2655 of table Fine: SP delta 21120 to 21240.
+TEXT ·hopFine165<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $21120
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2688 to 2751 of table Fine: SP delta 21504 to 22008.
-TEXT ·hopFine42<>(SB), NOFRAME, $0-0
+// Entries 2656 to 2671 of table Fine: SP delta 21248 to 21368.
+TEXT ·hopFine166<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $21248
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2672 to 2687 of table Fine: SP delta 21376 to 21496.
+TEXT ·hopFine167<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $21376
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2688 to 2703 of table Fine: SP delta 21504 to 21624.
+TEXT ·hopFine168<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $21504
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2704 to 2719 of table Fine: SP delta 21632 to 21752.
+TEXT ·hopFine169<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $21632
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2752 to 2815 of table Fine: SP delta 22016 to 22520.
-TEXT ·hopFine43<>(SB), NOFRAME, $0-0
+// Entries 2720 to 2735 of table Fine: SP delta 21760 to 21880.
+TEXT ·hopFine170<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $21760
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2736 to 2751 of table Fine: SP delta 21888 to 22008.
+TEXT ·hopFine171<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $21888
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2752 to 2767 of table Fine: SP delta 22016 to 22136.
+TEXT ·hopFine172<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $22016
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2768 to 2783 of table Fine: SP delta 22144 to 22264.
+TEXT ·hopFine173<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $22144
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2816 to 2879 of table Fine: SP delta 22528 to 23032.
-TEXT ·hopFine44<>(SB), NOFRAME, $0-0
+// Entries 2784 to 2799 of table Fine: SP delta 22272 to 22392.
+TEXT ·hopFine174<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $22272
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2800 to 2815 of table Fine: SP delta 22400 to 22520.
+TEXT ·hopFine175<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $22400
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2816 to 2831 of table Fine: SP delta 22528 to 22648.
+TEXT ·hopFine176<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $22528
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2832 to 2847 of table Fine: SP delta 22656 to 22776.
+TEXT ·hopFine177<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $22656
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2880 to 2943 of table Fine: SP delta 23040 to 23544.
-TEXT ·hopFine45<>(SB), NOFRAME, $0-0
+// Entries 2848 to 2863 of table Fine: SP delta 22784 to 22904.
+TEXT ·hopFine178<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $22784
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2864 to 2879 of table Fine: SP delta 22912 to 23032.
+TEXT ·hopFine179<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $22912
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2880 to 2895 of table Fine: SP delta 23040 to 23160.
+TEXT ·hopFine180<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $23040
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2896 to 2911 of table Fine: SP delta 23168 to 23288.
+TEXT ·hopFine181<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $23168
 	HOP_FINE_16
 	UNDEF
 
-// Entries 2944 to 3007 of table Fine: SP delta 23552 to 24056.
-TEXT ·hopFine46<>(SB), NOFRAME, $0-0
+// Entries 2912 to 2927 of table Fine: SP delta 23296 to 23416.
+TEXT ·hopFine182<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $23296
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2928 to 2943 of table Fine: SP delta 23424 to 23544.
+TEXT ·hopFine183<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $23424
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2944 to 2959 of table Fine: SP delta 23552 to 23672.
+TEXT ·hopFine184<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $23552
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 2960 to 2975 of table Fine: SP delta 23680 to 23800.
+TEXT ·hopFine185<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $23680
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3008 to 3071 of table Fine: SP delta 24064 to 24568.
-TEXT ·hopFine47<>(SB), NOFRAME, $0-0
+// Entries 2976 to 2991 of table Fine: SP delta 23808 to 23928.
+TEXT ·hopFine186<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $23808
+	HOP_FINE_16
+	UNDEF
+
+// Entries 2992 to 3007 of table Fine: SP delta 23936 to 24056.
+TEXT ·hopFine187<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $23936
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3008 to 3023 of table Fine: SP delta 24064 to 24184.
+TEXT ·hopFine188<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $24064
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3024 to 3039 of table Fine: SP delta 24192 to 24312.
+TEXT ·hopFine189<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $24192
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3072 to 3135 of table Fine: SP delta 24576 to 25080.
-TEXT ·hopFine48<>(SB), NOFRAME, $0-0
+// Entries 3040 to 3055 of table Fine: SP delta 24320 to 24440.
+TEXT ·hopFine190<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $24320
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3056 to 3071 of table Fine: SP delta 24448 to 24568.
+TEXT ·hopFine191<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $24448
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3072 to 3087 of table Fine: SP delta 24576 to 24696.
+TEXT ·hopFine192<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $24576
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3088 to 3103 of table Fine: SP delta 24704 to 24824.
+TEXT ·hopFine193<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $24704
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3136 to 3199 of table Fine: SP delta 25088 to 25592.
-TEXT ·hopFine49<>(SB), NOFRAME, $0-0
+// Entries 3104 to 3119 of table Fine: SP delta 24832 to 24952.
+TEXT ·hopFine194<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $24832
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3120 to 3135 of table Fine: SP delta 24960 to 25080.
+TEXT ·hopFine195<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $24960
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3136 to 3151 of table Fine: SP delta 25088 to 25208.
+TEXT ·hopFine196<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $25088
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3152 to 3167 of table Fine: SP delta 25216 to 25336.
+TEXT ·hopFine197<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $25216
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3200 to 3263 of table Fine: SP delta 25600 to 26104.
-TEXT ·hopFine50<>(SB), NOFRAME, $0-0
+// Entries 3168 to 3183 of table Fine: SP delta 25344 to 25464.
+TEXT ·hopFine198<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $25344
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3184 to 3199 of table Fine: SP delta 25472 to 25592.
+TEXT ·hopFine199<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $25472
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3200 to 3215 of table Fine: SP delta 25600 to 25720.
+TEXT ·hopFine200<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $25600
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3216 to 3231 of table Fine: SP delta 25728 to 25848.
+TEXT ·hopFine201<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $25728
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3264 to 3327 of table Fine: SP delta 26112 to 26616.
-TEXT ·hopFine51<>(SB), NOFRAME, $0-0
+// Entries 3232 to 3247 of table Fine: SP delta 25856 to 25976.
+TEXT ·hopFine202<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $25856
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3248 to 3263 of table Fine: SP delta 25984 to 26104.
+TEXT ·hopFine203<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $25984
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3264 to 3279 of table Fine: SP delta 26112 to 26232.
+TEXT ·hopFine204<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $26112
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3280 to 3295 of table Fine: SP delta 26240 to 26360.
+TEXT ·hopFine205<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $26240
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3328 to 3391 of table Fine: SP delta 26624 to 27128.
-TEXT ·hopFine52<>(SB), NOFRAME, $0-0
+// Entries 3296 to 3311 of table Fine: SP delta 26368 to 26488.
+TEXT ·hopFine206<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $26368
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3312 to 3327 of table Fine: SP delta 26496 to 26616.
+TEXT ·hopFine207<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $26496
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3328 to 3343 of table Fine: SP delta 26624 to 26744.
+TEXT ·hopFine208<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $26624
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3344 to 3359 of table Fine: SP delta 26752 to 26872.
+TEXT ·hopFine209<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $26752
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3392 to 3455 of table Fine: SP delta 27136 to 27640.
-TEXT ·hopFine53<>(SB), NOFRAME, $0-0
+// Entries 3360 to 3375 of table Fine: SP delta 26880 to 27000.
+TEXT ·hopFine210<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $26880
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3376 to 3391 of table Fine: SP delta 27008 to 27128.
+TEXT ·hopFine211<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $27008
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3392 to 3407 of table Fine: SP delta 27136 to 27256.
+TEXT ·hopFine212<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $27136
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3408 to 3423 of table Fine: SP delta 27264 to 27384.
+TEXT ·hopFine213<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $27264
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3456 to 3519 of table Fine: SP delta 27648 to 28152.
-TEXT ·hopFine54<>(SB), NOFRAME, $0-0
+// Entries 3424 to 3439 of table Fine: SP delta 27392 to 27512.
+TEXT ·hopFine214<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $27392
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3440 to 3455 of table Fine: SP delta 27520 to 27640.
+TEXT ·hopFine215<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $27520
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3456 to 3471 of table Fine: SP delta 27648 to 27768.
+TEXT ·hopFine216<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $27648
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3472 to 3487 of table Fine: SP delta 27776 to 27896.
+TEXT ·hopFine217<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $27776
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3520 to 3583 of table Fine: SP delta 28160 to 28664.
-TEXT ·hopFine55<>(SB), NOFRAME, $0-0
+// Entries 3488 to 3503 of table Fine: SP delta 27904 to 28024.
+TEXT ·hopFine218<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $27904
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3504 to 3519 of table Fine: SP delta 28032 to 28152.
+TEXT ·hopFine219<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $28032
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3520 to 3535 of table Fine: SP delta 28160 to 28280.
+TEXT ·hopFine220<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $28160
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3536 to 3551 of table Fine: SP delta 28288 to 28408.
+TEXT ·hopFine221<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $28288
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3584 to 3647 of table Fine: SP delta 28672 to 29176.
-TEXT ·hopFine56<>(SB), NOFRAME, $0-0
+// Entries 3552 to 3567 of table Fine: SP delta 28416 to 28536.
+TEXT ·hopFine222<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $28416
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3568 to 3583 of table Fine: SP delta 28544 to 28664.
+TEXT ·hopFine223<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $28544
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3584 to 3599 of table Fine: SP delta 28672 to 28792.
+TEXT ·hopFine224<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $28672
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3600 to 3615 of table Fine: SP delta 28800 to 28920.
+TEXT ·hopFine225<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $28800
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3648 to 3711 of table Fine: SP delta 29184 to 29688.
-TEXT ·hopFine57<>(SB), NOFRAME, $0-0
+// Entries 3616 to 3631 of table Fine: SP delta 28928 to 29048.
+TEXT ·hopFine226<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $28928
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3632 to 3647 of table Fine: SP delta 29056 to 29176.
+TEXT ·hopFine227<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $29056
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3648 to 3663 of table Fine: SP delta 29184 to 29304.
+TEXT ·hopFine228<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $29184
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3664 to 3679 of table Fine: SP delta 29312 to 29432.
+TEXT ·hopFine229<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $29312
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3712 to 3775 of table Fine: SP delta 29696 to 30200.
-TEXT ·hopFine58<>(SB), NOFRAME, $0-0
+// Entries 3680 to 3695 of table Fine: SP delta 29440 to 29560.
+TEXT ·hopFine230<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $29440
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3696 to 3711 of table Fine: SP delta 29568 to 29688.
+TEXT ·hopFine231<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $29568
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3712 to 3727 of table Fine: SP delta 29696 to 29816.
+TEXT ·hopFine232<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $29696
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3728 to 3743 of table Fine: SP delta 29824 to 29944.
+TEXT ·hopFine233<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $29824
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3776 to 3839 of table Fine: SP delta 30208 to 30712.
-TEXT ·hopFine59<>(SB), NOFRAME, $0-0
+// Entries 3744 to 3759 of table Fine: SP delta 29952 to 30072.
+TEXT ·hopFine234<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $29952
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3760 to 3775 of table Fine: SP delta 30080 to 30200.
+TEXT ·hopFine235<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $30080
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3776 to 3791 of table Fine: SP delta 30208 to 30328.
+TEXT ·hopFine236<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $30208
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3792 to 3807 of table Fine: SP delta 30336 to 30456.
+TEXT ·hopFine237<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $30336
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3840 to 3903 of table Fine: SP delta 30720 to 31224.
-TEXT ·hopFine60<>(SB), NOFRAME, $0-0
+// Entries 3808 to 3823 of table Fine: SP delta 30464 to 30584.
+TEXT ·hopFine238<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $30464
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3824 to 3839 of table Fine: SP delta 30592 to 30712.
+TEXT ·hopFine239<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $30592
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3840 to 3855 of table Fine: SP delta 30720 to 30840.
+TEXT ·hopFine240<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $30720
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3856 to 3871 of table Fine: SP delta 30848 to 30968.
+TEXT ·hopFine241<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $30848
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3904 to 3967 of table Fine: SP delta 31232 to 31736.
-TEXT ·hopFine61<>(SB), NOFRAME, $0-0
+// Entries 3872 to 3887 of table Fine: SP delta 30976 to 31096.
+TEXT ·hopFine242<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $30976
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3888 to 3903 of table Fine: SP delta 31104 to 31224.
+TEXT ·hopFine243<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $31104
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3904 to 3919 of table Fine: SP delta 31232 to 31352.
+TEXT ·hopFine244<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $31232
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3920 to 3935 of table Fine: SP delta 31360 to 31480.
+TEXT ·hopFine245<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $31360
 	HOP_FINE_16
 	UNDEF
 
-// Entries 3968 to 4031 of table Fine: SP delta 31744 to 32248.
-TEXT ·hopFine62<>(SB), NOFRAME, $0-0
+// Entries 3936 to 3951 of table Fine: SP delta 31488 to 31608.
+TEXT ·hopFine246<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $31488
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3952 to 3967 of table Fine: SP delta 31616 to 31736.
+TEXT ·hopFine247<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $31616
+	HOP_FINE_16
+	UNDEF
+
+// Entries 3968 to 3983 of table Fine: SP delta 31744 to 31864.
+TEXT ·hopFine248<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $31744
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 3984 to 3999 of table Fine: SP delta 31872 to 31992.
+TEXT ·hopFine249<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $31872
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4032 to 4095 of table Fine: SP delta 32256 to 32760.
-TEXT ·hopFine63<>(SB), NOFRAME, $0-0
+// Entries 4000 to 4015 of table Fine: SP delta 32000 to 32120.
+TEXT ·hopFine250<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $32000
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4016 to 4031 of table Fine: SP delta 32128 to 32248.
+TEXT ·hopFine251<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $32128
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4032 to 4047 of table Fine: SP delta 32256 to 32376.
+TEXT ·hopFine252<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $32256
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4048 to 4063 of table Fine: SP delta 32384 to 32504.
+TEXT ·hopFine253<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $32384
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4096 to 4159 of table Fine: SP delta 32768 to 33272.
-TEXT ·hopFine64<>(SB), NOFRAME, $0-0
+// Entries 4064 to 4079 of table Fine: SP delta 32512 to 32632.
+TEXT ·hopFine254<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $32512
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4080 to 4095 of table Fine: SP delta 32640 to 32760.
+TEXT ·hopFine255<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $32640
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4096 to 4111 of table Fine: SP delta 32768 to 32888.
+TEXT ·hopFine256<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $32768
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4112 to 4127 of table Fine: SP delta 32896 to 33016.
+TEXT ·hopFine257<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $32896
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4160 to 4223 of table Fine: SP delta 33280 to 33784.
-TEXT ·hopFine65<>(SB), NOFRAME, $0-0
+// Entries 4128 to 4143 of table Fine: SP delta 33024 to 33144.
+TEXT ·hopFine258<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $33024
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4144 to 4159 of table Fine: SP delta 33152 to 33272.
+TEXT ·hopFine259<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $33152
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4160 to 4175 of table Fine: SP delta 33280 to 33400.
+TEXT ·hopFine260<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $33280
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4176 to 4191 of table Fine: SP delta 33408 to 33528.
+TEXT ·hopFine261<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $33408
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4224 to 4287 of table Fine: SP delta 33792 to 34296.
-TEXT ·hopFine66<>(SB), NOFRAME, $0-0
+// Entries 4192 to 4207 of table Fine: SP delta 33536 to 33656.
+TEXT ·hopFine262<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $33536
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4208 to 4223 of table Fine: SP delta 33664 to 33784.
+TEXT ·hopFine263<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $33664
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4224 to 4239 of table Fine: SP delta 33792 to 33912.
+TEXT ·hopFine264<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $33792
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4240 to 4255 of table Fine: SP delta 33920 to 34040.
+TEXT ·hopFine265<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $33920
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4288 to 4351 of table Fine: SP delta 34304 to 34808.
-TEXT ·hopFine67<>(SB), NOFRAME, $0-0
+// Entries 4256 to 4271 of table Fine: SP delta 34048 to 34168.
+TEXT ·hopFine266<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $34048
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4272 to 4287 of table Fine: SP delta 34176 to 34296.
+TEXT ·hopFine267<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $34176
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4288 to 4303 of table Fine: SP delta 34304 to 34424.
+TEXT ·hopFine268<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $34304
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4304 to 4319 of table Fine: SP delta 34432 to 34552.
+TEXT ·hopFine269<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $34432
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4352 to 4415 of table Fine: SP delta 34816 to 35320.
-TEXT ·hopFine68<>(SB), NOFRAME, $0-0
+// Entries 4320 to 4335 of table Fine: SP delta 34560 to 34680.
+TEXT ·hopFine270<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $34560
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4336 to 4351 of table Fine: SP delta 34688 to 34808.
+TEXT ·hopFine271<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $34688
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4352 to 4367 of table Fine: SP delta 34816 to 34936.
+TEXT ·hopFine272<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $34816
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4368 to 4383 of table Fine: SP delta 34944 to 35064.
+TEXT ·hopFine273<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $34944
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4416 to 4479 of table Fine: SP delta 35328 to 35832.
-TEXT ·hopFine69<>(SB), NOFRAME, $0-0
+// Entries 4384 to 4399 of table Fine: SP delta 35072 to 35192.
+TEXT ·hopFine274<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $35072
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4400 to 4415 of table Fine: SP delta 35200 to 35320.
+TEXT ·hopFine275<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $35200
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4416 to 4431 of table Fine: SP delta 35328 to 35448.
+TEXT ·hopFine276<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $35328
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4432 to 4447 of table Fine: SP delta 35456 to 35576.
+TEXT ·hopFine277<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $35456
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4480 to 4543 of table Fine: SP delta 35840 to 36344.
-TEXT ·hopFine70<>(SB), NOFRAME, $0-0
+// Entries 4448 to 4463 of table Fine: SP delta 35584 to 35704.
+TEXT ·hopFine278<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $35584
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4464 to 4479 of table Fine: SP delta 35712 to 35832.
+TEXT ·hopFine279<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $35712
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4480 to 4495 of table Fine: SP delta 35840 to 35960.
+TEXT ·hopFine280<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $35840
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4496 to 4511 of table Fine: SP delta 35968 to 36088.
+TEXT ·hopFine281<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $35968
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4544 to 4607 of table Fine: SP delta 36352 to 36856.
-TEXT ·hopFine71<>(SB), NOFRAME, $0-0
+// Entries 4512 to 4527 of table Fine: SP delta 36096 to 36216.
+TEXT ·hopFine282<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $36096
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4528 to 4543 of table Fine: SP delta 36224 to 36344.
+TEXT ·hopFine283<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $36224
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4544 to 4559 of table Fine: SP delta 36352 to 36472.
+TEXT ·hopFine284<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $36352
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4560 to 4575 of table Fine: SP delta 36480 to 36600.
+TEXT ·hopFine285<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $36480
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4608 to 4671 of table Fine: SP delta 36864 to 37368.
-TEXT ·hopFine72<>(SB), NOFRAME, $0-0
+// Entries 4576 to 4591 of table Fine: SP delta 36608 to 36728.
+TEXT ·hopFine286<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $36608
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4592 to 4607 of table Fine: SP delta 36736 to 36856.
+TEXT ·hopFine287<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $36736
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4608 to 4623 of table Fine: SP delta 36864 to 36984.
+TEXT ·hopFine288<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $36864
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4624 to 4639 of table Fine: SP delta 36992 to 37112.
+TEXT ·hopFine289<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $36992
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4672 to 4735 of table Fine: SP delta 37376 to 37880.
-TEXT ·hopFine73<>(SB), NOFRAME, $0-0
+// Entries 4640 to 4655 of table Fine: SP delta 37120 to 37240.
+TEXT ·hopFine290<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $37120
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4656 to 4671 of table Fine: SP delta 37248 to 37368.
+TEXT ·hopFine291<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $37248
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4672 to 4687 of table Fine: SP delta 37376 to 37496.
+TEXT ·hopFine292<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $37376
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4688 to 4703 of table Fine: SP delta 37504 to 37624.
+TEXT ·hopFine293<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $37504
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4736 to 4799 of table Fine: SP delta 37888 to 38392.
-TEXT ·hopFine74<>(SB), NOFRAME, $0-0
+// Entries 4704 to 4719 of table Fine: SP delta 37632 to 37752.
+TEXT ·hopFine294<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $37632
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4720 to 4735 of table Fine: SP delta 37760 to 37880.
+TEXT ·hopFine295<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $37760
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4736 to 4751 of table Fine: SP delta 37888 to 38008.
+TEXT ·hopFine296<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $37888
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4752 to 4767 of table Fine: SP delta 38016 to 38136.
+TEXT ·hopFine297<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $38016
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4800 to 4863 of table Fine: SP delta 38400 to 38904.
-TEXT ·hopFine75<>(SB), NOFRAME, $0-0
+// Entries 4768 to 4783 of table Fine: SP delta 38144 to 38264.
+TEXT ·hopFine298<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $38144
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4784 to 4799 of table Fine: SP delta 38272 to 38392.
+TEXT ·hopFine299<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $38272
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4800 to 4815 of table Fine: SP delta 38400 to 38520.
+TEXT ·hopFine300<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $38400
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4816 to 4831 of table Fine: SP delta 38528 to 38648.
+TEXT ·hopFine301<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $38528
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4864 to 4927 of table Fine: SP delta 38912 to 39416.
-TEXT ·hopFine76<>(SB), NOFRAME, $0-0
+// Entries 4832 to 4847 of table Fine: SP delta 38656 to 38776.
+TEXT ·hopFine302<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $38656
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4848 to 4863 of table Fine: SP delta 38784 to 38904.
+TEXT ·hopFine303<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $38784
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4864 to 4879 of table Fine: SP delta 38912 to 39032.
+TEXT ·hopFine304<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $38912
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4880 to 4895 of table Fine: SP delta 39040 to 39160.
+TEXT ·hopFine305<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $39040
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4928 to 4991 of table Fine: SP delta 39424 to 39928.
-TEXT ·hopFine77<>(SB), NOFRAME, $0-0
+// Entries 4896 to 4911 of table Fine: SP delta 39168 to 39288.
+TEXT ·hopFine306<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $39168
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4912 to 4927 of table Fine: SP delta 39296 to 39416.
+TEXT ·hopFine307<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $39296
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4928 to 4943 of table Fine: SP delta 39424 to 39544.
+TEXT ·hopFine308<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $39424
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 4944 to 4959 of table Fine: SP delta 39552 to 39672.
+TEXT ·hopFine309<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $39552
 	HOP_FINE_16
 	UNDEF
 
-// Entries 4992 to 5055 of table Fine: SP delta 39936 to 40440.
-TEXT ·hopFine78<>(SB), NOFRAME, $0-0
+// Entries 4960 to 4975 of table Fine: SP delta 39680 to 39800.
+TEXT ·hopFine310<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $39680
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4976 to 4991 of table Fine: SP delta 39808 to 39928.
+TEXT ·hopFine311<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $39808
+	HOP_FINE_16
+	UNDEF
+
+// Entries 4992 to 5007 of table Fine: SP delta 39936 to 40056.
+TEXT ·hopFine312<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $39936
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5008 to 5023 of table Fine: SP delta 40064 to 40184.
+TEXT ·hopFine313<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $40064
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5056 to 5119 of table Fine: SP delta 40448 to 40952.
-TEXT ·hopFine79<>(SB), NOFRAME, $0-0
+// Entries 5024 to 5039 of table Fine: SP delta 40192 to 40312.
+TEXT ·hopFine314<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $40192
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5040 to 5055 of table Fine: SP delta 40320 to 40440.
+TEXT ·hopFine315<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $40320
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5056 to 5071 of table Fine: SP delta 40448 to 40568.
+TEXT ·hopFine316<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $40448
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5072 to 5087 of table Fine: SP delta 40576 to 40696.
+TEXT ·hopFine317<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $40576
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5120 to 5183 of table Fine: SP delta 40960 to 41464.
-TEXT ·hopFine80<>(SB), NOFRAME, $0-0
+// Entries 5088 to 5103 of table Fine: SP delta 40704 to 40824.
+TEXT ·hopFine318<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $40704
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5104 to 5119 of table Fine: SP delta 40832 to 40952.
+TEXT ·hopFine319<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $40832
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5120 to 5135 of table Fine: SP delta 40960 to 41080.
+TEXT ·hopFine320<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $40960
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5136 to 5151 of table Fine: SP delta 41088 to 41208.
+TEXT ·hopFine321<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $41088
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5184 to 5247 of table Fine: SP delta 41472 to 41976.
-TEXT ·hopFine81<>(SB), NOFRAME, $0-0
+// Entries 5152 to 5167 of table Fine: SP delta 41216 to 41336.
+TEXT ·hopFine322<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $41216
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5168 to 5183 of table Fine: SP delta 41344 to 41464.
+TEXT ·hopFine323<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $41344
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5184 to 5199 of table Fine: SP delta 41472 to 41592.
+TEXT ·hopFine324<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $41472
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5200 to 5215 of table Fine: SP delta 41600 to 41720.
+TEXT ·hopFine325<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $41600
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5248 to 5311 of table Fine: SP delta 41984 to 42488.
-TEXT ·hopFine82<>(SB), NOFRAME, $0-0
+// Entries 5216 to 5231 of table Fine: SP delta 41728 to 41848.
+TEXT ·hopFine326<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $41728
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5232 to 5247 of table Fine: SP delta 41856 to 41976.
+TEXT ·hopFine327<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $41856
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5248 to 5263 of table Fine: SP delta 41984 to 42104.
+TEXT ·hopFine328<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $41984
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5264 to 5279 of table Fine: SP delta 42112 to 42232.
+TEXT ·hopFine329<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $42112
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5312 to 5375 of table Fine: SP delta 42496 to 43000.
-TEXT ·hopFine83<>(SB), NOFRAME, $0-0
+// Entries 5280 to 5295 of table Fine: SP delta 42240 to 42360.
+TEXT ·hopFine330<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $42240
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5296 to 5311 of table Fine: SP delta 42368 to 42488.
+TEXT ·hopFine331<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $42368
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5312 to 5327 of table Fine: SP delta 42496 to 42616.
+TEXT ·hopFine332<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $42496
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5328 to 5343 of table Fine: SP delta 42624 to 42744.
+TEXT ·hopFine333<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $42624
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5376 to 5439 of table Fine: SP delta 43008 to 43512.
-TEXT ·hopFine84<>(SB), NOFRAME, $0-0
+// Entries 5344 to 5359 of table Fine: SP delta 42752 to 42872.
+TEXT ·hopFine334<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $42752
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5360 to 5375 of table Fine: SP delta 42880 to 43000.
+TEXT ·hopFine335<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $42880
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5376 to 5391 of table Fine: SP delta 43008 to 43128.
+TEXT ·hopFine336<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $43008
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5392 to 5407 of table Fine: SP delta 43136 to 43256.
+TEXT ·hopFine337<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $43136
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5440 to 5503 of table Fine: SP delta 43520 to 44024.
-TEXT ·hopFine85<>(SB), NOFRAME, $0-0
+// Entries 5408 to 5423 of table Fine: SP delta 43264 to 43384.
+TEXT ·hopFine338<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $43264
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5424 to 5439 of table Fine: SP delta 43392 to 43512.
+TEXT ·hopFine339<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $43392
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5440 to 5455 of table Fine: SP delta 43520 to 43640.
+TEXT ·hopFine340<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $43520
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5456 to 5471 of table Fine: SP delta 43648 to 43768.
+TEXT ·hopFine341<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $43648
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5504 to 5567 of table Fine: SP delta 44032 to 44536.
-TEXT ·hopFine86<>(SB), NOFRAME, $0-0
+// Entries 5472 to 5487 of table Fine: SP delta 43776 to 43896.
+TEXT ·hopFine342<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $43776
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5488 to 5503 of table Fine: SP delta 43904 to 44024.
+TEXT ·hopFine343<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $43904
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5504 to 5519 of table Fine: SP delta 44032 to 44152.
+TEXT ·hopFine344<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $44032
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5520 to 5535 of table Fine: SP delta 44160 to 44280.
+TEXT ·hopFine345<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $44160
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5568 to 5631 of table Fine: SP delta 44544 to 45048.
-TEXT ·hopFine87<>(SB), NOFRAME, $0-0
+// Entries 5536 to 5551 of table Fine: SP delta 44288 to 44408.
+TEXT ·hopFine346<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $44288
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5552 to 5567 of table Fine: SP delta 44416 to 44536.
+TEXT ·hopFine347<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $44416
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5568 to 5583 of table Fine: SP delta 44544 to 44664.
+TEXT ·hopFine348<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $44544
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5584 to 5599 of table Fine: SP delta 44672 to 44792.
+TEXT ·hopFine349<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $44672
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5632 to 5695 of table Fine: SP delta 45056 to 45560.
-TEXT ·hopFine88<>(SB), NOFRAME, $0-0
+// Entries 5600 to 5615 of table Fine: SP delta 44800 to 44920.
+TEXT ·hopFine350<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $44800
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5616 to 5631 of table Fine: SP delta 44928 to 45048.
+TEXT ·hopFine351<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $44928
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5632 to 5647 of table Fine: SP delta 45056 to 45176.
+TEXT ·hopFine352<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $45056
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5648 to 5663 of table Fine: SP delta 45184 to 45304.
+TEXT ·hopFine353<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $45184
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5696 to 5759 of table Fine: SP delta 45568 to 46072.
-TEXT ·hopFine89<>(SB), NOFRAME, $0-0
+// Entries 5664 to 5679 of table Fine: SP delta 45312 to 45432.
+TEXT ·hopFine354<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $45312
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5680 to 5695 of table Fine: SP delta 45440 to 45560.
+TEXT ·hopFine355<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $45440
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5696 to 5711 of table Fine: SP delta 45568 to 45688.
+TEXT ·hopFine356<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $45568
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5712 to 5727 of table Fine: SP delta 45696 to 45816.
+TEXT ·hopFine357<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $45696
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5760 to 5823 of table Fine: SP delta 46080 to 46584.
-TEXT ·hopFine90<>(SB), NOFRAME, $0-0
+// Entries 5728 to 5743 of table Fine: SP delta 45824 to 45944.
+TEXT ·hopFine358<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $45824
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5744 to 5759 of table Fine: SP delta 45952 to 46072.
+TEXT ·hopFine359<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $45952
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5760 to 5775 of table Fine: SP delta 46080 to 46200.
+TEXT ·hopFine360<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $46080
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5776 to 5791 of table Fine: SP delta 46208 to 46328.
+TEXT ·hopFine361<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $46208
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5824 to 5887 of table Fine: SP delta 46592 to 47096.
-TEXT ·hopFine91<>(SB), NOFRAME, $0-0
+// Entries 5792 to 5807 of table Fine: SP delta 46336 to 46456.
+TEXT ·hopFine362<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $46336
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5808 to 5823 of table Fine: SP delta 46464 to 46584.
+TEXT ·hopFine363<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $46464
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5824 to 5839 of table Fine: SP delta 46592 to 46712.
+TEXT ·hopFine364<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $46592
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5840 to 5855 of table Fine: SP delta 46720 to 46840.
+TEXT ·hopFine365<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $46720
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5888 to 5951 of table Fine: SP delta 47104 to 47608.
-TEXT ·hopFine92<>(SB), NOFRAME, $0-0
+// Entries 5856 to 5871 of table Fine: SP delta 46848 to 46968.
+TEXT ·hopFine366<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $46848
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5872 to 5887 of table Fine: SP delta 46976 to 47096.
+TEXT ·hopFine367<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $46976
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5888 to 5903 of table Fine: SP delta 47104 to 47224.
+TEXT ·hopFine368<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $47104
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5904 to 5919 of table Fine: SP delta 47232 to 47352.
+TEXT ·hopFine369<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $47232
 	HOP_FINE_16
 	UNDEF
 
-// Entries 5952 to 6015 of table Fine: SP delta 47616 to 48120.
-TEXT ·hopFine93<>(SB), NOFRAME, $0-0
+// Entries 5920 to 5935 of table Fine: SP delta 47360 to 47480.
+TEXT ·hopFine370<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $47360
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5936 to 5951 of table Fine: SP delta 47488 to 47608.
+TEXT ·hopFine371<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $47488
+	HOP_FINE_16
+	UNDEF
+
+// Entries 5952 to 5967 of table Fine: SP delta 47616 to 47736.
+TEXT ·hopFine372<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $47616
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 5968 to 5983 of table Fine: SP delta 47744 to 47864.
+TEXT ·hopFine373<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $47744
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6016 to 6079 of table Fine: SP delta 48128 to 48632.
-TEXT ·hopFine94<>(SB), NOFRAME, $0-0
+// Entries 5984 to 5999 of table Fine: SP delta 47872 to 47992.
+TEXT ·hopFine374<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $47872
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6000 to 6015 of table Fine: SP delta 48000 to 48120.
+TEXT ·hopFine375<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $48000
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6016 to 6031 of table Fine: SP delta 48128 to 48248.
+TEXT ·hopFine376<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $48128
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6032 to 6047 of table Fine: SP delta 48256 to 48376.
+TEXT ·hopFine377<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $48256
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6080 to 6143 of table Fine: SP delta 48640 to 49144.
-TEXT ·hopFine95<>(SB), NOFRAME, $0-0
+// Entries 6048 to 6063 of table Fine: SP delta 48384 to 48504.
+TEXT ·hopFine378<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $48384
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6064 to 6079 of table Fine: SP delta 48512 to 48632.
+TEXT ·hopFine379<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $48512
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6080 to 6095 of table Fine: SP delta 48640 to 48760.
+TEXT ·hopFine380<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $48640
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6096 to 6111 of table Fine: SP delta 48768 to 48888.
+TEXT ·hopFine381<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $48768
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6144 to 6207 of table Fine: SP delta 49152 to 49656.
-TEXT ·hopFine96<>(SB), NOFRAME, $0-0
+// Entries 6112 to 6127 of table Fine: SP delta 48896 to 49016.
+TEXT ·hopFine382<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $48896
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6128 to 6143 of table Fine: SP delta 49024 to 49144.
+TEXT ·hopFine383<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $49024
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6144 to 6159 of table Fine: SP delta 49152 to 49272.
+TEXT ·hopFine384<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $49152
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6160 to 6175 of table Fine: SP delta 49280 to 49400.
+TEXT ·hopFine385<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $49280
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6208 to 6271 of table Fine: SP delta 49664 to 50168.
-TEXT ·hopFine97<>(SB), NOFRAME, $0-0
+// Entries 6176 to 6191 of table Fine: SP delta 49408 to 49528.
+TEXT ·hopFine386<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $49408
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6192 to 6207 of table Fine: SP delta 49536 to 49656.
+TEXT ·hopFine387<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $49536
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6208 to 6223 of table Fine: SP delta 49664 to 49784.
+TEXT ·hopFine388<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $49664
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6224 to 6239 of table Fine: SP delta 49792 to 49912.
+TEXT ·hopFine389<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $49792
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6272 to 6335 of table Fine: SP delta 50176 to 50680.
-TEXT ·hopFine98<>(SB), NOFRAME, $0-0
+// Entries 6240 to 6255 of table Fine: SP delta 49920 to 50040.
+TEXT ·hopFine390<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $49920
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6256 to 6271 of table Fine: SP delta 50048 to 50168.
+TEXT ·hopFine391<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $50048
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6272 to 6287 of table Fine: SP delta 50176 to 50296.
+TEXT ·hopFine392<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $50176
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6288 to 6303 of table Fine: SP delta 50304 to 50424.
+TEXT ·hopFine393<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $50304
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6336 to 6399 of table Fine: SP delta 50688 to 51192.
-TEXT ·hopFine99<>(SB), NOFRAME, $0-0
+// Entries 6304 to 6319 of table Fine: SP delta 50432 to 50552.
+TEXT ·hopFine394<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $50432
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6320 to 6335 of table Fine: SP delta 50560 to 50680.
+TEXT ·hopFine395<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $50560
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6336 to 6351 of table Fine: SP delta 50688 to 50808.
+TEXT ·hopFine396<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $50688
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6352 to 6367 of table Fine: SP delta 50816 to 50936.
+TEXT ·hopFine397<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $50816
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6400 to 6463 of table Fine: SP delta 51200 to 51704.
-TEXT ·hopFine100<>(SB), NOFRAME, $0-0
+// Entries 6368 to 6383 of table Fine: SP delta 50944 to 51064.
+TEXT ·hopFine398<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $50944
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6384 to 6399 of table Fine: SP delta 51072 to 51192.
+TEXT ·hopFine399<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $51072
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6400 to 6415 of table Fine: SP delta 51200 to 51320.
+TEXT ·hopFine400<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $51200
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6416 to 6431 of table Fine: SP delta 51328 to 51448.
+TEXT ·hopFine401<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $51328
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6464 to 6527 of table Fine: SP delta 51712 to 52216.
-TEXT ·hopFine101<>(SB), NOFRAME, $0-0
+// Entries 6432 to 6447 of table Fine: SP delta 51456 to 51576.
+TEXT ·hopFine402<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $51456
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6448 to 6463 of table Fine: SP delta 51584 to 51704.
+TEXT ·hopFine403<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $51584
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6464 to 6479 of table Fine: SP delta 51712 to 51832.
+TEXT ·hopFine404<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $51712
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6480 to 6495 of table Fine: SP delta 51840 to 51960.
+TEXT ·hopFine405<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $51840
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6528 to 6591 of table Fine: SP delta 52224 to 52728.
-TEXT ·hopFine102<>(SB), NOFRAME, $0-0
+// Entries 6496 to 6511 of table Fine: SP delta 51968 to 52088.
+TEXT ·hopFine406<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $51968
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6512 to 6527 of table Fine: SP delta 52096 to 52216.
+TEXT ·hopFine407<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $52096
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6528 to 6543 of table Fine: SP delta 52224 to 52344.
+TEXT ·hopFine408<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $52224
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6544 to 6559 of table Fine: SP delta 52352 to 52472.
+TEXT ·hopFine409<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $52352
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6592 to 6655 of table Fine: SP delta 52736 to 53240.
-TEXT ·hopFine103<>(SB), NOFRAME, $0-0
+// Entries 6560 to 6575 of table Fine: SP delta 52480 to 52600.
+TEXT ·hopFine410<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $52480
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6576 to 6591 of table Fine: SP delta 52608 to 52728.
+TEXT ·hopFine411<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $52608
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6592 to 6607 of table Fine: SP delta 52736 to 52856.
+TEXT ·hopFine412<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $52736
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6608 to 6623 of table Fine: SP delta 52864 to 52984.
+TEXT ·hopFine413<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $52864
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6656 to 6719 of table Fine: SP delta 53248 to 53752.
-TEXT ·hopFine104<>(SB), NOFRAME, $0-0
+// Entries 6624 to 6639 of table Fine: SP delta 52992 to 53112.
+TEXT ·hopFine414<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $52992
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6640 to 6655 of table Fine: SP delta 53120 to 53240.
+TEXT ·hopFine415<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $53120
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6656 to 6671 of table Fine: SP delta 53248 to 53368.
+TEXT ·hopFine416<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $53248
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6672 to 6687 of table Fine: SP delta 53376 to 53496.
+TEXT ·hopFine417<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $53376
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6720 to 6783 of table Fine: SP delta 53760 to 54264.
-TEXT ·hopFine105<>(SB), NOFRAME, $0-0
+// Entries 6688 to 6703 of table Fine: SP delta 53504 to 53624.
+TEXT ·hopFine418<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $53504
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6704 to 6719 of table Fine: SP delta 53632 to 53752.
+TEXT ·hopFine419<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $53632
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6720 to 6735 of table Fine: SP delta 53760 to 53880.
+TEXT ·hopFine420<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $53760
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6736 to 6751 of table Fine: SP delta 53888 to 54008.
+TEXT ·hopFine421<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $53888
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6784 to 6847 of table Fine: SP delta 54272 to 54776.
-TEXT ·hopFine106<>(SB), NOFRAME, $0-0
+// Entries 6752 to 6767 of table Fine: SP delta 54016 to 54136.
+TEXT ·hopFine422<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $54016
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6768 to 6783 of table Fine: SP delta 54144 to 54264.
+TEXT ·hopFine423<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $54144
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6784 to 6799 of table Fine: SP delta 54272 to 54392.
+TEXT ·hopFine424<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $54272
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6800 to 6815 of table Fine: SP delta 54400 to 54520.
+TEXT ·hopFine425<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $54400
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6848 to 6911 of table Fine: SP delta 54784 to 55288.
-TEXT ·hopFine107<>(SB), NOFRAME, $0-0
+// Entries 6816 to 6831 of table Fine: SP delta 54528 to 54648.
+TEXT ·hopFine426<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $54528
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6832 to 6847 of table Fine: SP delta 54656 to 54776.
+TEXT ·hopFine427<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $54656
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6848 to 6863 of table Fine: SP delta 54784 to 54904.
+TEXT ·hopFine428<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $54784
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6864 to 6879 of table Fine: SP delta 54912 to 55032.
+TEXT ·hopFine429<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $54912
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6912 to 6975 of table Fine: SP delta 55296 to 55800.
-TEXT ·hopFine108<>(SB), NOFRAME, $0-0
+// Entries 6880 to 6895 of table Fine: SP delta 55040 to 55160.
+TEXT ·hopFine430<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $55040
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6896 to 6911 of table Fine: SP delta 55168 to 55288.
+TEXT ·hopFine431<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $55168
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6912 to 6927 of table Fine: SP delta 55296 to 55416.
+TEXT ·hopFine432<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $55296
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6928 to 6943 of table Fine: SP delta 55424 to 55544.
+TEXT ·hopFine433<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $55424
 	HOP_FINE_16
 	UNDEF
 
-// Entries 6976 to 7039 of table Fine: SP delta 55808 to 56312.
-TEXT ·hopFine109<>(SB), NOFRAME, $0-0
+// Entries 6944 to 6959 of table Fine: SP delta 55552 to 55672.
+TEXT ·hopFine434<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $55552
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6960 to 6975 of table Fine: SP delta 55680 to 55800.
+TEXT ·hopFine435<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $55680
+	HOP_FINE_16
+	UNDEF
+
+// Entries 6976 to 6991 of table Fine: SP delta 55808 to 55928.
+TEXT ·hopFine436<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $55808
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 6992 to 7007 of table Fine: SP delta 55936 to 56056.
+TEXT ·hopFine437<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $55936
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7040 to 7103 of table Fine: SP delta 56320 to 56824.
-TEXT ·hopFine110<>(SB), NOFRAME, $0-0
+// Entries 7008 to 7023 of table Fine: SP delta 56064 to 56184.
+TEXT ·hopFine438<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $56064
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7024 to 7039 of table Fine: SP delta 56192 to 56312.
+TEXT ·hopFine439<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $56192
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7040 to 7055 of table Fine: SP delta 56320 to 56440.
+TEXT ·hopFine440<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $56320
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7056 to 7071 of table Fine: SP delta 56448 to 56568.
+TEXT ·hopFine441<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $56448
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7104 to 7167 of table Fine: SP delta 56832 to 57336.
-TEXT ·hopFine111<>(SB), NOFRAME, $0-0
+// Entries 7072 to 7087 of table Fine: SP delta 56576 to 56696.
+TEXT ·hopFine442<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $56576
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7088 to 7103 of table Fine: SP delta 56704 to 56824.
+TEXT ·hopFine443<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $56704
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7104 to 7119 of table Fine: SP delta 56832 to 56952.
+TEXT ·hopFine444<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $56832
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7120 to 7135 of table Fine: SP delta 56960 to 57080.
+TEXT ·hopFine445<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $56960
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7168 to 7231 of table Fine: SP delta 57344 to 57848.
-TEXT ·hopFine112<>(SB), NOFRAME, $0-0
+// Entries 7136 to 7151 of table Fine: SP delta 57088 to 57208.
+TEXT ·hopFine446<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $57088
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7152 to 7167 of table Fine: SP delta 57216 to 57336.
+TEXT ·hopFine447<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $57216
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7168 to 7183 of table Fine: SP delta 57344 to 57464.
+TEXT ·hopFine448<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $57344
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7184 to 7199 of table Fine: SP delta 57472 to 57592.
+TEXT ·hopFine449<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $57472
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7232 to 7295 of table Fine: SP delta 57856 to 58360.
-TEXT ·hopFine113<>(SB), NOFRAME, $0-0
+// Entries 7200 to 7215 of table Fine: SP delta 57600 to 57720.
+TEXT ·hopFine450<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $57600
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7216 to 7231 of table Fine: SP delta 57728 to 57848.
+TEXT ·hopFine451<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $57728
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7232 to 7247 of table Fine: SP delta 57856 to 57976.
+TEXT ·hopFine452<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $57856
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7248 to 7263 of table Fine: SP delta 57984 to 58104.
+TEXT ·hopFine453<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $57984
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7296 to 7359 of table Fine: SP delta 58368 to 58872.
-TEXT ·hopFine114<>(SB), NOFRAME, $0-0
+// Entries 7264 to 7279 of table Fine: SP delta 58112 to 58232.
+TEXT ·hopFine454<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $58112
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7280 to 7295 of table Fine: SP delta 58240 to 58360.
+TEXT ·hopFine455<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $58240
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7296 to 7311 of table Fine: SP delta 58368 to 58488.
+TEXT ·hopFine456<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $58368
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7312 to 7327 of table Fine: SP delta 58496 to 58616.
+TEXT ·hopFine457<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $58496
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7360 to 7423 of table Fine: SP delta 58880 to 59384.
-TEXT ·hopFine115<>(SB), NOFRAME, $0-0
+// Entries 7328 to 7343 of table Fine: SP delta 58624 to 58744.
+TEXT ·hopFine458<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $58624
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7344 to 7359 of table Fine: SP delta 58752 to 58872.
+TEXT ·hopFine459<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $58752
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7360 to 7375 of table Fine: SP delta 58880 to 59000.
+TEXT ·hopFine460<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $58880
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7376 to 7391 of table Fine: SP delta 59008 to 59128.
+TEXT ·hopFine461<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $59008
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7424 to 7487 of table Fine: SP delta 59392 to 59896.
-TEXT ·hopFine116<>(SB), NOFRAME, $0-0
+// Entries 7392 to 7407 of table Fine: SP delta 59136 to 59256.
+TEXT ·hopFine462<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $59136
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7408 to 7423 of table Fine: SP delta 59264 to 59384.
+TEXT ·hopFine463<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $59264
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7424 to 7439 of table Fine: SP delta 59392 to 59512.
+TEXT ·hopFine464<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $59392
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7440 to 7455 of table Fine: SP delta 59520 to 59640.
+TEXT ·hopFine465<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $59520
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7488 to 7551 of table Fine: SP delta 59904 to 60408.
-TEXT ·hopFine117<>(SB), NOFRAME, $0-0
+// Entries 7456 to 7471 of table Fine: SP delta 59648 to 59768.
+TEXT ·hopFine466<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $59648
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7472 to 7487 of table Fine: SP delta 59776 to 59896.
+TEXT ·hopFine467<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $59776
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7488 to 7503 of table Fine: SP delta 59904 to 60024.
+TEXT ·hopFine468<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $59904
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7504 to 7519 of table Fine: SP delta 60032 to 60152.
+TEXT ·hopFine469<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $60032
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7552 to 7615 of table Fine: SP delta 60416 to 60920.
-TEXT ·hopFine118<>(SB), NOFRAME, $0-0
+// Entries 7520 to 7535 of table Fine: SP delta 60160 to 60280.
+TEXT ·hopFine470<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $60160
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7536 to 7551 of table Fine: SP delta 60288 to 60408.
+TEXT ·hopFine471<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $60288
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7552 to 7567 of table Fine: SP delta 60416 to 60536.
+TEXT ·hopFine472<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $60416
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7568 to 7583 of table Fine: SP delta 60544 to 60664.
+TEXT ·hopFine473<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $60544
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7616 to 7679 of table Fine: SP delta 60928 to 61432.
-TEXT ·hopFine119<>(SB), NOFRAME, $0-0
+// Entries 7584 to 7599 of table Fine: SP delta 60672 to 60792.
+TEXT ·hopFine474<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $60672
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7600 to 7615 of table Fine: SP delta 60800 to 60920.
+TEXT ·hopFine475<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $60800
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7616 to 7631 of table Fine: SP delta 60928 to 61048.
+TEXT ·hopFine476<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $60928
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7632 to 7647 of table Fine: SP delta 61056 to 61176.
+TEXT ·hopFine477<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $61056
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7680 to 7743 of table Fine: SP delta 61440 to 61944.
-TEXT ·hopFine120<>(SB), NOFRAME, $0-0
+// Entries 7648 to 7663 of table Fine: SP delta 61184 to 61304.
+TEXT ·hopFine478<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $61184
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7664 to 7679 of table Fine: SP delta 61312 to 61432.
+TEXT ·hopFine479<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $61312
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7680 to 7695 of table Fine: SP delta 61440 to 61560.
+TEXT ·hopFine480<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $61440
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7696 to 7711 of table Fine: SP delta 61568 to 61688.
+TEXT ·hopFine481<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $61568
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7744 to 7807 of table Fine: SP delta 61952 to 62456.
-TEXT ·hopFine121<>(SB), NOFRAME, $0-0
+// Entries 7712 to 7727 of table Fine: SP delta 61696 to 61816.
+TEXT ·hopFine482<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $61696
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7728 to 7743 of table Fine: SP delta 61824 to 61944.
+TEXT ·hopFine483<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $61824
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7744 to 7759 of table Fine: SP delta 61952 to 62072.
+TEXT ·hopFine484<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $61952
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7760 to 7775 of table Fine: SP delta 62080 to 62200.
+TEXT ·hopFine485<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $62080
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7808 to 7871 of table Fine: SP delta 62464 to 62968.
-TEXT ·hopFine122<>(SB), NOFRAME, $0-0
+// Entries 7776 to 7791 of table Fine: SP delta 62208 to 62328.
+TEXT ·hopFine486<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $62208
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7792 to 7807 of table Fine: SP delta 62336 to 62456.
+TEXT ·hopFine487<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $62336
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7808 to 7823 of table Fine: SP delta 62464 to 62584.
+TEXT ·hopFine488<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $62464
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7824 to 7839 of table Fine: SP delta 62592 to 62712.
+TEXT ·hopFine489<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $62592
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7872 to 7935 of table Fine: SP delta 62976 to 63480.
-TEXT ·hopFine123<>(SB), NOFRAME, $0-0
+// Entries 7840 to 7855 of table Fine: SP delta 62720 to 62840.
+TEXT ·hopFine490<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $62720
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7856 to 7871 of table Fine: SP delta 62848 to 62968.
+TEXT ·hopFine491<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $62848
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7872 to 7887 of table Fine: SP delta 62976 to 63096.
+TEXT ·hopFine492<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $62976
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7888 to 7903 of table Fine: SP delta 63104 to 63224.
+TEXT ·hopFine493<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $63104
 	HOP_FINE_16
 	UNDEF
 
-// Entries 7936 to 7999 of table Fine: SP delta 63488 to 63992.
-TEXT ·hopFine124<>(SB), NOFRAME, $0-0
+// Entries 7904 to 7919 of table Fine: SP delta 63232 to 63352.
+TEXT ·hopFine494<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $63232
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7920 to 7935 of table Fine: SP delta 63360 to 63480.
+TEXT ·hopFine495<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $63360
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7936 to 7951 of table Fine: SP delta 63488 to 63608.
+TEXT ·hopFine496<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $63488
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 7952 to 7967 of table Fine: SP delta 63616 to 63736.
+TEXT ·hopFine497<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $63616
 	HOP_FINE_16
 	UNDEF
 
-// Entries 8000 to 8063 of table Fine: SP delta 64000 to 64504.
-TEXT ·hopFine125<>(SB), NOFRAME, $0-0
+// Entries 7968 to 7983 of table Fine: SP delta 63744 to 63864.
+TEXT ·hopFine498<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $63744
+	HOP_FINE_16
+	UNDEF
+
+// Entries 7984 to 7999 of table Fine: SP delta 63872 to 63992.
+TEXT ·hopFine499<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $63872
+	HOP_FINE_16
+	UNDEF
+
+// Entries 8000 to 8015 of table Fine: SP delta 64000 to 64120.
+TEXT ·hopFine500<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $64000
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 8016 to 8031 of table Fine: SP delta 64128 to 64248.
+TEXT ·hopFine501<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $64128
 	HOP_FINE_16
 	UNDEF
 
-// Entries 8064 to 8127 of table Fine: SP delta 64512 to 65016.
-TEXT ·hopFine126<>(SB), NOFRAME, $0-0
+// Entries 8032 to 8047 of table Fine: SP delta 64256 to 64376.
+TEXT ·hopFine502<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $64256
+	HOP_FINE_16
+	UNDEF
+
+// Entries 8048 to 8063 of table Fine: SP delta 64384 to 64504.
+TEXT ·hopFine503<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $64384
+	HOP_FINE_16
+	UNDEF
+
+// Entries 8064 to 8079 of table Fine: SP delta 64512 to 64632.
+TEXT ·hopFine504<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $64512
 	HOP_FINE_16
-	HOP_FINE_16
-	HOP_FINE_16
+	UNDEF
+
+// Entries 8080 to 8095 of table Fine: SP delta 64640 to 64760.
+TEXT ·hopFine505<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $64640
 	HOP_FINE_16
 	UNDEF
 
-// Entries 8128 to 8191 of table Fine: SP delta 65024 to 65528.
-TEXT ·hopFine127<>(SB), NOFRAME, $0-0
+// Entries 8096 to 8111 of table Fine: SP delta 64768 to 64888.
+TEXT ·hopFine506<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $64768
+	HOP_FINE_16
+	UNDEF
+
+// Entries 8112 to 8127 of table Fine: SP delta 64896 to 65016.
+TEXT ·hopFine507<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $64896
+	HOP_FINE_16
+	UNDEF
+
+// Entries 8128 to 8143 of table Fine: SP delta 65024 to 65144.
+TEXT ·hopFine508<>(SB), NOFRAME, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	ADJSP $65024
 	HOP_FINE_16
+	UNDEF
+
+// Entries 8144 to 8159 of table Fine: SP delta 65152 to 65272.
+TEXT ·hopFine509<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $65152
 	HOP_FINE_16
+	UNDEF
+
+// Entries 8160 to 8175 of table Fine: SP delta 65280 to 65400.
+TEXT ·hopFine510<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $65280
 	HOP_FINE_16
+	UNDEF
+
+// Entries 8176 to 8191 of table Fine: SP delta 65408 to 65528.
+TEXT ·hopFine511<>(SB), NOFRAME, $0-0
+	NO_LOCAL_POINTERS
+	CALL ·hopNever<>(SB)
+	ADJSP $65408
 	HOP_FINE_16
 	UNDEF
 

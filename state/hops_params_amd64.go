@@ -11,8 +11,8 @@ const (
 	hopFineO       = 0
 	hopFineS       = 8
 	hopFineN       = 8192
-	hopFineF       = 64
-	hopFineFuncs   = 128
+	hopFineF       = 16
+	hopFineFuncs   = 512
 	hopCoarseO     = 4176
 	hopCoarseS     = 65536
 	hopCoarseN     = 16384

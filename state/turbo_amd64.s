@@ -33,16 +33,16 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
 	MOVQ	SP, tctx_sp(SI)
 	MOVQ	BP, tctx_bp(SI)
 	// Fine hop from the relay word to SP-8: delta SP-16-relay, a multiple
-	// of 8 below one chunk. Entry i of the fine table is in function i/64.
+	// of 8 below one chunk; entry delta/8 of the fine table (fineHop).
 	MOVQ	tctx_relay(SI), BX
 	LEAQ	-16(SP), CX
 	SUBQ	BX, CX
 	MOVQ	CX, DX
-	SHRQ	$9, DX
+	SHRQ	$const_fineFuncShift, DX
 	LEAQ	·hopFineEntry(SB), AX
 	MOVQ	(AX)(DX*8), AX
 	SHRQ	$3, CX
-	ANDQ	$63, CX
+	ANDQ	$(const_hopFineF-1), CX
 	IMULQ	·hopInsnLen(SB), CX
 	ADDQ	CX, AX
 	MOVQ	AX, (BX)

@@ -32,7 +32,7 @@ const pcspMax = 1_100_000_000
 // engine. Entry i of a table (0 <= i < n) has SP delta o + i*s, and the
 // delta after a table's last instruction, o + n*s, must not exceed pcspMax.
 const (
-	amd64FineO, amd64FineS, amd64FineN, amd64FineF         = 0, 8, 8192, 64
+	amd64FineO, amd64FineS, amd64FineN, amd64FineF         = 0, 8, 8192, 16
 	amd64CoarseO, amd64CoarseS, amd64CoarseN, amd64CoarseF = 4176, 65536, 16384, 256
 
 	arm64FineO, arm64FineS, arm64FineN, arm64FineF = 16, 16, 4096, 64
