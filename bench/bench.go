@@ -44,6 +44,7 @@ var Groups = []Group{
 		{"coro Cede, turbo engine", Turbo("cede", CedeRoundTrip)},
 		{"state Transfer", TransferRoundTrip},
 		{"state Transfer, turbo engine", Turbo("transfer", TransferRoundTrip)},
+		{"state Transfer, turbo, both sides one loop", Turbo("transfer-same", TransferSameLoop)},
 		{"iter.Pull", PullRoundTrip},
 		{"goroutines, unbuffered chan", ChanPingPong},
 		{"goroutines, runtime.Gosched", GoschedPingPong},
@@ -131,6 +132,31 @@ func TransferRoundTrip(b *testing.B) {
 			main.Transfer(other)
 		}
 	})
+}
+
+// TransferSameLoop: two contexts transfer to each other from the same
+// loop, so every return after a switch goes where the CPU predicts. In
+// TransferRoundTrip the two sides are different functions and the first
+// return on each side after a switch is mispredicted; the difference is
+// that cost, which the bare register swap avoids by jumping, not returning.
+func TransferSameLoop(b *testing.B) {
+	state.Run(func() {
+		main := state.Current()
+		var other *state.State
+		other = state.New(func() { transferLoop(other, main, -1) })
+		main.Transfer(other)
+		b.ResetTimer()
+		transferLoop(main, other, b.N)
+	})
+}
+
+// transferLoop transfers from self to to n times, or forever if n < 0.
+//
+//go:noinline
+func transferLoop(self, to *state.State, n int) {
+	for i := 0; i != n; i++ {
+		self.Transfer(to)
+	}
 }
 
 // PullRoundTrip: one next call on an iter.Pull iterator that yields

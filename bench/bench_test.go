@@ -15,6 +15,7 @@ func TestMain(m *testing.M) {
 
 func BenchmarkCedeRoundTrip(b *testing.B)     { CedeRoundTrip(b) }
 func BenchmarkTransferRoundTrip(b *testing.B) { TransferRoundTrip(b) }
+func BenchmarkTransferSameLoop(b *testing.B)  { TransferSameLoop(b) }
 func BenchmarkPullRoundTrip(b *testing.B)     { PullRoundTrip(b) }
 func BenchmarkChanPingPong(b *testing.B)      { ChanPingPong(b) }
 func BenchmarkGoschedPingPong(b *testing.B)   { GoschedPingPong(b) }
