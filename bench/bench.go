@@ -44,7 +44,7 @@ var Groups = []Group{
 		{"coro Cede, turbo engine", Turbo("cede", CedeRoundTrip)},
 		{"state Transfer", TransferRoundTrip},
 		{"state Transfer, turbo engine", Turbo("transfer", TransferRoundTrip)},
-		{"state Transfer, turbo, both sides one loop", Turbo("transfer-same", TransferSameLoop)},
+		{"state Transfer, turbo, one loop", Turbo("transfer-same", TransferSameLoop)},
 		{"iter.Pull", PullRoundTrip},
 		{"goroutines, unbuffered chan", ChanPingPong},
 		{"goroutines, runtime.Gosched", GoschedPingPong},
