@@ -54,7 +54,8 @@ type arena struct {
 }
 
 const (
-	chunk        = 64 << 10 // slot granularity and the coarse hop step
+	chunk        = 1 << chunkShift // slot granularity and the coarse hop step
+	chunkShift   = 16
 	pageSize     = 4 << 10
 	regionSize   = 1<<30 - chunk // one coarse hop must span it; see coarseHop
 	regionChunks = regionSize / chunk

@@ -28,7 +28,7 @@ import (
 // The message, around the context's description.
 var (
 	overflowBefore = "coro: stack overflow in context \""
-	overflowAfter  = fmt.Sprintf("\": its stack is %d KiB, of which %d KiB guard page; the process ends\n", StackSize>>10, pageSize>>10)
+	overflowAfter  = fmt.Sprintf("\": its stack is %d KiB, of which %d KiB guard page; the process ends\n", chunk>>10, pageSize>>10)
 )
 
 // Read by segvHandler; written once, before the handler is installed.

@@ -54,12 +54,9 @@ func (turboEngine) stack(s *State) (size int, goid uint64, ok bool) {
 	if s.tc == nil || s.status == StatusDone {
 		return 0, 0, false
 	}
-	return StackSize, goroutineID(s.pt.g), true
+	return chunk, goroutineID(s.pt.g), true // a slot, guard page included
 }
 
-// StackSize is the stack of a context on the turbo engine, the guard
-// page included: one chunk of the arena.
-const StackSize = chunk
 
 // arenaHosts maps an arena's window to its host: a stack address, shifted
 // by windowShift, indexes it. Written when a host starts and ends, read by

@@ -216,7 +216,7 @@ TEXT ·segvHandler(SB), NOSPLIT|NOFRAME, $0
 	CMPQ	R13, $const_pageSize
 	JAE	notOurs
 	// A guard page: slot index R12, its context's description.
-	SHRQ	$16, R12
+	SHRQ	$const_chunkShift, R12
 	XORL	R14, R14 // description pointer
 	XORL	R15, R15 // and length
 	CMPQ	R12, arena_owners+8(R10)
