@@ -66,4 +66,5 @@ func installSegvHandler() {
 }
 
 func segvHandler()
-func segvHandlerPC() uintptr
+
+func segvHandlerPC() uintptr { return codePCs[3] }

@@ -57,7 +57,6 @@ func (turboEngine) stack(s *State) (size int, goid uint64, ok bool) {
 	return chunk, goroutineID(s.pt.g), true // a slot, guard page included
 }
 
-
 // arenaHosts maps an arena's window to its host: a stack address, shifted
 // by windowShift, indexes it. Written when a host starts and ends, read by
 // its goroutine to find its host without a table lookup (currentHost).
@@ -255,9 +254,18 @@ func leaveArena(a *arena)
 func contextEntry()
 func chainEnd()
 func swapFrame(from, to *tctx, d, p unsafe.Pointer)
-func contextEntryPC() uintptr
-func chainEndPC() uintptr
-func swapFramePC() uintptr
+func codeAddrs(pcs *[4]uintptr)
+
+// codePCs are the entry PCs of contextEntry, chainEnd, swapFrame and
+// segvHandler.
+var codePCs = func() (pcs [4]uintptr) {
+	codeAddrs(&pcs)
+	return pcs
+}()
+
+func contextEntryPC() uintptr { return codePCs[0] }
+func chainEndPC() uintptr     { return codePCs[1] }
+func swapFramePC() uintptr    { return codePCs[2] }
 
 // turboTracebacks is Tracebacks on the turbo engine, where every context
 // of a host shares one goroutine. The running context's frames are the

@@ -178,15 +178,7 @@ TEXT ·swapFrame(SB), NOSPLIT|NOFRAME, $0-32
 TEXT ·chainEnd(SB), NOSPLIT|NOFRAME|TOPFRAME, $0-0
 	INT	$3
 
-TEXT ·contextEntryPC(SB), NOSPLIT, $0-8
-	MOVQ	$·contextEntry(SB), AX
-	MOVQ	AX, ret+0(FP)
-	RET
 
-TEXT ·chainEndPC(SB), NOSPLIT, $0-8
-	MOVQ	$·chainEnd(SB), AX
-	MOVQ	AX, ret+0(FP)
-	RET
 
 // segvHandler is the process's SIGSEGV handler while turbo hosts run
 // (installSegvHandler); the kernel calls it with the C ABI on the signal
@@ -252,12 +244,17 @@ notOurs:
 	MOVQ	·oldSegvHandler(SB), AX
 	JMP	AX
 
-TEXT ·segvHandlerPC(SB), NOSPLIT, $0-8
-	MOVQ	$·segvHandler(SB), AX
-	MOVQ	AX, ret+0(FP)
-	RET
-
-TEXT ·swapFramePC(SB), NOSPLIT, $0-8
+// func codeAddrs(pcs *[4]uintptr)
+// The addresses of the routines whose PCs go into stacks and the
+// chain, in the order of codePCs.
+TEXT ·codeAddrs(SB), NOSPLIT, $0-8
+	MOVQ	pcs+0(FP), DI
+	MOVQ	$·contextEntry(SB), AX
+	MOVQ	AX, 0(DI)
+	MOVQ	$·chainEnd(SB), AX
+	MOVQ	AX, 8(DI)
 	MOVQ	$·swapFrame(SB), AX
-	MOVQ	AX, ret+0(FP)
+	MOVQ	AX, 16(DI)
+	MOVQ	$·segvHandler(SB), AX
+	MOVQ	AX, 24(DI)
 	RET
