@@ -121,12 +121,17 @@ func (h *host) resumeInterrupted(from *State) {
 
 // runBody runs fn on a context's own stack and reports how it ended.
 // It returns normally when fn returned or panicked (the panic is recorded
-// for the main context); on runtime.Goexit it does not return at all, and
-// the deferred finish in the engine's entry sees that.
+// for the main context). On runtime.Goexit it does not return at all: on
+// the portable engine the deferred finish in the context's goroutine sees
+// that; on the turbo engine the context leaves from here, because past
+// this frame the runtime would walk on into other contexts' frames.
 func (h *host) runBody(s *State) {
+	returned := false
 	defer func() {
 		if p := recover(); p != nil {
 			h.recordPanic(s, p, trimChain(debug.Stack()))
+		} else if !returned && turboOn {
+			turboExit(s, h.finish(s))
 		}
 	}()
 	if v := s.raise; v != nil {
@@ -134,6 +139,7 @@ func (h *host) runBody(s *State) {
 		panic(v)
 	}
 	s.fn()
+	returned = true
 }
 
 // finish marks the ending context done and returns the context to resume.

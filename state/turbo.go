@@ -178,22 +178,8 @@ func turboRun(t *tctx) {
 	if s == s.h.main {
 		turboMain(s)
 	}
-	if turboBody(s) {
-		turboExit(s, s.h.finish(s))
-	}
-}
-
-// turboBody runs the context's function. On runtime.Goexit the deferred
-// call leaves the context without returning: past it, the runtime would
-// walk on into the frames of other contexts.
-func turboBody(s *State) (returned bool) {
-	defer func() {
-		if !returned {
-			turboExit(s, s.h.finish(s))
-		}
-	}()
 	s.h.runBody(s)
-	return true
+	turboExit(s, s.h.finish(s))
 }
 
 // turboExit leaves the ended context s for next and frees its slot.
@@ -219,7 +205,7 @@ func turboMain(m *State) {
 }
 
 // mainBody runs main, recording how it ended. On runtime.Goexit it closes
-// the host and leaves from the deferred call, as turboBody does.
+// the host and leaves from the deferred call, as runBody does.
 func mainBody(m *State) {
 	h := m.h
 	returned := false

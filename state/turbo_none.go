@@ -31,3 +31,5 @@ func trimChain(stack []byte) []byte { return stack }
 func arenaBytes() uint64 { return 0 }
 
 func turboHost() *host { return nil }
+
+func turboExit(_, _ *State) { panic("state: no turbo engine in this build") }
