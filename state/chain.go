@@ -173,21 +173,15 @@ func (a *arena) layRungs() {
 	*(*uintptr)(ptr(a.end)) = chainEndPC()
 }
 
-// fineHop and coarseHop return the hop PC that sends the unwinder from the
-// word at from to the word at to. They are hopPC with the tables' shapes
-// as constants, so the arithmetic is shifts; the chain's layout keeps
-// every delta in range, which tests check through hopPC.
-// fineFuncShift turns a fine delta into its function's index, for swap.
+// fineFuncShift turns a fine delta into its function's index, for swap,
+// which computes fine hops itself.
 const fineFuncShift = 7
 
 var _ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
 
-func fineHop(from, to uintptr) uintptr {
-	i := (to - from - 8 - hopFineO) / hopFineS
-	return hopFineEntry[i/hopFineF] + i%hopFineF*hopInsnLen[0]
-}
-
-func coarseHop(from, to uintptr) uintptr {
-	i := (to - from - 8 - hopCoarseO) / hopCoarseS
-	return hopCoarseEntry[i/hopCoarseF] + i%hopCoarseF*hopInsnLen[1]
-}
+// fineHop and coarseHop return the hop PC that sends the unwinder from the
+// word at from to the word at to (to the word at from+8+delta). The
+// chain's layout keeps every delta in range; tests check the tables
+// through hopPC, which checks and calls the same functions.
+func fineHop(from, to uintptr) uintptr   { return hopFinePC(to - from - 8) }
+func coarseHop(from, to uintptr) uintptr { return hopCoarsePC(to - from - 8) }

@@ -28,10 +28,11 @@ import (
 
 // A hopTable is a generated table (shapes in hops_params_<arch>.go).
 type hopTable struct {
-	name       string    // as in the functions' names, ·hop<name><j>
-	o, s, n, f uintptr   // entry i < n has SP delta o + i*s; f entries a function
-	entry      []uintptr // the PC of entry 0 of each function
-	insnLen    *uintptr  // the bytes between consecutive entries
+	name       string                      // as in the functions' names, ·hop<name><j>
+	o, s, n, f uintptr                     // entry i < n has SP delta o + i*s; f entries a function
+	entry      []uintptr                   // the PC of entry 0 of each function
+	insnLen    *uintptr                    // the bytes between consecutive entries
+	at         func(delta uintptr) uintptr // hopPC without the checks
 }
 
 // Filled by hopLocate once every function checks out, and read by the swap
@@ -51,8 +52,8 @@ var (
 )
 
 var (
-	hopFine   = hopTable{"Fine", hopFineO, hopFineS, hopFineN, hopFineF, hopFineEntry[:], &hopInsnLen[0]}
-	hopCoarse = hopTable{"Coarse", hopCoarseO, hopCoarseS, hopCoarseN, hopCoarseF, hopCoarseEntry[:], &hopInsnLen[1]}
+	hopFine   = hopTable{"Fine", hopFineO, hopFineS, hopFineN, hopFineF, hopFineEntry[:], &hopInsnLen[0], hopFinePC}
+	hopCoarse = hopTable{"Coarse", hopCoarseO, hopCoarseS, hopCoarseN, hopCoarseF, hopCoarseEntry[:], &hopInsnLen[1], hopCoarsePC}
 )
 
 // hopLocate fills the tables' entries, or none of them if any function is
@@ -158,6 +159,18 @@ func hopPC(t hopTable, delta uintptr) uintptr {
 	if delta < t.o || (delta-t.o)%t.s != 0 || (delta-t.o)/t.s >= t.n {
 		panic(fmt.Sprintf("state: hopPC(%s, %d): table %s has deltas %d + i*%d for 0 <= i < %d", t.name, delta, t.name, t.o, t.s, t.n))
 	}
-	i := (delta - t.o) / t.s
-	return t.entry[i/t.f] + i%t.f*(*t.insnLen)
+	return t.at(delta)
+}
+
+// hopFinePC and hopCoarsePC are hopPC for one table each, unchecked, with
+// the table's shape as constants so that the arithmetic is shifts: the
+// engine computes hops with them when its chain changes.
+func hopFinePC(delta uintptr) uintptr {
+	i := (delta - hopFineO) / hopFineS
+	return hopFineEntry[i/hopFineF] + i%hopFineF*hopInsnLen[0]
+}
+
+func hopCoarsePC(delta uintptr) uintptr {
+	i := (delta - hopCoarseO) / hopCoarseS
+	return hopCoarseEntry[i/hopCoarseF] + i%hopCoarseF*hopInsnLen[1]
 }
