@@ -171,6 +171,7 @@ func (a *arena) allocSlot() (int, error) {
 // hot set its pages go back to the kernel: for memfd pages MADV_DONTNEED
 // would only unmap them, MADV_REMOVE frees them.
 func (a *arena) freeSlot(i int) {
+	a.owners[i] = nil
 	if len(a.free) >= hotSlots {
 		lo := a.slotLo(i) + pageSize
 		unix.Madvise(unsafe.Slice((*byte)(ptr(lo)), chunk-pageSize), unix.MADV_REMOVE)

@@ -35,10 +35,9 @@ const stackGuard = 928
 
 // turbo is a host's turbo engine state.
 type turbo struct {
-	a      *arena
-	owners []*tctx // by slot index
-	// dead is the slot of a context that has ended; it is freed once
-	// control has left it, on the next allocation.
+	a *arena
+	// dead is the slot of the context that ended last; it is freed
+	// (reap) once control has left it, when a context starts or ends.
 	dead int
 	// how main ended, for Run's caller
 	panicked bool
@@ -128,12 +127,12 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	if err != nil {
 		panic(err)
 	}
-	for len(tb.owners) <= i {
-		tb.owners = append(tb.owners, nil)
+	for len(a.owners) <= i {
+		a.owners = append(a.owners, nil)
 	}
 	lo := a.slotLo(i)
 	t := &tctx{relay: lo + relayOff, gLo: lo - aliasGap, slot: i, s: s}
-	tb.owners[i] = t
+	a.owners[i] = t
 	s.tc = t
 	if s.pt.g == nil {
 		s.pt.g = running.s.pt.g
@@ -156,7 +155,6 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	// swapFrame's PC below the frame, and the relay's hop to it.
 	*(*uintptr)(ptr(x - 8)) = swapFramePC()
 	*(*uintptr)(ptr(t.relay)) = fineHop(t.relay, x-8)
-	a.owners = tb.owners
 	a.insert(t, running)
 	return t
 }
@@ -166,7 +164,6 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 func (tb *turbo) reap() {
 	if tb.dead >= 0 {
 		tb.a.freeSlot(tb.dead)
-		tb.owners[tb.dead] = nil
 		tb.dead = -1
 	}
 }
