@@ -73,20 +73,27 @@ func Run(main func()) {
 	if hosts.load(uintptr(g)) != nil {
 		panic("state: Run called from inside a host")
 	}
+	h := newHost(main)
 	if turboOn {
-		runTurbo(main)
+		runTurbo(h)
 		return
 	}
-	h := &host{locks: threadLocks(g)}
-	m := &State{h: h, fn: main, status: StatusRunning, desc: "main"}
-	m.pt.g = g
-	h.main, h.current = m, m
+	h.locks = threadLocks(g)
+	h.main.pt.g = g
 	hosts.store(uintptr(g), h)
 	defer func() {
 		h.close()
 		hosts.store(uintptr(g), nil)
 	}()
 	main()
+}
+
+// newHost returns a host whose main context, running, is main.
+func newHost(main func()) *host {
+	h := &host{}
+	m := &State{h: h, fn: main, status: StatusRunning, desc: "main"}
+	h.main, h.current = m, m
+	return h
 }
 
 // bind makes s a context of h, or panics if it belongs to another host.

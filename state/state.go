@@ -125,40 +125,36 @@ func (s *State) Transfer(to *State) {
 			return
 		}
 	}
-	if turboOn {
-		s.status = StatusSuspended
-		to.status = StatusRunning
-		h.current = to
-		if to.tc == nil {
-			h.tb.newContext(to, s.tc)
-		}
-		swap(s.tc, to.tc, nil, nil)
-		if s.cancelling || s.raise != nil || h.abort != nil {
-			h.resumeInterrupted(s)
-		}
-		return
-	}
-	if threadLocks(getg()) != h.locks {
+	// Only the runtime's coroutine switch, under the portable engine, cares
+	// which thread a goroutine is locked to.
+	if !turboOn && threadLocks(getg()) != h.locks {
 		panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
 	}
 	s.status = StatusSuspended
 	to.status = StatusRunning
 	h.current = to
-	// The engine's switch (see engine): the portable engine parks in the
-	// slot where to's goroutine is parked, which runs it; this is slot.swap,
-	// written out because it does not inline.
-	sl := moveInto(s, to)
-	if sl.inNext {
-		sl.inNext = false
-		sl.yield(struct{}{})
+	if turboOn {
+		if to.tc == nil {
+			h.tb.newContext(to, s.tc)
+		}
+		swap(s.tc, to.tc, nil, nil)
 	} else {
-		sl.inNext = true
-		sl.next()
+		// The portable engine parks in the slot where to's goroutine is
+		// parked, which runs it; this is slot.swap, written out because it
+		// does not inline.
+		sl := moveInto(s, to)
+		if sl.inNext {
+			sl.inNext = false
+			sl.yield(struct{}{})
+		} else {
+			sl.inNext = true
+			sl.next()
+		}
+		if h.relay.kind != relayNone {
+			followRelays(s)
+		}
 	}
 	// Resumed: whoever resumed s has already made it the current context.
-	if h.relay.kind != relayNone {
-		followRelays(s)
-	}
 	if s.cancelling || s.raise != nil || h.abort != nil {
 		h.resumeInterrupted(s)
 	}

@@ -75,10 +75,8 @@ func turboHost() *host {
 // goroutine runs on its arena, the frames of its own stack are not scanned.
 var liveArenas sync.Map // *host -> struct{}
 
-func runTurbo(main func()) {
-	h := &host{}
-	m := &State{h: h, fn: main, status: StatusRunning, desc: "main"}
-	h.main, h.current = m, m
+// runTurbo is Run on the turbo engine, for host h of newHost.
+func runTurbo(h *host) {
 	installSegvHandler()
 	a, err := newArena()
 	if err != nil {
@@ -193,34 +191,37 @@ func turboExit(s, next *State) {
 
 // turboMain runs the host's main context and then leaves the arena.
 func turboMain(m *State) {
-	h := m.h
-	tb := h.tb
 	mainBody(m)
-	h.close()
-	tb.a.remove(m.tc, nil)
-	leaveArena(tb.a)
+	closeAndLeave(m)
 }
 
 // mainBody runs main, recording how it ended. On runtime.Goexit it closes
 // the host and leaves from the deferred call, as runBody does.
 func mainBody(m *State) {
-	h := m.h
+	tb := m.h.tb
 	returned := false
 	defer func() {
 		if returned {
 			return
 		}
 		if p := recover(); p != nil {
-			h.tb.panicked, h.tb.value = true, p
+			tb.panicked, tb.value = true, p
 			return // the panic is over; turboMain goes on
 		}
-		h.tb.goexit = true
-		h.close()
-		h.tb.a.remove(m.tc, nil)
-		leaveArena(h.tb.a)
+		tb.goexit = true
+		closeAndLeave(m)
 	}()
 	m.fn()
 	returned = true
+}
+
+// closeAndLeave cancels the contexts main leaves behind and returns the
+// host goroutine to its own stack.
+func closeAndLeave(m *State) {
+	h := m.h
+	h.close()
+	h.tb.a.remove(m.tc, nil)
+	leaveArena(h.tb.a)
 }
 
 // ptr turns an address in the arena into a pointer. Arena memory is not

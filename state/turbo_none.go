@@ -18,7 +18,7 @@ func (e turboEngine) info() EngineInfo { return e.why }
 
 func (turboEngine) stack(*State) (int, uint64, bool) { return 0, 0, false }
 
-func runTurbo(func()) { panic("state: no turbo engine in this build") }
+func runTurbo(*host) { panic("state: no turbo engine in this build") }
 
 func (*turbo) newContext(*State, *tctx) *tctx { panic("state: no turbo engine in this build") }
 
