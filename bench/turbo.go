@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/corogo/coro/internal/selfexec"
+	"github.com/corogo/coro/internal/turbotest"
 )
 
 // The turbo engine needs GODEBUG settings that only a new process can
@@ -35,10 +35,9 @@ func Turbo(name string, fn func(*testing.B)) func(*testing.B) {
 	return func(b *testing.B) {
 		m, ok := turboCache.Load(name)
 		if !ok {
-			out, err := selfexec.Output([]string{turboEnv + "=" + name, "CORO_ENGINE=turbo", "GODEBUG=gcshrinkstackoff=1,adaptivestackstart=0"}, "-test.run=^$")
-			if _, why, found := strings.Cut(string(out), "but turbo needs "); found && err != nil {
-				why, _, _ = strings.Cut(why, "\n")
-				TurboUnavailable = "turbo needs " + why
+			out, missing, err := turbotest.Output([]string{turboEnv + "=" + name}, "-test.run=^$")
+			if missing != "" {
+				TurboUnavailable = "turbo needs " + missing
 				b.Skip(TurboUnavailable)
 			}
 			if err != nil {
