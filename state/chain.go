@@ -107,7 +107,7 @@ func (a *arena) remove(t *tctx, next *tctx) (frameWord, frameVal, deferWord, def
 		return 0, 0, 0, 0
 	}
 	s := a.owner(succ)
-	s.dword = a.sentinel(pred) + deferLink
+	a.setEntry(s)
 	deferWord, deferVal = s.dword, 0
 	if s != next {
 		deferVal = head(s)
@@ -115,7 +115,6 @@ func (a *arena) remove(t *tctx, next *tctx) (frameWord, frameVal, deferWord, def
 	if succ < t.slot { // t was the highest: pred's link now climbs
 		return a.link(pred), coarseHop(a.link(pred), rungIn(a.rungs[0])), deferWord, deferVal
 	}
-	a.setEntry(s)
 	if s == next {
 		return s.entryWord, s.endVal, deferWord, deferVal
 	}
@@ -126,11 +125,6 @@ func (a *arena) remove(t *tctx, next *tctx) (frameWord, frameVal, deferWord, def
 // values.
 func (a *arena) enter(t *tctx, running *tctx) {
 	a.setEntry(t)
-	pred := a.prevMember(t.slot)
-	if pred < 0 {
-		pred = t.slot // alone: its own sentinel ends the chain
-	}
-	t.dword = a.sentinel(pred) + deferLink
 	v, d := t.entryVal, uintptr(0)
 	if t == running {
 		v = t.endVal
@@ -141,8 +135,15 @@ func (a *arena) enter(t *tctx, running *tctx) {
 	*(*uintptr)(ptr(t.dword)) = d
 }
 
+// setEntry computes, from t's place in the circle, the words that lead
+// the chains into t and their values.
 func (a *arena) setEntry(t *tctx) {
 	pred := a.prevMember(t.slot)
+	if pred < 0 {
+		t.dword = a.sentinel(t.slot) + deferLink // alone: its own sentinel ends the chain
+	} else {
+		t.dword = a.sentinel(pred) + deferLink
+	}
 	lastRung := rungOut(a.rungs[len(a.rungs)-1])
 	if pred < 0 || pred > t.slot { // t is the lowest: entered from the rungs
 		t.entryWord = lastRung
