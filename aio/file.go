@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -106,18 +107,14 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	return total, nil
 }
 
-// pread reads once at off, or at the file's position when off < 0.
-//
-// At an offset, data already in the page cache is copied at once, without
-// a request: preadv2 with RWF_NOWAIT never blocks, and fails with EAGAIN
-// when it would (EOPNOTSUPP where the file system cannot tell). It may
-// also stop short where the cached part ends, which a plain read would
-// not; only a full read, or 0 at the end of the file, is taken, and the
-// rest is asked again through a request. (At the file's position a short
-// read would already have moved it, so Read always makes the request.)
+// pread reads once at off, or at the file's position when off < 0. At an
+// offset, up to cachedReadMax bytes already in the page cache are copied
+// at once, without a request (preadCached). (At the file's position a
+// short read would already have moved it, so Read always makes the
+// request.)
 func (f *File) pread(p []byte, off int64) (int, error) {
-	if off >= 0 {
-		if n, err := unix.Preadv2(f.fd, [][]byte{p}, off, unix.RWF_NOWAIT); err == nil && (n == len(p) || n == 0) {
+	if off >= 0 && len(p) <= cachedReadMax {
+		if n, ok := preadCached(f.fd, p, off); ok {
 			return n, nil
 		}
 	}
@@ -132,6 +129,27 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 		}
 		return 0, f.pathErr("read", r.err())
 	}
+}
+
+// cachedReadMax bounds the reads preadCached tries: the runtime cannot stop
+// the thread for a GC during the copy, which must stay short (64 KiB
+// take a few microseconds).
+const cachedReadMax = 64 << 10
+
+// preadCached copies len(p) bytes at off into p if the page cache holds
+// them all. preadv2 with RWF_NOWAIT never blocks: it fails with EAGAIN
+// when it would (EOPNOTSUPP where the file system cannot tell), so it is
+// made as a raw system call, without the runtime's bookkeeping for calls
+// that block. It may also stop short where the cached part ends, which a
+// plain read would not; only a full read, or 0 at the end of the file, is
+// taken (ok), and the caller asks for the rest through a request.
+func preadCached(fd int, p []byte, off int64) (n int, ok bool) {
+	iov := unix.Iovec{Base: unsafe.SliceData(p)}
+	iov.SetLen(len(p))
+	// The offset is one register on 64-bit Linux: pos_h is 0.
+	r, _, e := unix.RawSyscall6(unix.SYS_PREADV2, uintptr(fd), uintptr(unsafe.Pointer(&iov)), 1, uintptr(off), 0, unix.RWF_NOWAIT)
+	n = int(r)
+	return n, e == 0 && (n == len(p) || n == 0)
 }
 
 // Write writes all of p at the file's position and advances it

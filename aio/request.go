@@ -32,6 +32,8 @@ const (
 	opRename
 	opFunc // fn, on a pool worker: everything io_uring has no opcode for
 	opPoll // wait until fd is ready for flags (unix.POLLIN or POLLOUT)
+
+	numOpcodes
 )
 
 // request is one operation in flight: what to do, the memory the kernel
@@ -55,7 +57,7 @@ type request struct {
 	c    *sched.Coro
 	be   backend // the backend carrying it
 
-	id    uint64 // the io_uring user data
+	tag   uint64 // the io_uring user data, from tagTable
 	cpath []byte // name, NUL-terminated, while the kernel reads it
 }
 

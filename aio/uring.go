@@ -17,9 +17,10 @@ const uringEntries = 256
 // iowqWorkers caps a ring's io_uring kernel workers for file work.
 const iowqWorkers = 1
 
-// User data of the ring's own entries; requests count up from 1.
+// User data of the ring's own entries; requests' tags (tagTable) are
+// below 1<<63.
 const (
-	wakeTag   = 1 << 62 // the poll on the wake eventfd
+	wakeTag   = 1 << 63 // the poll on the wake eventfd
 	cancelTag = wakeTag + 1
 )
 
@@ -29,17 +30,25 @@ const (
 // one system call.
 type uringBackend struct {
 	ring     *uring.Ring
-	inflight map[uint64]*request // keeps each request, and its memory, alive until its completion
-	nextID   uint64
+	inflight tagTable   // keeps each request, and its memory, alive until its completion
 	efd      int        // eventfd that wake writes to
 	armed    bool       // a poll on efd is in the ring
 	early    []*request // completed while the ring pushed back (EBUSY); delivered by the next wait
 }
 
+// uringOp is how the ring carries a request: carried, and with which
+// io_uring opcode.
+type uringOp struct {
+	carried bool
+	code    uint8
+}
+
 // uringOps are the requests the ring carries; the rest go to the pool.
-var uringOps = map[opcode]uint8{
-	opPoll: uring.OpPollAdd, opNop: uring.OpNop, opOpen: uring.OpOpenat, opClose: uring.OpClose, opRead: uring.OpRead,
-	opWrite: uring.OpWrite, opFsync: uring.OpFsync, opFdatasync: uring.OpFsync, opStatx: uring.OpStatx,
+// An array, not a map: supports runs for every request.
+var uringOps = [numOpcodes]uringOp{
+	opPoll: {true, uring.OpPollAdd}, opNop: {true, uring.OpNop}, opOpen: {true, uring.OpOpenat},
+	opClose: {true, uring.OpClose}, opRead: {true, uring.OpRead}, opWrite: {true, uring.OpWrite},
+	opFsync: {true, uring.OpFsync}, opFdatasync: {true, uring.OpFsync}, opStatx: {true, uring.OpStatx},
 }
 
 func newUring() (backend, error) {
@@ -52,7 +61,13 @@ func newUring() (backend, error) {
 		ring.Close()
 		return nil, fmt.Errorf("aio: io_uring: %w", err)
 	}
-	for _, op := range append([]uint8{uring.OpPollAdd, uring.OpAsyncCancel}, mapValues(uringOps)...) {
+	needed := []uint8{uring.OpPollAdd, uring.OpAsyncCancel}
+	for _, op := range uringOps {
+		if op.carried {
+			needed = append(needed, op.code)
+		}
+	}
+	for _, op := range needed {
 		if !probe.Supported(op) {
 			ring.Close()
 			return nil, fmt.Errorf("aio: io_uring lacks %s: %w", uring.OpName(op), uring.ErrUnsupported)
@@ -71,23 +86,12 @@ func newUring() (backend, error) {
 		ring.Close()
 		return nil, fmt.Errorf("aio: eventfd: %w", err)
 	}
-	return &uringBackend{ring: ring, inflight: make(map[uint64]*request), efd: efd}, nil
-}
-
-func mapValues(m map[opcode]uint8) []uint8 {
-	var v []uint8
-	for _, op := range m {
-		v = append(v, op)
-	}
-	return v
+	return &uringBackend{ring: ring, efd: efd}, nil
 }
 
 func (b *uringBackend) name() string { return "io_uring" }
 
-func (b *uringBackend) supports(op opcode) bool {
-	_, ok := uringOps[op]
-	return ok
-}
+func (b *uringBackend) supports(op opcode) bool { return uringOps[op].carried }
 
 // sqe returns a free submission entry, submitting the queued ones first
 // when the queue is full.
@@ -116,10 +120,7 @@ func (b *uringBackend) pushedBack(err error) {
 }
 
 func (b *uringBackend) submit(r *request) {
-	b.nextID++
-	id := b.nextID
-	b.inflight[id] = r
-	r.id = id
+	r.tag = b.inflight.add(r)
 	sqe := b.sqe()
 	switch r.op {
 	case opPoll:
@@ -145,7 +146,7 @@ func (b *uringBackend) submit(r *request) {
 		r.cpath = cstring(r.name)
 		uring.PrepStatx(sqe, r.fd, &r.cpath[0], r.flags, unix.STATX_BASIC_STATS, r.stat)
 	}
-	sqe.UserData = id
+	sqe.UserData = r.tag
 }
 
 // cstring returns s NUL-terminated; s never holds a NUL here, as the
@@ -154,7 +155,7 @@ func cstring(s string) []byte { return append([]byte(s), 0) }
 
 func (b *uringBackend) cancel(r *request) {
 	sqe := b.sqe()
-	uring.PrepAsyncCancel(sqe, r.id, 0)
+	uring.PrepAsyncCancel(sqe, r.tag, 0)
 	sqe.UserData = cancelTag
 }
 
@@ -190,8 +191,7 @@ func (b *uringBackend) deliver(complete func(*request)) {
 			unix.Read(b.efd, buf[:]) // reset the counter; EAGAIN when already read
 		case cancelTag:
 		default:
-			r := b.inflight[cqe.UserData]
-			delete(b.inflight, cqe.UserData)
+			r := b.inflight.take(cqe.UserData)
 			r.res = int(cqe.Res)
 			complete(r)
 		}

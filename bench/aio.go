@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,31 +40,54 @@ const (
 
 // AIORandomReads: 1,000 coroutines each read 4 KiB blocks at random
 // offsets of the big file with aio's File.ReadAt; one op is one read.
-func AIORandomReads(b *testing.B) { aioRandomReads(b, "") }
+func AIORandomReads(b *testing.B) { aioRandomReads(b, "", 1) }
 
 // AIORandomReadsPool is AIORandomReads with CORO_AIO=pool: the thread
 // pool makes the reads instead of io_uring.
-func AIORandomReadsPool(b *testing.B) { aioRandomReads(b, "pool") }
+func AIORandomReadsPool(b *testing.B) { aioRandomReads(b, "pool", 1) }
 
-func aioRandomReads(b *testing.B, backend string) {
+// AIORandomReadsPerCore is AIORandomReads with the 1,000 coroutines split
+// over one scheduler per core (GOMAXPROCS): a scheduler runs its
+// coroutines on one thread, so this is how coroutines use every core.
+func AIORandomReadsPerCore(b *testing.B) { aioRandomReads(b, "", runtime.GOMAXPROCS(0)) }
+
+func aioRandomReads(b *testing.B, backend string, schedulers int) {
 	name := bigFile(b)
 	threads := watchThreads()
-	runOn(b, schedulerFor(b, backend), func() {
+	shares := split(b.N, schedulers)
+	b.ResetTimer()
+	onSchedulers(b, schedulers, backend, func(k int) {
 		f, err := aio.Open(name)
 		if err != nil {
 			b.Error(err) // not Fatal: this is a coroutine
 			return
 		}
 		defer f.Close()
-		b.ResetTimer()
 		var cs []*sched.Coro
-		for i, n := range split(b.N, readers) {
-			cs = append(cs, sched.Async(func() any { return readBlocks(f, i, n) }))
+		for i, n := range split(shares[k], readers/schedulers) {
+			cs = append(cs, sched.Async(func() any { return readBlocks(f, k*readers+i, n) }))
 		}
 		joinAll(b, cs)
 		threads.sample() // while the scheduler's thread pool, if any, lives
 	})
+	b.StopTimer()
 	threads.report(b)
+}
+
+// onSchedulers runs main on n new schedulers at once, each on a goroutine
+// of its own, with the requests of each going through backend (as for
+// schedulerFor); k numbers them from 0. It returns when all have ended.
+func onSchedulers(b *testing.B, n int, backend string, main func(k int)) {
+	var wg sync.WaitGroup
+	for k := range n {
+		s := schedulerFor(b, backend)
+		wg.Go(func() {
+			if err := s.Run(func() { main(k) }); err != nil {
+				b.Error(err) // not Fatal: not the benchmark's goroutine
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // waitAll is joinAll for goroutines: it waits for wg, reports the errors
@@ -77,15 +101,14 @@ func waitAll(b *testing.B, wg *sync.WaitGroup, errs chan error) {
 	}
 }
 
-// joinAll waits for every coroutine of cs, reports the errors they
-// returned, and stops the timer.
+// joinAll waits for every coroutine of cs and reports the errors they
+// returned.
 func joinAll(b *testing.B, cs []*sched.Coro) {
 	for _, c := range cs {
 		if v, _ := c.Join(); v != nil {
 			b.Error(v)
 		}
 	}
-	b.StopTimer()
 }
 
 // schedulerFor returns a new scheduler whose requests use backend: "pool"
@@ -146,19 +169,27 @@ func readBlocks(f interface {
 
 // AIOOpenStatClose: 100 coroutines work through the small files, each
 // opened, fstat'ed and closed with aio; one op is one file.
-func AIOOpenStatClose(b *testing.B) {
+func AIOOpenStatClose(b *testing.B) { aioOpenStatClose(b, 1) }
+
+// AIOOpenStatClosePerCore is AIOOpenStatClose with the 100 coroutines
+// split over one scheduler per core (GOMAXPROCS).
+func AIOOpenStatClosePerCore(b *testing.B) { aioOpenStatClose(b, runtime.GOMAXPROCS(0)) }
+
+func aioOpenStatClose(b *testing.B, schedulers int) {
 	names := smallFiles(b)
 	threads := watchThreads()
-	runSched(b, func() {
-		b.ResetTimer()
-		next := 0 // coroutines of one scheduler share it without locks
+	var next atomic.Int64
+	b.ResetTimer()
+	onSchedulers(b, schedulers, "", func(int) {
 		var cs []*sched.Coro
-		for range openers {
+		for range openers / schedulers {
 			cs = append(cs, sched.Async(func() any {
-				for next < b.N {
-					name := names[next%len(names)]
-					next++
-					f, err := aio.Open(name)
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= b.N {
+						return nil
+					}
+					f, err := aio.Open(names[i%len(names)])
 					if err != nil {
 						return err
 					}
@@ -169,12 +200,12 @@ func AIOOpenStatClose(b *testing.B) {
 						return err
 					}
 				}
-				return nil
 			}))
 		}
 		joinAll(b, cs)
 		threads.sample() // while the scheduler's thread pool, if any, lives
 	})
+	b.StopTimer()
 	threads.report(b)
 }
 

@@ -57,10 +57,12 @@ func BenchmarkGCParked(b *testing.B)        { GCParked(b) }
 func BenchmarkMemSuspended(b *testing.B)    { MemSuspended(b) }
 func BenchmarkMemParked(b *testing.B)       { MemParked(b) }
 
-func BenchmarkAIORandomReads(b *testing.B)     { AIORandomReads(b) }
-func BenchmarkAIORandomReadsPool(b *testing.B) { AIORandomReadsPool(b) }
-func BenchmarkOSRandomReads(b *testing.B)      { OSRandomReads(b) }
-func BenchmarkAIOOpenStatClose(b *testing.B)   { AIOOpenStatClose(b) }
-func BenchmarkOSOpenStatClose(b *testing.B)    { OSOpenStatClose(b) }
-func BenchmarkEchoCoroutines(b *testing.B)     { EchoCoroutines(b) }
-func BenchmarkEchoGoroutines(b *testing.B)     { EchoGoroutines(b) }
+func BenchmarkAIORandomReads(b *testing.B)          { AIORandomReads(b) }
+func BenchmarkAIORandomReadsPool(b *testing.B)      { AIORandomReadsPool(b) }
+func BenchmarkAIORandomReadsPerCore(b *testing.B)   { AIORandomReadsPerCore(b) }
+func BenchmarkOSRandomReads(b *testing.B)           { OSRandomReads(b) }
+func BenchmarkAIOOpenStatClose(b *testing.B)        { AIOOpenStatClose(b) }
+func BenchmarkAIOOpenStatClosePerCore(b *testing.B) { AIOOpenStatClosePerCore(b) }
+func BenchmarkOSOpenStatClose(b *testing.B)         { OSOpenStatClose(b) }
+func BenchmarkEchoCoroutines(b *testing.B)          { EchoCoroutines(b) }
+func BenchmarkEchoGoroutines(b *testing.B)          { EchoGoroutines(b) }
