@@ -21,6 +21,13 @@
 // without pause calls sched.Poll. ReadAt copies data already in the
 // page cache at once, without a request.
 //
+// A scheduler runs its coroutines on one thread, so the kernel work of
+// requests that complete at once (cached reads, opens) is done on that
+// thread too. To spread such work over several cores, as goroutines do,
+// run one scheduler per core, each on its own goroutine, with a share of
+// the coroutines: each gets its own event loop (coro bench measures both
+// ways).
+//
 // A request's priority follows its coroutine's (sched.PrioMax most
 // urgent), as Coro::AIO's does, mapped onto the kernel's best-effort I/O
 // priority levels.

@@ -38,6 +38,8 @@
 //	unblock_sub               (*Scheduler).Post; (*Coro).Wake readies a
 //	                          coroutine from another goroutine
 //	$Coro::idle               Idle option, and SetPoller for an event loop
+//	$Coro::State::cctx_stacksize
+//	                          StackSize option (turbo engine stacks)
 //	Coro::AnyEvent::sleep     Sleep
 //	Coro::AnyEvent::poll      Poll
 //	Coro::Timer::timeout      Timeout; WithTimeout and WithContext bound

@@ -27,7 +27,7 @@ func AsyncPool(fn func() any) *Coro {
 		w.st.SetData(c)
 	} else {
 		w := &poolWorker{coro: c}
-		c.st = state.New(w.loop, state.Data(c), state.Desc(c.desc), state.OnExit(s.afterExit))
+		c.st = s.newState(c, w.loop)
 		w.st = c.st
 	}
 	c.Ready()

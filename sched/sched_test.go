@@ -379,3 +379,53 @@ func TestEndWhileQueued(t *testing.T) {
 	})
 	ev.check(t, "queued itself, nready 3", "next runs", "main, nready 0", "main again")
 }
+
+// TestStackSizeOption: with sched.StackSize, coroutines (AsyncPool ones
+// too) recurse far deeper than the turbo engine's default 64 KiB stack
+// allows, and cede at the bottom, while the GC runs.
+func TestStackSizeOption(t *testing.T) {
+	defer churn.Start()()
+	var sums []int
+	err := sched.New(sched.StackSize(1 << 20)).Run(func() {
+		deep := func() any {
+			n := descend(3000, func() {
+				runtime.GC()
+				sched.Cede()
+			})
+			sums = append(sums, n)
+			return nil
+		}
+		a, b := sched.Async(deep), sched.AsyncPool(deep)
+		a.Join()
+		b.Join()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sums) != 2 || sums[0] != 3000*3001/2 || sums[1] != sums[0] {
+		t.Errorf("sums %v, want two of %d", sums, 3000*3001/2)
+	}
+}
+
+// descend recurses n frames of about 100 bytes, calls at at the bottom,
+// and returns n+(n-1)+...+1 from the frames' own copies.
+//
+//go:noinline
+func descend(n int, at func()) int {
+	var frame [8]int
+	frame[n%8] = n
+	if n == 0 {
+		at()
+		return 0
+	}
+	return descend(n-1, at) + frame[n%8]
+}
+
+func TestStackSizeOptionOutOfRange(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("sched.StackSize(0) did not panic")
+		}
+	}()
+	sched.StackSize(0)
+}

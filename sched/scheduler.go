@@ -29,6 +29,8 @@ type Scheduler struct {
 	pool     []*poolWorker
 	poolSize int
 
+	stackSize state.Option // the StackSize option, or nil
+
 	posts postBox
 	holds atomic.Int64
 }
@@ -56,6 +58,16 @@ func Idle(f func() bool) Option { return func(s *Scheduler) { s.idle = f } }
 // PoolSize sets how many finished AsyncPool coroutines are kept for reuse
 // ($Coro::POOL_SIZE, default 8).
 func PoolSize(n int) Option { return func(s *Scheduler) { s.poolSize = n } }
+
+// StackSize sets the size in bytes of every coroutine's stack on the
+// turbo engine, as state.StackSize does for one context
+// ($Coro::State::cctx_stacksize): rounded up to 64 KiB, the default, and
+// ignored by the portable engine, whose stacks grow. It panics unless
+// 0 < bytes <= state.MaxStackSize.
+func StackSize(bytes int) Option {
+	o := state.StackSize(bytes)
+	return func(s *Scheduler) { s.stackSize = o }
+}
 
 // New returns a scheduler that has not started.
 func New(opts ...Option) *Scheduler {
@@ -123,10 +135,15 @@ func (s *Scheduler) newCoro(fn func() any, desc string) *Coro {
 	s.nextID++
 	c := &Coro{s: s, fn: fn, id: s.nextID, desc: desc}
 	if fn != nil {
-		c.st = state.New(c.body, state.Data(c), state.Desc(desc), state.OnExit(s.afterExit))
+		c.st = s.newState(c, c.body)
 		s.live.PushBack(c, liveLinks)
 	}
 	return c
+}
+
+// newState makes the context that runs fn for coroutine c.
+func (s *Scheduler) newState(c *Coro, fn func()) *state.State {
+	return state.New(fn, state.Data(c), state.Desc(c.desc), state.OnExit(s.afterExit), s.stackSize)
 }
 
 // transfer runs next, which pickNext or popRunnable chose, and returns

@@ -36,14 +36,14 @@ type arena struct {
 	rungs []uintptr
 	end   uintptr // the word holding chainEnd's PC; g.stktopsp is end+8
 
-	// Slots are whole chunks; a slot is named by the index of its first
-	// chunk. member has a bit per chunk that starts a live slot, in
-	// address order, which is the order the chain visits them in.
+	// A slot is one or more whole chunks (StackSize), named by the index
+	// of its first chunk. member has a bit per chunk that starts a live
+	// slot, in address order, which is the order the chain visits them in.
 	member [(regionChunks + 63) / 64]uint64
 	// lowest and highest bound the members, so that scans stop early.
 	lowest, highest int
 	fresh           int     // chunks below this have been handed out at least once
-	free            []int   // freed slots, last freed first
+	free            [][]int // free[k]: freed slots of k chunks, last freed first
 	owners          []*tctx // the context on each slot, by index
 
 	// saved goroutine state while the host runs on the arena, restored by
@@ -147,19 +147,23 @@ func mmap(at, size uintptr, prot, flags, fd int) (uintptr, error) {
 	return p, nil
 }
 
-// allocSlot returns the index of the first chunk of a free one-chunk slot,
-// its guard page in place.
-func (a *arena) allocSlot() (int, error) {
-	if n := len(a.free); n > 0 {
-		i := a.free[n-1]
-		a.free = a.free[:n-1]
-		return i, nil
+// allocSlot returns the index of the first chunk of a free slot of k
+// chunks, its guard page in place. A slot keeps its size for the life of
+// the arena: only its first chunk has a guard page, so its chunks are
+// never handed out as slots of another size.
+func (a *arena) allocSlot(k int) (int, error) {
+	if k < len(a.free) {
+		if n := len(a.free[k]); n > 0 {
+			i := a.free[k][n-1]
+			a.free[k] = a.free[k][:n-1]
+			return i, nil
+		}
 	}
-	if a.fresh == regionChunks {
-		return 0, fmt.Errorf("state: all %d stacks of this host are in use", regionChunks)
+	if a.fresh+k > regionChunks {
+		return 0, fmt.Errorf("state: no room for another stack of %d KiB in this host: its %d MiB of stacks are in use", k*chunk>>10, regionSize>>20)
 	}
 	i := a.fresh
-	a.fresh++
+	a.fresh += k
 	lo := a.slotLo(i)
 	if err := unix.Mprotect(unsafe.Slice((*byte)(ptr(lo)), pageSize), unix.PROT_NONE); err != nil {
 		return 0, fmt.Errorf("state: guard page at %#x: %w", lo, err)
@@ -167,16 +171,21 @@ func (a *arena) allocSlot() (int, error) {
 	return i, nil
 }
 
-// freeSlot puts a slot no context runs on back in the pool. Past a small
-// hot set its pages go back to the kernel: for memfd pages MADV_DONTNEED
-// would only unmap them, MADV_REMOVE frees them.
-func (a *arena) freeSlot(i int) {
-	a.owners[i] = nil
-	if len(a.free) >= hotSlots {
-		lo := a.slotLo(i) + pageSize
-		unix.Madvise(unsafe.Slice((*byte)(ptr(lo)), chunk-pageSize), unix.MADV_REMOVE)
+// freeSlot puts slot t, on which no context runs any more, back in the
+// pool. Past a small hot set of each size its pages go back to the
+// kernel: for memfd pages MADV_DONTNEED would only unmap them, MADV_REMOVE
+// frees them.
+func (a *arena) freeSlot(t *tctx) {
+	a.owners[t.slot] = nil
+	k := int(t.size() / chunk)
+	for len(a.free) <= k {
+		a.free = append(a.free, nil)
 	}
-	a.free = append(a.free, i)
+	if len(a.free[k]) >= hotSlots {
+		lo := a.slotLo(t.slot) + pageSize
+		unix.Madvise(unsafe.Slice((*byte)(ptr(lo)), t.top-lo), unix.MADV_REMOVE)
+	}
+	a.free[k] = append(a.free[k], t.slot)
 }
 
 const hotSlots = 64

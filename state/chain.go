@@ -62,20 +62,27 @@ type tctx struct {
 	endVal    uintptr // its value while this context runs: a hop to end
 	dword     uintptr // the sentinel link that leads to this context's defer chain
 
-	slot int // the slot's first chunk
+	top  uintptr // the top of the slot (StackSize)
+	slot int     // the slot's first chunk
 	s    *State
+	// overflow is what segvHandler writes after the context's description
+	// when it overflows: the stack's size.
+	overflow string
 }
 
-// link is the address of slot i's link word.
-func (a *arena) link(i int) uintptr { return a.slotLo(i) + chunk - linkOff }
+// size is the bytes of t's slot, guard page included.
+func (t *tctx) size() uintptr { return t.top - (t.relay - relayOff) }
+
+// link is the address of t's link word.
+func (t *tctx) link() uintptr { return t.top - linkOff }
 
 // rung words: a coarse hop lands on a rung's relay-like word, and a fine
 // hop takes the chain to its link-like word in the same chunk.
 func rungIn(q uintptr) uintptr  { return q + relayOff }
 func rungOut(q uintptr) uintptr { return q + chunk - linkOff }
 
-// sentinel is the address of slot i's defer sentinel.
-func (a *arena) sentinel(i int) uintptr { return a.slotLo(i) + chunk - sentinelOff }
+// sentinel is the address of t's defer sentinel.
+func (t *tctx) sentinel() uintptr { return t.top - sentinelOff }
 
 // head is the first defer record of suspended context t: swap keeps it in
 // its third argument, above its return address and two others.
@@ -88,7 +95,7 @@ func (a *arena) insert(t *tctx, running *tctx) {
 	a.setMember(t.slot, true)
 	succ := a.nextMember(t.slot)
 	if succ < 0 || succ < t.slot { // t is the highest slot
-		a.climb(t.slot)
+		a.climb(t)
 	}
 	if succ >= 0 {
 		a.enter(a.owner(succ), running) // its entry words are t's links now
@@ -113,7 +120,8 @@ func (a *arena) remove(t *tctx, next *tctx) (frameWord, frameVal, deferWord, def
 		deferVal = head(s)
 	}
 	if succ < t.slot { // t was the highest: pred's link now climbs
-		return a.link(pred), coarseHop(a.link(pred), rungIn(a.rungs[0])), deferWord, deferVal
+		l := a.owner(pred).link()
+		return l, coarseHop(l, rungIn(a.rungs[0])), deferWord, deferVal
 	}
 	if s == next {
 		return s.entryWord, s.endVal, deferWord, deferVal
@@ -140,9 +148,9 @@ func (a *arena) enter(t *tctx, running *tctx) {
 func (a *arena) setEntry(t *tctx) {
 	pred := a.prevMember(t.slot)
 	if pred < 0 {
-		t.dword = a.sentinel(t.slot) + deferLink // alone: its own sentinel ends the chain
+		t.dword = t.sentinel() + deferLink // alone: its own sentinel ends the chain
 	} else {
-		t.dword = a.sentinel(pred) + deferLink
+		t.dword = a.owner(pred).sentinel() + deferLink
 	}
 	lastRung := rungOut(a.rungs[len(a.rungs)-1])
 	if pred < 0 || pred > t.slot { // t is the lowest: entered from the rungs
@@ -151,15 +159,15 @@ func (a *arena) setEntry(t *tctx) {
 		t.endVal = coarseHop(lastRung, a.end)
 		return
 	}
-	l := a.link(pred)
+	l := a.owner(pred).link()
 	t.entryWord = l
 	t.entryVal = coarseHop(l, t.relay)
 	t.endVal = coarseHop(l+aliasGap, a.end) // pred is below the running t: hi alias
 }
 
-// climb makes slot i, now the highest, lead up the rungs.
-func (a *arena) climb(i int) {
-	*(*uintptr)(ptr(a.link(i))) = coarseHop(a.link(i), rungIn(a.rungs[0]))
+// climb makes t, now the highest slot, lead up the rungs.
+func (a *arena) climb(t *tctx) {
+	*(*uintptr)(ptr(t.link())) = coarseHop(t.link(), rungIn(a.rungs[0]))
 }
 
 // layRungs writes the fixed part of the chain: each rung's two words, and
@@ -174,11 +182,35 @@ func (a *arena) layRungs() {
 	*(*uintptr)(ptr(a.end)) = chainEndPC()
 }
 
-// fineFuncShift turns a fine delta into its function's index, for swap,
-// which computes fine hops itself.
-const fineFuncShift = 7
+// relayHops writes the hops that lead the chain from the relay word of a
+// suspended context to w, the word just below where it is suspended: a
+// fine hop when w is within the fine table's reach, as it always is on a
+// stack of one chunk; otherwise a coarse hop to a word on the unused part
+// of the stack below w, and a fine hop from there. swap does the same in
+// assembly on every switch.
+func relayHops(relay, w uintptr) {
+	if d := w - relay - 8; d >= hopFineO+hopFineN*hopFineS {
+		via := relay + 8 + hopCoarseO + (d-hopCoarseO-8)/chunk*chunk
+		*(*uintptr)(ptr(relay)) = coarseHop(relay, via)
+		relay = via
+	}
+	*(*uintptr)(ptr(relay)) = fineHop(relay, w)
+}
 
-var _ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
+// fineFuncShift and coarseFuncShift turn a hop's entry index into its
+// function's index, for swap, which computes hops itself.
+const (
+	fineFuncShift   = 7
+	coarseFuncShift = 8
+)
+
+var (
+	_ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
+	_ [0]struct{} = [hopCoarseF - 1<<coarseFuncShift]struct{}{}      // coarseFuncShift is log2 of a function's entries
+	_ [0]struct{} = [hopCoarseS - chunk]struct{}{}                   // the coarse step is a chunk
+	_ [0]struct{} = [hopFineN*hopFineS - chunk]struct{}{}            // a fine hop reaches across a chunk
+	_ [0]struct{} = [hopFineO]struct{}{}                             // swap's fine index is delta/hopFineS
+)
 
 // fineHop and coarseHop return the hop PC that sends the unwinder from the
 // word at from to the word at to (to the word at from+8+delta). The

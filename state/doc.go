@@ -16,8 +16,9 @@
 // iter.Pull): a Transfer is one switch, with no hub goroutine in between.
 // It is safe under the race detector and every GC setting. The turbo
 // engine (linux/amd64) runs all contexts of a host on one goroutine, each
-// on a 64 KiB stack of its own ((*State).StackSize), and switches in assembly; its
-// frame chain keeps suspended stacks visible to the garbage collector
+// on a stack of its own (64 KiB unless the StackSize option says more),
+// and switches in assembly; its frame chain keeps suspended stacks visible
+// to the garbage collector
 // (chain.go). Run then starts the host goroutine itself and waits for it.
 // CORO_ENGINE selects an engine ("portable", "turbo" or "auto"); see
 // Engine for the conditions the turbo engine needs, and the README for

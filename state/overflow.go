@@ -25,11 +25,26 @@ import (
 // than the guard page can step over it; Go functions rarely have frames
 // over 4 KiB, but a context that declares large arrays on its stack can.
 
-// The message, around the context's description.
+// The message, around the context's description. The part after it says
+// the stack's size; the handler takes it from the context (tctx.overflow),
+// or the default size's when the faulting slot has no context.
 var (
 	overflowBefore = "coro: stack overflow in context \""
-	overflowAfter  = fmt.Sprintf("\": its stack is %d KiB, of which %d KiB guard page; the process ends\n", chunk>>10, pageSize>>10)
+	overflowAfter1 = overflowText(1)
 )
+
+// overflowAfter is the message after the description for a stack of k
+// chunks.
+func overflowAfter(k int) string {
+	if k == 1 {
+		return overflowAfter1 // the default size: made once
+	}
+	return overflowText(k)
+}
+
+func overflowText(k int) string {
+	return fmt.Sprintf("\": its stack is %d KiB, of which %d KiB guard page; the process ends\n", k*chunk>>10, pageSize>>10)
+}
 
 // Read by segvHandler; written once, before the handler is installed.
 var oldSegvHandler uintptr

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -179,30 +180,38 @@ func TestFailNowChild(t *testing.T) {
 }
 
 // TestStackOverflowNamesContext overflows a context's stack in a child
-// process on the turbo engine: the process must end with status 2 and a
-// message naming the context and its stack size, not a bare SIGSEGV.
+// process on the turbo engine, with the default size and with StackSize:
+// the process must end with status 2 and a message naming the context and
+// its stack size, not a bare SIGSEGV.
 func TestStackOverflowNamesContext(t *testing.T) {
 	if os.Getenv("CORO_OVERFLOW_CHILD") != "" {
 		t.Skip("run by TestStackOverflowNamesContext only")
 	}
-	out, missing, err := turbotest.Output([]string{"CORO_OVERFLOW_CHILD=1"}, "-test.run=^TestStackOverflowChild$")
-	if missing != "" {
-		t.Skipf("the turbo engine cannot run here: it needs %s", missing)
-	}
-	s := string(out)
-	want := `coro: stack overflow in context "deep recursion": its stack is 64 KiB, of which 4 KiB guard page`
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(s, want) {
-		t.Fatalf("child ended with %v, output:\n%s\nwant exit status 2 and %q", err, s, want)
+	for _, kib := range []int{0, 256} {
+		out, missing, err := turbotest.Output([]string{fmt.Sprintf("CORO_OVERFLOW_CHILD=%d", kib)}, "-test.run=^TestStackOverflowChild$")
+		if missing != "" {
+			t.Skipf("the turbo engine cannot run here: it needs %s", missing)
+		}
+		s := string(out)
+		want := fmt.Sprintf(`coro: stack overflow in context "deep recursion": its stack is %d KiB, of which 4 KiB guard page`, max(kib, 64))
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(s, want) {
+			t.Errorf("child ended with %v, output:\n%s\nwant exit status 2 and %q", err, s, want)
+		}
 	}
 }
 
 func TestStackOverflowChild(t *testing.T) {
-	if os.Getenv("CORO_OVERFLOW_CHILD") == "" {
+	kib, err := strconv.Atoi(os.Getenv("CORO_OVERFLOW_CHILD"))
+	if err != nil {
 		t.Skip("the overflowing half of TestStackOverflowNamesContext")
+	}
+	opts := []state.Option{state.Desc("deep recursion")}
+	if kib > 0 {
+		opts = append(opts, state.StackSize(kib<<10))
 	}
 	state.Run(func() {
 		main := state.Current()
-		main.Transfer(state.New(func() { fmt.Println(recurse(1 << 20)) }, state.Desc("deep recursion")))
+		main.Transfer(state.New(func() { fmt.Println(recurse(1 << 20)) }, opts...))
 	})
 }
 

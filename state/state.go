@@ -44,6 +44,9 @@ type State struct {
 	desc   string
 	data   any
 	onExit func() *State
+	// stackSize is the turbo stack size asked for with StackSize; 0 for
+	// the default.
+	stackSize int
 
 	// cancelling is set when Cancel asks a suspended context to unwind; the
 	// context sees it when it resumes and runs its deferred calls.
@@ -79,15 +82,35 @@ func Data(v any) Option { return func(s *State) { s.data = v } }
 // or no OnExit at all, resumes the host's main context.
 func OnExit(next func() *State) Option { return func(s *State) { s.onExit = next } }
 
+// MaxStackSize is the largest stack StackSize accepts.
+const MaxStackSize = 256 << 20
+
+// StackSize sets the size in bytes of the context's stack on the turbo
+// engine, its 4 KiB guard page included, rounded up to a multiple of
+// 64 KiB (Coro::State's cctx_stacksize, per context). The default is
+// 64 KiB. The kernel commits the pages as the stack first reaches them,
+// so a large stack costs address space until it is used. On the portable
+// engine a context is a goroutine, whose stack grows as needed, and the
+// size is ignored. StackSize panics unless 0 < bytes <= MaxStackSize.
+func StackSize(bytes int) Option {
+	if bytes <= 0 || bytes > MaxStackSize {
+		panic(fmt.Sprintf("state: StackSize(%d): the size must be above 0 and at most MaxStackSize (%d)", bytes, MaxStackSize))
+	}
+	return func(s *State) { s.stackSize = bytes }
+}
+
 // New returns a context that will run fn when first transferred to
 // (Coro::State->new). Nothing runs and no stack is allocated until then.
+// Nil options are ignored.
 func New(fn func(), opts ...Option) *State {
 	if fn == nil {
 		panic("state: New with nil function")
 	}
 	s := &State{fn: fn}
 	for _, o := range opts {
-		o(s)
+		if o != nil {
+			o(s)
+		}
 	}
 	return s
 }

@@ -36,9 +36,9 @@ const stackGuard = 928
 // turbo is a host's turbo engine state.
 type turbo struct {
 	a *arena
-	// dead is the slot of the context that ended last; it is freed
-	// (reap) once control has left it, when a context starts or ends.
-	dead int
+	// dead is the context that ended last; its slot is freed (reap) once
+	// control has left it, when a context starts or ends.
+	dead *tctx
 	// how main ended, for Run's caller
 	panicked bool
 	value    any
@@ -53,7 +53,7 @@ func (turboEngine) stack(s *State) (size int, goid uint64, ok bool) {
 	if s.tc == nil || s.status == StatusDone {
 		return 0, 0, false
 	}
-	return chunk, goroutineID(s.pt.g), true // a slot, guard page included
+	return int(s.tc.size()), goroutineID(s.pt.g), true
 }
 
 // arenaHosts maps an arena's window to its host: a stack address, shifted
@@ -83,7 +83,7 @@ func runTurbo(h *host) {
 		panic(err)
 	}
 	a.layRungs()
-	h.tb = &turbo{a: a, dead: -1}
+	h.tb = &turbo{a: a}
 	done := make(chan struct{})
 	liveArenas.Store(h, struct{}{})
 	arenaHosts[a.reserve>>windowShift].Store(h)
@@ -121,7 +121,8 @@ func hostMain(h *host, done chan<- struct{}) {
 func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	a := tb.a
 	tb.reap()
-	i, err := a.allocSlot()
+	k := max(1, (s.stackSize+chunk-1)/chunk)
+	i, err := a.allocSlot(k)
 	if err != nil {
 		panic(err)
 	}
@@ -129,7 +130,7 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 		a.owners = append(a.owners, nil)
 	}
 	lo := a.slotLo(i)
-	t := &tctx{relay: lo + relayOff, gLo: lo - aliasGap, slot: i, s: s}
+	t := &tctx{relay: lo + relayOff, gLo: lo - aliasGap, top: lo + uintptr(k)*chunk, slot: i, s: s, overflow: overflowAfter(k)}
 	a.owners[i] = t
 	s.tc = t
 	if s.pt.g == nil {
@@ -141,18 +142,18 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	// the return address, then swap's four arguments, the first of which
 	// is the link word (hi-linkOff), the third the defer chain, which is
 	// the sentinel alone.
-	sent := a.sentinel(i)
+	sent := t.sentinel()
 	*(*[deferSize / 8]uintptr)(ptr(sent)) = [deferSize / 8]uintptr{deferSP / 8: sent}
-	x := lo + chunk - linkOff - 8
+	x := t.link() - 8
 	words := (*[6]uintptr)(ptr(x))
 	words[0] = contextEntryPC()
 	words[2] = uintptr(unsafe.Pointer(t))
 	words[3], words[4], words[5] = sent, 0, 0
 	t.sp = x
 	// Where the chain enters a suspended context, as swap would leave it:
-	// swapFrame's PC below the frame, and the relay's hop to it.
+	// swapFrame's PC below the frame, and the relay's hops to it.
 	*(*uintptr)(ptr(x - 8)) = swapFramePC()
-	*(*uintptr)(ptr(t.relay)) = fineHop(t.relay, x-8)
+	relayHops(t.relay, x-8)
 	a.insert(t, running)
 	return t
 }
@@ -160,9 +161,9 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 // reap frees the slot of the context that ended last; control has left
 // it, since the caller runs on another.
 func (tb *turbo) reap() {
-	if tb.dead >= 0 {
+	if tb.dead != nil {
 		tb.a.freeSlot(tb.dead)
-		tb.dead = -1
+		tb.dead = nil
 	}
 }
 
@@ -185,7 +186,7 @@ func turboExit(s, next *State) {
 	}
 	fw, fv, dw, dv := tb.a.remove(s.tc, next.tc)
 	tb.reap()
-	tb.dead = s.tc.slot
+	tb.dead = s.tc
 	exitSwap(next.tc, fw, fv, dw, dv)
 }
 

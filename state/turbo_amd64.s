@@ -33,10 +33,14 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
 	MOVQ	SP, tctx_sp(SI)
 	MOVQ	BP, tctx_bp(SI)
 	// Fine hop from the relay word to SP-8: delta SP-16-relay, a multiple
-	// of 8 below one chunk; entry delta/8 of the fine table (fineHop).
+	// of 8; entry delta/8 of the fine table (fineHop). Beyond the table's
+	// reach (a stack of several chunks), a coarse hop comes first (far).
 	MOVQ	tctx_relay(SI), BX
 	LEAQ	-16(SP), CX
 	SUBQ	BX, CX
+	CMPQ	CX, $(const_hopFineN*const_hopFineS)
+	JAE	far
+fine:
 	MOVQ	CX, DX
 	SHRQ	$const_fineFuncShift, DX
 	LEAQ	·hopFineEntry(SB), AX
@@ -51,6 +55,26 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
 	MOVQ	tctx_entryVal(SI), AX
 	MOVQ	AX, (BX)
 	JMP	resume<>(SB)
+far:
+	// As relayHops: coarse entry i = (delta-hopCoarseO-8)/chunk sends the
+	// relay to the word W = relay+8+hopCoarseO+i*chunk, on the unused
+	// stack below SP; the fine hop from W covers the remainder.
+	SUBQ	$(const_hopCoarseO+8), CX
+	MOVQ	CX, DX
+	SHRQ	$const_chunkShift, DX
+	ANDQ	$(const_chunk-1), CX
+	MOVQ	DX, R9
+	SHRQ	$const_coarseFuncShift, R9
+	LEAQ	·hopCoarseEntry(SB), AX
+	MOVQ	(AX)(R9*8), AX
+	MOVQ	DX, R9
+	ANDQ	$(const_hopCoarseF-1), R9
+	IMULQ	·hopInsnLen+8(SB), R9
+	ADDQ	R9, AX
+	MOVQ	AX, (BX)
+	SHLQ	$const_chunkShift, DX
+	LEAQ	(8+const_hopCoarseO)(BX)(DX*1), BX
+	JMP	fine
 
 // func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal uintptr)
 // The running context has ended and left the circles (arena.remove):
@@ -207,16 +231,21 @@ TEXT ·segvHandler(SB), NOSPLIT|NOFRAME, $0
 	ANDQ	$(const_chunk-1), R13
 	CMPQ	R13, $const_pageSize
 	JAE	notOurs
-	// A guard page: slot index R12, its context's description.
+	// A guard page: slot index R12, its context's description and the
+	// text that says its stack size.
 	SHRQ	$const_chunkShift, R12
 	XORL	R14, R14 // description pointer
 	XORL	R15, R15 // and length
+	MOVQ	·overflowAfter1(SB), BX // size text pointer
+	MOVQ	·overflowAfter1+8(SB), R13 // and length
 	CMPQ	R12, arena_owners+8(R10)
 	JAE	say
 	MOVQ	arena_owners(R10), R11
 	MOVQ	(R11)(R12*8), R11
 	TESTQ	R11, R11
 	JEQ	say
+	MOVQ	tctx_overflow(R11), BX
+	MOVQ	tctx_overflow+8(R11), R13
 	MOVQ	tctx_s(R11), R11
 	MOVQ	State_desc(R11), R14
 	MOVQ	State_desc+8(R11), R15
@@ -233,8 +262,8 @@ say:
 	SYSCALL
 	MOVQ	$1, AX
 	MOVQ	$2, DI
-	MOVQ	·overflowAfter(SB), SI
-	MOVQ	·overflowAfter+8(SB), DX
+	MOVQ	BX, SI
+	MOVQ	R13, DX
 	SYSCALL
 	MOVQ	$231, AX // exit_group(2)
 	MOVQ	$2, DI

@@ -1,0 +1,111 @@
+package state_test
+
+import (
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/corogo/coro/internal/churn"
+	"github.com/corogo/coro/state"
+)
+
+// TestStackSizeDeepContexts suspends contexts with 1 MiB stacks at depths
+// from the top to near the bottom, between contexts of the default size,
+// each frame holding a heap object that only it refers to, and collects
+// repeatedly before resuming them. On turbo, a context suspended more than
+// 64 KiB above its stack's bottom is reached by two hops (relayHops), one
+// suspended lower by one.
+func TestStackSizeDeepContexts(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(1))
+	defer churn.Start()()
+	const big, small = 1 << 20, 64 << 10
+	// How far below its first frame each context suspends; the deepest
+	// leaves 40 KiB above the guard page.
+	depths := []uintptr{0, 1 << 10, 100 << 10, 500 << 10, big - 44<<10}
+	var intact []bool
+	state.Run(func() {
+		main := state.Current()
+		var ctxs []*state.State
+		for _, d := range depths {
+			for _, size := range []int{big, small} {
+				i := len(ctxs)
+				intact = append(intact, false)
+				ctxs = append(ctxs, state.New(func() {
+					var here byte
+					limit := uintptr(unsafe.Pointer(&here)) - min(d, uintptr(size)-44<<10)
+					intact[i] = holdDeep(size/64, limit, func() { ctxs[i].Transfer(main) })
+				}, state.StackSize(size)))
+				main.Transfer(ctxs[i])
+				if state.Engine().Name == "turbo" && ctxs[i].StackSize() != size {
+					t.Errorf("StackSize() = %d on turbo, want %d", ctxs[i].StackSize(), size)
+				}
+			}
+		}
+		for range 3 {
+			runtime.GC()
+		}
+		for _, c := range ctxs {
+			main.Transfer(c)
+		}
+	})
+	for i, ok := range intact {
+		if !ok {
+			t.Errorf("context %d (%d bytes deep, stack %d KiB) lost the data of its frames", i, depths[i/2], []int{1024, 64}[i%2])
+		}
+	}
+}
+
+// holdDeep recurses until its frame is at limit or below, or n frames
+// deep (on the portable engine a goroutine's stack moves as it grows),
+// each frame holding a heap object and a local array; it calls at at the
+// bottom and reports whether every frame's data is intact on the way back.
+//
+//go:noinline
+func holdDeep(n int, limit uintptr, at func()) bool {
+	box := &[2]int{n, -n}
+	var pad [32]byte
+	pad[n%32] = byte(n)
+	ok := true
+	if n == 0 || uintptr(unsafe.Pointer(&pad)) <= limit {
+		at()
+	} else {
+		ok = holdDeep(n-1, limit, at)
+	}
+	return ok && box[0] == n && box[1] == -n && pad[n%32] == byte(n)
+}
+
+// TestStackSizeRounding: turbo stacks come in whole 64 KiB chunks, and
+// slots of each size are reused after their contexts end.
+func TestStackSizeRounding(t *testing.T) {
+	if state.Engine().Name != "turbo" {
+		t.Skip("stack sizes are the turbo engine's; TestTurbo runs this test there")
+	}
+	state.Run(func() {
+		main := state.Current()
+		for round := range 3 {
+			for _, c := range []struct{ ask, get int }{{1, 64 << 10}, {64<<10 + 1, 128 << 10}, {100 << 10, 128 << 10}, {3 << 20, 3 << 20}} {
+				var got int
+				s := state.New(func() { got = state.Current().StackSize() }, state.StackSize(c.ask))
+				main.Transfer(s)
+				if got != c.get {
+					t.Errorf("round %d: StackSize(%d) gave a stack of %d bytes, want %d", round, c.ask, got, c.get)
+				}
+			}
+		}
+	})
+}
+
+func TestStackSizeOutOfRangePanics(t *testing.T) {
+	for _, n := range []int{0, -1, state.MaxStackSize + 1} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(r.(string), "StackSize") {
+					t.Errorf("StackSize(%d) recovered %v, want a panic naming StackSize", n, r)
+				}
+			}()
+			state.StackSize(n)
+		}()
+	}
+}
