@@ -80,7 +80,7 @@ var Groups = []Group{
 	{"4 KiB random reads, 1,000 readers", NsPerOp, "goroutines, os.File.ReadAt", []Case{
 		{"coroutines, aio ReadAt", AIORandomReads},
 		{"coroutines, aio ReadAt, CORO_AIO=pool", AIORandomReadsPool},
-		{"coroutines, aio ReadAt, a scheduler per core", AIORandomReadsPerCore},
+		{"coroutines, aio ReadAt, sched per core", AIORandomReadsPerCore},
 		{"goroutines, os.File.ReadAt", OSRandomReads},
 	}},
 	{"TCP echo, 1,000 connections, per request", NsPerOp, "goroutine per connection, net", []Case{
@@ -89,7 +89,7 @@ var Groups = []Group{
 	}},
 	{"open+fstat+close of 10,000 small files", NsPerOp, "100 goroutines, os Open+Stat+Close", []Case{
 		{"100 coroutines, aio Open+Stat+Close", AIOOpenStatClose},
-		{"100 coroutines, aio Open+Stat+Close, a scheduler per core", AIOOpenStatClosePerCore},
+		{"100 coroutines, aio, sched per core", AIOOpenStatClosePerCore},
 		{"100 goroutines, os Open+Stat+Close", OSOpenStatClose},
 	}},
 }
