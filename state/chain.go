@@ -120,8 +120,8 @@ func (a *arena) remove(t *tctx, next *tctx) (frameWord, frameVal, deferWord, def
 		deferVal = head(s)
 	}
 	if succ < t.slot { // t was the highest: pred's link now climbs
-		l := a.owner(pred).link()
-		return l, coarseHop(l, rungIn(a.rungs[0])), deferWord, deferVal
+		frameWord, frameVal = a.climbing(a.owner(pred))
+		return frameWord, frameVal, deferWord, deferVal
 	}
 	if s == next {
 		return s.entryWord, s.endVal, deferWord, deferVal
@@ -167,7 +167,14 @@ func (a *arena) setEntry(t *tctx) {
 
 // climb makes t, now the highest slot, lead up the rungs.
 func (a *arena) climb(t *tctx) {
-	*(*uintptr)(ptr(t.link())) = coarseHop(t.link(), rungIn(a.rungs[0]))
+	w, v := a.climbing(t)
+	*(*uintptr)(ptr(w)) = v
+}
+
+// climbing returns t's link word and the value that makes it lead up the
+// rungs, as the highest slot's does.
+func (a *arena) climbing(t *tctx) (word, val uintptr) {
+	return t.link(), coarseHop(t.link(), rungIn(a.rungs[0]))
 }
 
 // layRungs writes the fixed part of the chain: each rung's two words, and
