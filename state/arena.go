@@ -1,4 +1,4 @@
-//go:build go1.26 && !go1.27 && linux && amd64
+//go:build go1.26 && !go1.27 && linux && (amd64 || arm64)
 
 package state
 
@@ -48,7 +48,7 @@ type arena struct {
 
 	// saved goroutine state while the host runs on the arena, restored by
 	// leaveArena. Written by assembly.
-	origSP, origBP, origLo, origHi, origTop, origGuard uintptr
+	origSP, origBP, origLo, origHi, origTop uintptr
 
 	hiTop uintptr // g.stack.hi while on the arena: top of the real mapping
 }
@@ -69,7 +69,6 @@ const (
 	// Inside a slot [lo, hi):
 	relayOff    = pageSize // the relay word sits just above the guard page
 	sentinelOff = 48       // the defer sentinel is at hi-sentinelOff: see chain.go
-	linkOff     = 88       // the link word is hi-linkOff: see newContext
 )
 
 func newArena() (*arena, error) {

@@ -1,4 +1,4 @@
-//go:build go1.26 && !go1.27 && linux && amd64
+//go:build go1.26 && !go1.27 && linux && (amd64 || arm64)
 
 package state
 
@@ -11,10 +11,13 @@ package state
 // the running context; from there the chain leads it through every
 // suspended context of the host and ends at arena.end.
 //
-// Links are fake return addresses into the hop tables (hops.go): a word w
-// holding a hop PC with pcsp delta d sends the unwinder to the word at
-// w+8+d, which holds the next return address. Deltas are never negative,
-// so the chain only climbs. Stack objects must also be met in increasing
+// Links are fake return addresses into the hop tables (hops.go): a hop PC
+// with pcsp delta d makes the unwinder see a frame of d bytes, after which
+// it reads the next return address. Where it reads it depends on the
+// machine (chain_<arch>.go), but on both a link word at the top of a slot
+// leads to a relay word at the bottom of another, and a relay word to
+// where its context is suspended. Deltas are never negative, so the chain
+// only climbs. Stack objects must also be met in increasing
 // order of their 32-bit offset from g.stack.lo, and pointers into a stack
 // are recognised only above g.stack.lo. Both hold when g.stack.lo is the
 // running slot's lo minus 4 GiB and the chain visits the slots above the
@@ -83,10 +86,6 @@ func rungOut(q uintptr) uintptr { return q + chunk - linkOff }
 
 // sentinel is the address of t's defer sentinel.
 func (t *tctx) sentinel() uintptr { return t.top - sentinelOff }
-
-// head is the first defer record of suspended context t: swap keeps it in
-// its third argument, above its return address and two others.
-func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 24)) }
 
 // insert makes slot t, which is not running, a member of the circles.
 // The GC may scan the host between any two of these steps, so t's own
@@ -181,7 +180,7 @@ func (a *arena) climbing(t *tctx) (word, val uintptr) {
 // the chain's end.
 func (a *arena) layRungs() {
 	for k, q := range a.rungs {
-		*(*uintptr)(ptr(rungIn(q))) = fineHop(rungIn(q), rungOut(q))
+		layRung(q)
 		if k+1 < len(a.rungs) {
 			*(*uintptr)(ptr(rungOut(q))) = coarseHop(rungOut(q), rungIn(a.rungs[k+1]))
 		}
@@ -189,39 +188,11 @@ func (a *arena) layRungs() {
 	*(*uintptr)(ptr(a.end)) = chainEndPC()
 }
 
-// relayHops writes the hops that lead the chain from the relay word of a
-// suspended context to w, the word just below where it is suspended: a
-// fine hop when w is within the fine table's reach, as it always is on a
-// stack of one chunk; otherwise a coarse hop to a word on the unused part
-// of the stack below w, and a fine hop from there. swap does the same in
-// assembly on every switch.
-func relayHops(relay, w uintptr) {
-	if d := w - relay - 8; d >= hopFineO+hopFineN*hopFineS {
-		via := relay + 8 + hopCoarseO + (d-hopCoarseO-8)/chunk*chunk
-		*(*uintptr)(ptr(relay)) = coarseHop(relay, via)
-		relay = via
-	}
-	*(*uintptr)(ptr(relay)) = fineHop(relay, w)
-}
+// coarseHop returns the value of link word from (a slot's link, a rung's
+// departure word) that leads the chain to relay word to (a slot's relay, a
+// rung's arrival word, the chain's end).
+func coarseHop(from, to uintptr) uintptr { return hopCoarsePC(to - from - linkSpan) }
 
-// fineFuncShift and coarseFuncShift turn a hop's entry index into its
-// function's index, for swap, which computes hops itself.
-const (
-	fineFuncShift   = 7
-	coarseFuncShift = 8
-)
-
-var (
-	_ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
-	_ [0]struct{} = [hopCoarseF - 1<<coarseFuncShift]struct{}{}      // coarseFuncShift is log2 of a function's entries
-	_ [0]struct{} = [hopCoarseS - chunk]struct{}{}                   // the coarse step is a chunk
-	_ [0]struct{} = [hopFineN*hopFineS - chunk]struct{}{}            // a fine hop reaches across a chunk
-	_ [0]struct{} = [hopFineO]struct{}{}                             // swap's fine index is delta/hopFineS
-)
-
-// fineHop and coarseHop return the hop PC that sends the unwinder from the
-// word at from to the word at to (to the word at from+8+delta). The
-// chain's layout keeps every delta in range; tests check the tables
-// through hopPC, which checks and calls the same functions.
-func fineHop(from, to uintptr) uintptr   { return hopFinePC(to - from - 8) }
-func coarseHop(from, to uintptr) uintptr { return hopCoarsePC(to - from - 8) }
+// A coarse hop from a link word reaches the relay of any slot above, the
+// relay being just above the guard page.
+var _ [0]struct{} = [hopCoarseO - (pageSize + linkOff - linkSpan)]struct{}{}

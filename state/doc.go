@@ -15,7 +15,7 @@
 // and passes control with the runtime's coroutine switch (the one under
 // iter.Pull): a Transfer is one switch, with no hub goroutine in between.
 // It is safe under the race detector and every GC setting. The turbo
-// engine (linux/amd64) runs all contexts of a host on one goroutine, each
+// engine (linux on amd64 and arm64) runs all contexts of a host on one goroutine, each
 // on a stack of its own (64 KiB unless the StackSize option says more),
 // and switches in assembly; its frame chain keeps suspended stacks visible
 // to the garbage collector

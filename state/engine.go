@@ -38,8 +38,7 @@ var eng = mustChoose(os.Getenv("CORO_ENGINE"), os.Getenv("GODEBUG"))
 // condition turbo needs holds; or "auto" (the default), which picks turbo
 // when they all hold and says which do not otherwise. The conditions:
 // Linux on amd64 or arm64, Go 1.26, no -race, -msan or -asan, GODEBUG
-// with gcshrinkstackoff=1 and adaptivestackstart=0, and a build that
-// contains the turbo engine (linux/amd64 so far) with hop tables that
+// with gcshrinkstackoff=1 and adaptivestackstart=0, and hop tables that
 // decode as generated.
 func Engine() EngineInfo { return eng.info() }
 

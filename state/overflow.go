@@ -1,4 +1,4 @@
-//go:build go1.26 && !go1.27 && linux && amd64
+//go:build go1.26 && !go1.27 && linux && (amd64 || arm64)
 
 package state
 
@@ -15,7 +15,7 @@ import (
 // push a call to its panic code onto the same exhausted stack, which
 // faults again inside the signal handler, and the kernel kills the
 // process without a word. So while turbo hosts exist, SIGSEGV first goes
-// to segvHandler (turbo_amd64.s), which names the context and exits with
+// to segvHandler (turbo_<arch>.s), which names the context and exits with
 // status 2, and passes every other fault on to the runtime's handler.
 //
 // The runtime's own stack check cannot do this job: it compares against
@@ -52,7 +52,7 @@ var oldSegvHandler uintptr
 // arenaHostsLen is len(arenaHosts), for segvHandler.
 const arenaHostsLen = len(arenaHosts)
 
-// sigaction is the kernel's struct sigaction on linux/amd64.
+// sigaction is the kernel's struct sigaction on linux/amd64 and arm64.
 type sigaction struct {
 	handler  uintptr
 	flags    uint64

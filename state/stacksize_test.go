@@ -15,7 +15,7 @@ import (
 // from the top to near the bottom, between contexts of the default size,
 // each frame holding a heap object that only it refers to, and collects
 // repeatedly before resuming them. On turbo, a context suspended more than
-// 64 KiB above its stack's bottom is reached by two hops (relayHops), one
+// 64 KiB above its stack's bottom is reached by two hops (suspended), one
 // suspended lower by one.
 func TestStackSizeDeepContexts(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(1))

@@ -1,4 +1,4 @@
-//go:build go1.26 && !go1.27 && linux && amd64
+//go:build go1.26 && !go1.27 && linux && (amd64 || arm64)
 
 package state
 
@@ -10,13 +10,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
 // The turbo engine runs all contexts of a host on one goroutine, each on
 // a slot of the host's arena, and switches between them in assembly
-// (turbo_amd64.s). Run starts that goroutine: the caller's own frames
+// (turbo_<arch>.s). Run starts that goroutine: the caller's own frames
 // cannot be part of the frame chain, so the caller waits, parked where
 // the GC scans it as usual, and main runs as a context like any other.
 
@@ -78,11 +76,10 @@ var liveArenas sync.Map // *host -> struct{}
 // runTurbo is Run on the turbo engine, for host h of newHost.
 func runTurbo(h *host) {
 	installSegvHandler()
-	a, err := newArena()
+	a, err := takeArena()
 	if err != nil {
 		panic(err)
 	}
-	a.layRungs()
 	h.tb = &turbo{a: a}
 	done := make(chan struct{})
 	liveArenas.Store(h, struct{}{})
@@ -108,11 +105,14 @@ func hostMain(h *host, done chan<- struct{}) {
 	m.pt.g = g
 	t := tb.newContext(m, nil)
 	enterArena(tb.a, t)
-	// Back on the goroutine's own stack: every context has ended.
+	// Back on the goroutine's own stack: every context has ended, and
+	// their slots go back to the arena, main's and the last one's too.
+	tb.reap()
+	tb.a.freeSlot(m.tc)
 	hosts.store(uintptr(g), nil)
 	arenaHosts[tb.a.reserve>>windowShift].Store(nil)
 	liveArenas.Delete(h)
-	tb.a.release() // after the host's window is free in arenaHosts: another host may map it next
+	putArena(tb.a) // after the host's window is free in arenaHosts: another host may take it next
 	close(done)
 }
 
@@ -138,22 +138,12 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	}
 	// The top of the slot: the context's defer sentinel, a record that
 	// no frame owns (its sp is its own address), and below it the frame a
-	// new context is suspended in, as if in swap called from contextEntry:
-	// the return address, then swap's four arguments, the first of which
-	// is the link word (hi-linkOff), the third the defer chain, which is
-	// the sentinel alone.
+	// new context is suspended in (newFrame), which the chain enters as
+	// swap would leave it.
 	sent := t.sentinel()
 	*(*[deferSize / 8]uintptr)(ptr(sent)) = [deferSize / 8]uintptr{deferSP / 8: sent}
-	x := t.link() - 8
-	words := (*[6]uintptr)(ptr(x))
-	words[0] = contextEntryPC()
-	words[2] = uintptr(unsafe.Pointer(t))
-	words[3], words[4], words[5] = sent, 0, 0
-	t.sp = x
-	// Where the chain enters a suspended context, as swap would leave it:
-	// swapFrame's PC below the frame, and the relay's hops to it.
-	*(*uintptr)(ptr(x - 8)) = swapFramePC()
-	relayHops(t.relay, x-8)
+	newFrame(t)
+	suspended(t)
 	a.insert(t, running)
 	return t
 }
@@ -231,7 +221,7 @@ func ptr(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p
 
 func (a *arena) owner(i int) *tctx { return a.owners[i] }
 
-// Implemented in turbo_amd64.s.
+// Implemented in turbo_<arch>.s.
 func swap(from, to *tctx, d, p unsafe.Pointer)
 func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal uintptr)
 func enterArena(a *arena, to *tctx)
@@ -315,15 +305,11 @@ func trimChain(stack []byte) []byte {
 	return stack[:i]
 }
 
-// arenaBytes is the memory the arenas of the running hosts hold: the
-// pages of their memfds, which the kernel allocates on first touch.
+// arenaBytes is the memory the arenas hold, running hosts' and idle ones'.
 func arenaBytes() uint64 {
-	var n uint64
+	n := idleArenaBytes()
 	liveArenas.Range(func(k, _ any) bool {
-		var st unix.Stat_t
-		if unix.Fstat(k.(*host).tb.a.fd, &st) == nil {
-			n += uint64(st.Blocks) * 512
-		}
+		n += k.(*host).tb.a.bytes()
 		return true
 	})
 	return n

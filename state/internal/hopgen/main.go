@@ -36,7 +36,7 @@ const (
 	amd64CoarseO, amd64CoarseS, amd64CoarseN, amd64CoarseF = 4176, 65536, 16384, 256
 
 	arm64FineO, arm64FineS, arm64FineN, arm64FineF = 16, 16, 4096, 64
-	arm64CoarseO, arm64CoarseS, arm64CoarseF       = 4128, 65536, 256
+	arm64CoarseO, arm64CoarseS, arm64CoarseF       = 4160, 65536, 256
 	// As many entries as pcspMax allows; the last function holds the rest.
 	arm64CoarseN = (pcspMax - arm64CoarseO) / arm64CoarseS
 )

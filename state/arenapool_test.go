@@ -1,0 +1,46 @@
+//go:build go1.26 && !go1.27 && linux && (amd64 || arm64)
+
+package state
+
+import "testing"
+
+// TestHostsReuseArenas runs hosts one after another, each with contexts
+// that touch their stacks: each starts on the arena the one before left,
+// which holds no memory between them. Hosts that run at once have arenas
+// of their own.
+func TestHostsReuseArenas(t *testing.T) {
+	if !turboOn {
+		t.Skip("arenas are the turbo engine's; TestTurbo runs this again on it")
+	}
+	var seen []*arena
+	for range 5 {
+		Run(func() {
+			h := currentHost()
+			seen = append(seen, h.tb.a)
+			main := Current()
+			for range 10 {
+				var s *State
+				s = New(func() {
+					var buf [4 << 10]byte
+					buf[0] = 1
+					s.Transfer(main)
+					_ = buf[0]
+				})
+				main.Transfer(s)
+			}
+			inner := make(chan *arena)
+			go Run(func() { inner <- currentHost().tb.a })
+			if a := <-inner; a == h.tb.a {
+				t.Error("a host running inside another's lifetime got the same arena")
+			}
+		})
+		if n := arenaBytes(); n != 0 {
+			t.Fatalf("%d bytes of stacks held between hosts", n)
+		}
+	}
+	for i, a := range seen[1:] {
+		if a != seen[0] {
+			t.Errorf("host %d ran on a new arena, not the idle one", i+1)
+		}
+	}
+}

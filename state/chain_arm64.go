@@ -1,0 +1,101 @@
+//go:build go1.26 && !go1.27 && linux
+
+package state
+
+import "unsafe"
+
+// The chain's words on arm64, a link-register machine. A frame's saved
+// LR is its bottom word, and it holds the PC of the frame above: so the
+// frame at S whose PC has pcsp delta d spans [S, S+d), the next frame
+// starts at S+d, and the next frame's PC is the word at S. A word thus
+// says what the frame after the one it sits in is, not where it starts.
+//
+// The chain keeps amd64's shape with that lag taken up by fixed words:
+//
+//   - a link word L is the bottom of a frame of linkSpan bytes (the
+//     contextEntry frame at a slot's top, a rung's departure frame); the
+//     word at L+linkSpan holds the PC of a 16-byte hop (relaySpan), so the
+//     coarse hop in L spans [L+linkSpan, R) and lands on a relay word R
+//     that starts a frame of relaySpan bytes;
+//   - a relay word R holds a fine hop spanning [R+relaySpan, sp), and the
+//     word at R+relaySpan the PC of the frame at sp: swapFrame's, where a
+//     context is suspended, or a 48-byte hop, a rung's departure frame.
+//
+// So L and R alone change as on amd64, and swap writes the word at
+// R+relaySpan along with R.
+
+const (
+	linkOff   = 112 // the link word is hi-linkOff: see newFrame
+	linkSpan  = 48  // contextEntry's frame, which holds swap's arguments below the word at L+linkSpan
+	relaySpan = 16  // the frame at a relay word
+)
+
+// newFrame builds, below the link word at the top of t's slot, the frame a
+// new context is suspended in, as if in swap called from contextEntry:
+// swapFrame's 16 bytes, whose saved LR returns into contextEntry, then
+// contextEntry's frame of linkSpan bytes, whose saved LR is the link word
+// and whose argument area holds swap's four arguments: t (also turboRun's
+// argument), nil, the defer chain, which is the sentinel alone, and nil.
+// Above it, the word that says the link leads to a relay.
+func newFrame(t *tctx) {
+	x := t.link() - 16
+	words := (*[9]uintptr)(ptr(x))
+	words[0] = contextEntryPC()
+	words[3] = uintptr(unsafe.Pointer(t))
+	words[4], words[5], words[6] = 0, t.sentinel(), 0
+	words[8] = hopFinePC(relaySpan)
+	t.sp = x
+}
+
+// suspended writes the hops that lead the chain from t's relay word to
+// where t is suspended, as swap does on every switch: a fine hop when t's
+// SP is within the fine table's reach, as it always is on a stack of one
+// chunk; otherwise a coarse hop to a word on the unused part of the stack
+// below, which starts a relay's frame, and a fine hop from there.
+func suspended(t *tctx) {
+	relay := t.relay
+	if d := t.sp - relay - relaySpan; d >= hopFineO+hopFineN*hopFineS {
+		via := relay + relaySpan + hopCoarseO + (d-hopCoarseO-2*relaySpan)/chunk*chunk
+		*(*uintptr)(ptr(relay)) = hopCoarsePC(via - relay - relaySpan)
+		*(*uintptr)(ptr(relay + relaySpan)) = hopFinePC(relaySpan)
+		relay = via
+	}
+	*(*uintptr)(ptr(relay)) = hopFinePC(t.sp - relay - relaySpan)
+	*(*uintptr)(ptr(relay + relaySpan)) = swapFramePC()
+}
+
+// layRung writes the fixed words of rung q: its arrival word leads to its
+// departure word, whose frame is a link's, and that leads to a relay.
+func layRung(q uintptr) {
+	in, out := rungIn(q), rungOut(q)
+	*(*uintptr)(ptr(in)) = hopFinePC(out - in - relaySpan)
+	*(*uintptr)(ptr(in + relaySpan)) = hopFinePC(linkSpan)
+	*(*uintptr)(ptr(out + linkSpan)) = hopFinePC(relaySpan)
+}
+
+// head is the first defer record of suspended context t: swap keeps it in
+// its third argument, above swapFrame's 16 bytes, the caller's saved LR
+// and two other arguments.
+func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 40)) }
+
+// For swap, which computes hops itself: fineStepShift is log2 of the fine
+// step, and fineFuncShift and coarseFuncShift turn a hop's delta beyond
+// the table's base, or its coarse entry index, into its function's index.
+const (
+	fineStepShift   = 4
+	fineFuncShift   = 10
+	coarseFuncShift = 8
+)
+
+var (
+	_ [0]struct{} = [hopFineS - 1<<fineStepShift]struct{}{}          // fineStepShift is log2 of the fine step
+	_ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
+	_ [0]struct{} = [hopCoarseF - 1<<coarseFuncShift]struct{}{}      // coarseFuncShift is log2 of a function's entries
+	_ [0]struct{} = [hopCoarseS - chunk]struct{}{}                   // the coarse step is a chunk
+	_ [0]struct{} = [hopFineN*hopFineS - chunk]struct{}{}            // a fine hop reaches across a chunk
+	_ [0]struct{} = [hopFineO - relaySpan]struct{}{}                 // the fine table starts at a relay's frame
+	_ [0]struct{} = [sentinelOff - deferSize]struct{}{}              // the sentinel fills the slot's top
+)
+
+// The word above the link frame is below the sentinel.
+var _ [linkOff - linkSpan - sentinelOff - 8]struct{}
