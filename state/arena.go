@@ -34,7 +34,7 @@ type arena struct {
 	// rungs are the chunks the chain climbs through from the real mapping
 	// to the hi alias; consecutive rungs are at most one coarse hop apart.
 	rungs []uintptr
-	end   uintptr // the word holding chainEnd's PC; g.stktopsp is end+8
+	end   uintptr // the word holding chainEnd's PC; g.stktopsp is end+8 (amd64), end+relaySpan (arm64)
 
 	// A slot is one or more whole chunks (StackSize), named by the index
 	// of its first chunk. member has a bit per chunk that starts a live

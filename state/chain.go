@@ -17,11 +17,11 @@ package state
 // machine (chain_<arch>.go), but on both a link word at the top of a slot
 // leads to a relay word at the bottom of another, and a relay word to
 // where its context is suspended. Deltas are never negative, so the chain
-// only climbs. Stack objects must also be met in increasing
-// order of their 32-bit offset from g.stack.lo, and pointers into a stack
-// are recognised only above g.stack.lo. Both hold when g.stack.lo is the
-// running slot's lo minus 4 GiB and the chain visits the slots above the
-// running one in the real mapping, then those below it in the hi alias.
+// only climbs. Stack objects must also be met in increasing order of their
+// 32-bit offset from g.stack.lo, and pointers into a stack are recognised
+// only above g.stack.lo. Both hold when g.stack.lo is the running slot's
+// lo minus 4 GiB and the chain visits the slots above the running one in
+// the real mapping, then those below it in the hi alias.
 //
 // So the chain is the circle of live slots in address order, entered at
 // the running slot and cut just before it:
