@@ -28,11 +28,15 @@ func TestHostsReuseArenas(t *testing.T) {
 				})
 				main.Transfer(s)
 			}
-			inner := make(chan *arena)
-			go Run(func() { inner <- currentHost().tb.a })
+			inner, ended := make(chan *arena), make(chan struct{})
+			go func() {
+				Run(func() { inner <- currentHost().tb.a })
+				close(ended)
+			}()
 			if a := <-inner; a == h.tb.a {
 				t.Error("a host running inside another's lifetime got the same arena")
 			}
+			<-ended
 		})
 		if n := arenaBytes(); n != 0 {
 			t.Fatalf("%d bytes of stacks held between hosts", n)
