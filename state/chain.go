@@ -193,6 +193,17 @@ func (a *arena) layRungs() {
 // rung's arrival word, the chain's end).
 func coarseHop(from, to uintptr) uintptr { return hopCoarsePC(to - from - linkSpan) }
 
-// A coarse hop from a link word reaches the relay of any slot above, the
-// relay being just above the guard page.
-var _ [0]struct{} = [hopCoarseO - (pageSize + linkOff - linkSpan)]struct{}{}
+// coarseFuncShift turns a coarse hop's entry index into its function's
+// index, for swap; fineFuncShift (chain_<arch>.go) does the same for a
+// fine hop's delta.
+const coarseFuncShift = 8
+
+var (
+	_ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
+	_ [0]struct{} = [hopCoarseF - 1<<coarseFuncShift]struct{}{}      // coarseFuncShift is log2 of a function's entries
+	_ [0]struct{} = [hopCoarseS - chunk]struct{}{}                   // the coarse step is a chunk
+	_ [0]struct{} = [hopFineN*hopFineS - chunk]struct{}{}            // a fine hop reaches across a chunk
+	// A coarse hop from a link word reaches the relay of any slot above,
+	// the relay being just above the guard page.
+	_ [0]struct{} = [hopCoarseO - (pageSize + linkOff - linkSpan)]struct{}{}
+)

@@ -58,17 +58,8 @@ func layRung(q uintptr) {
 // its third argument, above its return address and two others.
 func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 24)) }
 
-// fineFuncShift and coarseFuncShift turn a hop's entry index into its
-// function's index, for swap, which computes hops itself.
-const (
-	fineFuncShift   = 7
-	coarseFuncShift = 8
-)
+// fineFuncShift turns a fine hop's delta into its function's index, for
+// swap (chain.go checks it).
+const fineFuncShift = 7
 
-var (
-	_ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
-	_ [0]struct{} = [hopCoarseF - 1<<coarseFuncShift]struct{}{}      // coarseFuncShift is log2 of a function's entries
-	_ [0]struct{} = [hopCoarseS - chunk]struct{}{}                   // the coarse step is a chunk
-	_ [0]struct{} = [hopFineN*hopFineS - chunk]struct{}{}            // a fine hop reaches across a chunk
-	_ [0]struct{} = [hopFineO]struct{}{}                             // swap's fine index is delta/hopFineS
-)
+var _ [0]struct{} = [hopFineO]struct{}{} // swap's fine index is delta/hopFineS

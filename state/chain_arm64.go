@@ -79,22 +79,17 @@ func layRung(q uintptr) {
 func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 40)) }
 
 // For swap, which computes hops itself: fineStepShift is log2 of the fine
-// step, and fineFuncShift and coarseFuncShift turn a hop's delta beyond
-// the table's base, or its coarse entry index, into its function's index.
+// step, and fineFuncShift turns a fine hop's delta beyond the table's base
+// into its function's index (chain.go checks it).
 const (
-	fineStepShift   = 4
-	fineFuncShift   = 10
-	coarseFuncShift = 8
+	fineStepShift = 4
+	fineFuncShift = 10
 )
 
 var (
-	_ [0]struct{} = [hopFineS - 1<<fineStepShift]struct{}{}          // fineStepShift is log2 of the fine step
-	_ [0]struct{} = [hopFineF*hopFineS - 1<<fineFuncShift]struct{}{} // fineFuncShift is log2 of a function's span
-	_ [0]struct{} = [hopCoarseF - 1<<coarseFuncShift]struct{}{}      // coarseFuncShift is log2 of a function's entries
-	_ [0]struct{} = [hopCoarseS - chunk]struct{}{}                   // the coarse step is a chunk
-	_ [0]struct{} = [hopFineN*hopFineS - chunk]struct{}{}            // a fine hop reaches across a chunk
-	_ [0]struct{} = [hopFineO - relaySpan]struct{}{}                 // the fine table starts at a relay's frame
-	_ [0]struct{} = [sentinelOff - deferSize]struct{}{}              // the sentinel fills the slot's top
+	_ [0]struct{} = [hopFineS - 1<<fineStepShift]struct{}{} // fineStepShift is log2 of the fine step
+	_ [0]struct{} = [hopFineO - relaySpan]struct{}{}        // the fine table starts at a relay's frame
+	_ [0]struct{} = [sentinelOff - deferSize]struct{}{}     // the sentinel fills the slot's top
 )
 
 // The word above the link frame is below the sentinel.
