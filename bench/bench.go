@@ -118,7 +118,12 @@ func CedeRoundTrip(b *testing.B) {
 }
 
 // TransferRoundTrip: the main context transfers to another, which
-// transfers straight back.
+// transfers straight back. It is kept out of line: once Go 1.26 has
+// inlined it into BenchmarkTransferRoundTrip, it no longer inlines
+// Transfer into the copies of its closures, so the benchmark would time
+// a Transfer slower than user code gets.
+//
+//go:noinline
 func TransferRoundTrip(b *testing.B) {
 	state.Run(func() {
 		main := state.Current()

@@ -1,6 +1,9 @@
 package sched
 
-import "github.com/corogo/coro/internal/ilist"
+import (
+	"github.com/corogo/coro/internal/ilist"
+	"github.com/corogo/coro/state"
+)
 
 // Async makes a coroutine that runs fn and readies it (Coro's async). It
 // does not run until the caller blocks or cedes. fn's result is what Join
@@ -32,10 +35,13 @@ func NReady() int { return current().s.nready }
 
 // Cede readies the running coroutine and runs the next ready one of equal
 // or higher priority (Coro's cede). It returns at once when none is.
-func Cede() {
+//
+// Cede and Schedule inline into their callers: see state.Switch.
+func Cede() { state.Switch(cedePick) }
+
+func cedePick() (from, to *state.State) {
 	c := current()
-	c.Ready()
-	c.s.transfer(c, c.s.pickNext(c))
+	return c.st, c.s.switchTo(c, c.s.cedeNext(c))
 }
 
 // CedeNotSelf runs the next ready coroutine of any priority and readies
@@ -55,9 +61,11 @@ func CedeNotSelf() {
 // Schedule runs the next ready coroutine without readying the running one,
 // which sleeps until something readies it (Coro's schedule). When nothing
 // is ready the scheduler idles, or Run ends with a deadlock.
-func Schedule() {
+func Schedule() { state.Switch(schedulePick) }
+
+func schedulePick() (from, to *state.State) {
 	c := current()
-	c.s.transfer(c, c.s.pickNext(c))
+	return c.st, c.s.switchTo(c, c.s.pickNext(c))
 }
 
 // Terminate ends the running coroutine with v as its value (Coro's

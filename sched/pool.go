@@ -44,8 +44,6 @@ func (w *poolWorker) loop() {
 		}
 		w.coro = nil
 		s.pool = append(s.pool, w)
-		next := s.pickNext(nil)
-		next.uses++
-		w.st.Transfer(next.st) // resumed by the first switch to the next coroutine given w
+		w.st.Transfer(s.switchTo(nil, s.pickNext(nil))) // resumed by the first switch to the next coroutine given w
 	}
 }

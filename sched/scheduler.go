@@ -152,16 +152,17 @@ func (s *Scheduler) newState(c *Coro, fn func()) *state.State {
 //
 //	s.transfer(cur, s.pickNext(cur))
 //
-// It is small enough to inline, and callers write that line out rather
-// than call a helper: after a stack switch every return mispredicts, so
-// each frame held across the switch costs. Errors thrown at cur (Throw)
-// and a deadlock found while main waits arrive as panics from
-// state.Transfer (state.Raise).
-func (s *Scheduler) transfer(cur, next *Coro) {
+// Errors thrown at cur (Throw) and a deadlock found while main waits
+// arrive as panics from state.Transfer (state.Raise).
+func (s *Scheduler) transfer(cur, next *Coro) { cur.st.Transfer(s.switchTo(cur, next)) }
+
+// switchTo counts a switch from cur to next for the ps listing and
+// returns next's context.
+func (s *Scheduler) switchTo(cur, next *Coro) *state.State {
 	if next != cur {
 		next.uses++
-		cur.st.Transfer(next.st)
 	}
+	return next.st
 }
 
 // pickNext returns the next coroutine to run, waiting in the idle hook
@@ -214,6 +215,27 @@ func (s *Scheduler) enqueue(c *Coro) {
 	s.ready.nonEmpty |= 1 << i
 }
 
+// cedeNext readies cur, which is running, and returns the coroutine to run
+// next: Ready followed by pickNext. When cur's queue is the highest with
+// entries and its head can run, that is one step of the ring: the head
+// leaves and cur takes the place behind the tail, and no count changes.
+func (s *Scheduler) cedeNext(cur *Coro) *Coro {
+	i := cur.prio - PrioMin
+	r := &s.ready.q[i]
+	if r.n != 0 && s.ready.nonEmpty>>i == 1 && !cur.ready && !s.posts.pending.Load() {
+		if next := r.buf[r.head]; !next.done && !next.suspended {
+			mask := len(r.buf) - 1
+			r.buf[r.head] = nil
+			r.buf[(r.head+r.n)&mask] = cur
+			r.head = (r.head + 1) & mask
+			next.ready, cur.ready = false, true
+			return next
+		}
+	}
+	cur.Ready()
+	return s.pickNext(cur)
+}
+
 // popRunnable dequeues the next ready coroutine, dropping suspended ones.
 func (s *Scheduler) popRunnable() *Coro {
 	for {
@@ -236,9 +258,7 @@ func (s *Scheduler) popRunnable() *Coro {
 // by itself (return, Terminate, runtime.Goexit). It runs on the ending
 // coroutine after its deferred calls and OnDestroy callbacks.
 func (s *Scheduler) afterExit() *state.State {
-	next := s.pickNext(nil)
-	next.uses++
-	return next.st
+	return s.switchTo(nil, s.pickNext(nil))
 }
 
 // Post arranges for fn to run in a new coroutine of s (Coro's

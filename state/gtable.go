@@ -24,35 +24,36 @@ func newGtable() *gtable {
 // keeps its key with a nil host, so probe chains stay intact and the same
 // goroutine reuses it; growing drops such entries.
 type gslots struct {
-	keys  []atomic.Uintptr
-	hosts []atomic.Pointer[host]
-	used  int // keys set, deleted entries included
+	entries []gentry // len is a power of two
+	used    int      // keys set, deleted entries included
+}
+
+// gentry is one goroutine's entry; key and host share a cache line, so a
+// lookup that hits at home touches one line of the table. A lookup probes
+// other goroutines' keys, which they may be setting, so keys are atomic;
+// it reads only its own goroutine's host, which that goroutine wrote, or
+// grow wrote before publishing the table, so hosts need not be.
+type gentry struct {
+	key  atomic.Uintptr
+	host *host
 }
 
 func newGslots(size int) *gslots {
-	return &gslots{keys: make([]atomic.Uintptr, size), hosts: make([]atomic.Pointer[host], size)}
+	return &gslots{entries: make([]gentry, size)}
 }
 
 // home is where g's probe chain starts. g is a heap address aligned to at
 // least 8; Fibonacci hashing spreads the useful bits.
 func (t *gslots) home(g uintptr) uintptr {
-	return (g * 0x9E3779B97F4A7C15 >> 20) & uintptr(len(t.keys)-1)
+	return (g * 0x9E3779B97F4A7C15 >> 20) & uintptr(len(t.entries)-1)
 }
 
-// load returns g's host, or nil. The first probe usually decides, and
-// that path is small enough to inline.
-func (gt *gtable) load(g uintptr) *host {
-	t := gt.cur.Load()
-	i := t.home(g)
-	if t.keys[i].Load() == g {
-		return t.hosts[i].Load()
-	}
-	return t.loadProbing(g)
-}
-
-func (t *gslots) loadProbing(g uintptr) *host {
+// lookup returns g's host in t, or nil. It runs on every Cede and
+// Current, so it is kept small enough to inline; the first probe usually
+// decides.
+func (t *gslots) lookup(g uintptr) *host {
 	if i, found := t.find(g); found {
-		return t.hosts[i].Load()
+		return t.entries[i].host
 	}
 	return nil
 }
@@ -64,16 +65,17 @@ func (gt *gtable) store(g uintptr, h *host) {
 	for {
 		t := gt.cur.Load()
 		i, found := t.find(g)
+		e := &t.entries[i]
 		switch {
 		case found:
-			t.hosts[i].Store(h)
+			e.host = h
 		case h == nil:
-		case 2*(t.used+1) > len(t.keys):
+		case 2*(t.used+1) > len(t.entries):
 			gt.grow(t)
 			continue
 		default:
-			t.hosts[i].Store(h)
-			t.keys[i].Store(g) // after the host: the key makes the entry visible
+			e.host = h
+			e.key.Store(g) // after the host: the key makes the entry visible
 			t.used++
 		}
 		return
@@ -82,9 +84,9 @@ func (gt *gtable) store(g uintptr, h *host) {
 
 // find returns g's entry, or the empty entry that ends its probe chain.
 func (t *gslots) find(g uintptr) (i uintptr, found bool) {
-	mask := uintptr(len(t.keys) - 1)
+	mask := uintptr(len(t.entries) - 1)
 	for i = t.home(g); ; i = (i + 1) & mask {
-		switch t.keys[i].Load() {
+		switch t.entries[i].key.Load() {
 		case g:
 			return i, true
 		case 0:
@@ -97,25 +99,25 @@ func (t *gslots) find(g uintptr) (i uintptr, found bool) {
 // more than a quarter of it is live.
 func (gt *gtable) grow(t *gslots) {
 	live := 0
-	for i := range t.hosts {
-		if t.hosts[i].Load() != nil {
+	for i := range t.entries {
+		if t.entries[i].host != nil {
 			live++
 		}
 	}
-	size := len(t.keys)
+	size := len(t.entries)
 	if 4*live > size {
 		size *= 2
 	}
 	n := newGslots(size)
-	for i := range t.keys {
-		h := t.hosts[i].Load()
+	for i := range t.entries {
+		h := t.entries[i].host
 		if h == nil {
 			continue
 		}
-		g := t.keys[i].Load()
+		g := t.entries[i].key.Load()
 		j, _ := n.find(g)
-		n.hosts[j].Store(h)
-		n.keys[j].Store(g)
+		n.entries[j].host = h
+		n.entries[j].key.Store(g)
 		n.used++
 	}
 	gt.cur.Store(n)

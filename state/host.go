@@ -39,7 +39,7 @@ func currentHost() *host {
 			return h
 		}
 	}
-	return hosts.load(uintptr(getg()))
+	return hosts.cur.Load().lookup(uintptr(getg())) // inlined: this is on every Cede
 }
 
 // Current returns the running context of the calling goroutine's host
@@ -70,7 +70,7 @@ func Running() *State {
 // contexts and lets it continue to Run's caller.
 func Run(main func()) {
 	g := getg()
-	if hosts.load(uintptr(g)) != nil {
+	if currentHost() != nil {
 		panic("state: Run called from inside a host")
 	}
 	h := newHost(main)

@@ -73,18 +73,23 @@ type relay struct {
 }
 
 // swap parks the calling goroutine in sl and runs the goroutine parked there.
-func (sl *slot) swap() {
+func (sl *slot) swap() { sl.switcher()(struct{}{}) }
+
+// switcher returns the call that makes swap's switch. Transfer makes the
+// call itself, so that no frame of this package lies across the switch.
+func (sl *slot) switcher() func(struct{}) bool {
 	if sl.inNext {
 		sl.inNext = false
-		sl.yield(struct{}{})
-	} else {
-		sl.inNext = true
-		sl.next()
+		return sl.yield
 	}
+	sl.inNext = true
+	// next and yield have the same register ABI: a closure context, no
+	// argument words (struct{} takes none) and one bool result.
+	return *(*func(struct{}) bool)(unsafe.Pointer(&sl.next))
 }
 
 // moveInto records that from's goroutine is about to park in the slot
-// where to's is parked; the caller then swaps. It inlines into Transfer.
+// where to's is parked; the caller then swaps.
 func moveInto(from, to *State) *slot {
 	if to.pt.at == nil { // never entered: its goroutine waits at the start of its own slot
 		startPortable(to)

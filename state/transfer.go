@@ -1,0 +1,121 @@
+package state
+
+import "fmt"
+
+// The switch path. After a stack switch every return mispredicts, until
+// the resumed side has returned past the frames that were live when it
+// suspended; on the portable engine each such frame costs about a third
+// of the runtime's switch itself. So the path keeps frames out of the way:
+// Transfer and Switch inline into their callers together with the call
+// that switches, and the bookkeeping runs in calls that return before the
+// switch (depart) or are made after it (arrive).
+//
+// Both are shaped for the inliner: calling an ordinary function costs 57
+// of its budget of 80, calling a function that is a parameter costs 17. So
+// each passes depart and arrive to a small body that calls them, and the
+// body and the entry point both fit. TestSwitchInlines holds this in place.
+
+// Transfer suspends s, which must be the running context, and resumes to
+// ($from->transfer($to)). It returns when another context transfers back
+// to s. Transferring to a finished context or to one of another host
+// panics, as does calling Transfer on a context that is not running;
+// transferring to s itself does nothing.
+//
+// If the context is cancelled while suspended, Transfer does not return:
+// the context unwinds as if runtime.Goexit had been called.
+func (s *State) Transfer(to *State) { transferVia(s, to, depart, arrive) }
+
+// Switch is Transfer for schedulers: it calls pick, which returns the
+// running context and the one to resume, then transfers from the first to
+// the second exactly as Transfer does. A scheduler operation written as
+// func() { state.Switch(pickNext) } inlines into its caller, so it adds no
+// frame that the switch has to return through; one that calls Transfer
+// itself does.
+func Switch(pick func() (from, to *State)) { switchVia(pick, departPicked, arrive) }
+
+func transferVia(s, to *State, depart func(s, to *State) func(struct{}) bool, arrive func(*State)) {
+	park(depart(s, to))
+	arrive(s)
+}
+
+func switchVia(pick func() (from, to *State), depart func(func() (from, to *State)) (*State, func(struct{}) bool), arrive func(*State)) {
+	from, sw := depart(pick)
+	park(sw)
+	arrive(from)
+}
+
+// park makes the switch that depart prepared; it returns when the calling
+// context is resumed.
+func park(sw func(struct{}) bool) { sw(struct{}{}) }
+
+// stay is depart's switch when no switch is left to make: the turbo
+// engine has already swapped, or the transfer is to the running context.
+func stay(struct{}) bool { return true }
+
+func departPicked(pick func() (from, to *State)) (*State, func(struct{}) bool) {
+	from, to := pick()
+	return from, depart(from, to)
+}
+
+// depart checks a transfer from s to to, makes to the running context and
+// returns the call that suspends s and runs to.
+func depart(s, to *State) func(struct{}) bool {
+	h := s.h
+	if h == nil || h.current != s || to.h != h || to.status != StatusSuspended {
+		if !s.prepare(to) {
+			return stay
+		}
+	}
+	// Only the runtime's coroutine switch, under the portable engine, cares
+	// which thread a goroutine is locked to.
+	if !turboOn && threadLocks(getg()) != h.locks {
+		panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
+	}
+	s.status = StatusSuspended
+	to.status = StatusRunning
+	h.current = to
+	if turboOn {
+		if to.tc == nil {
+			h.tb.newContext(to, s.tc)
+		}
+		// swap saves s's frame chain, so its caller is the frame s resumes
+		// in: returning from here and from park are the returns that follow
+		// every switch.
+		swap(s.tc, to.tc, nil, nil)
+		return stay
+	}
+	// The portable engine parks in the slot where to's goroutine is parked.
+	return moveInto(s, to).switcher()
+}
+
+// arrive runs in s as soon as it is resumed: whoever resumed s has already
+// made it the running context.
+func arrive(s *State) {
+	h := s.h
+	if h.relay.kind != relayNone {
+		followRelays(s)
+	}
+	if s.cancelling || s.raise != nil || h.abort != nil {
+		h.resumeInterrupted(s)
+	}
+}
+
+// prepare checks a transfer that is not a plain switch between suspended
+// contexts of one host: it enters a new context in the host or panics on
+// misuse. It reports false for a transfer to the running context itself.
+func (s *State) prepare(to *State) bool {
+	h := s.h
+	if h == nil || h.current != s {
+		panic(fmt.Sprintf("state: Transfer from context %q, which is not running (status %v)", s.desc, s.status))
+	}
+	h.bind(to)
+	switch to.status {
+	case StatusNew:
+		h.live.PushBack(to, liveLinks)
+	case StatusDone:
+		panic(fmt.Sprintf("state: Transfer to finished context %q", to.desc))
+	case StatusRunning:
+		return false // to == s
+	}
+	return true
+}
