@@ -29,13 +29,13 @@ type gslots struct {
 }
 
 // gentry is one goroutine's entry; key and host share a cache line, so a
-// lookup that hits at home touches one line of the table. A lookup probes
-// other goroutines' keys, which they may be setting, so keys are atomic;
-// it reads only its own goroutine's host, which that goroutine wrote, or
-// grow wrote before publishing the table, so hosts need not be.
+// lookup that hits at home touches one line of the table. Both are
+// atomic: a lookup probes keys other goroutines are setting, and the
+// runtime reuses a g for a new goroutine, which then reads a host the
+// ended one wrote, with no synchronisation the memory model can see.
 type gentry struct {
 	key  atomic.Uintptr
-	host *host
+	host atomic.Pointer[host]
 }
 
 func newGslots(size int) *gslots {
@@ -48,12 +48,13 @@ func (t *gslots) home(g uintptr) uintptr {
 	return (g * 0x9E3779B97F4A7C15 >> 20) & uintptr(len(t.entries)-1)
 }
 
-// lookup returns g's host in t, or nil. It runs on every Cede and
-// Current, so it is kept small enough to inline; the first probe usually
-// decides.
+// load returns g's host, or nil.
+func (gt *gtable) load(g uintptr) *host { return gt.cur.Load().lookup(g) }
+
+// lookup returns g's host in t, or nil. The first probe usually decides.
 func (t *gslots) lookup(g uintptr) *host {
-	if i, found := t.find(g); found {
-		return t.entries[i].host
+	if e, found := t.find(g); found {
+		return e.host.Load()
 	}
 	return nil
 }
@@ -64,17 +65,16 @@ func (gt *gtable) store(g uintptr, h *host) {
 	defer gt.mu.Unlock()
 	for {
 		t := gt.cur.Load()
-		i, found := t.find(g)
-		e := &t.entries[i]
+		e, found := t.find(g)
 		switch {
 		case found:
-			e.host = h
+			e.host.Store(h)
 		case h == nil:
 		case 2*(t.used+1) > len(t.entries):
 			gt.grow(t)
 			continue
 		default:
-			e.host = h
+			e.host.Store(h)
 			e.key.Store(g) // after the host: the key makes the entry visible
 			t.used++
 		}
@@ -83,14 +83,15 @@ func (gt *gtable) store(g uintptr, h *host) {
 }
 
 // find returns g's entry, or the empty entry that ends its probe chain.
-func (t *gslots) find(g uintptr) (i uintptr, found bool) {
+func (t *gslots) find(g uintptr) (e *gentry, found bool) {
 	mask := uintptr(len(t.entries) - 1)
-	for i = t.home(g); ; i = (i + 1) & mask {
-		switch t.entries[i].key.Load() {
+	for i := t.home(g); ; i = (i + 1) & mask {
+		e = &t.entries[i]
+		switch e.key.Load() {
 		case g:
-			return i, true
+			return e, true
 		case 0:
-			return i, false
+			return e, false
 		}
 	}
 }
@@ -100,7 +101,7 @@ func (t *gslots) find(g uintptr) (i uintptr, found bool) {
 func (gt *gtable) grow(t *gslots) {
 	live := 0
 	for i := range t.entries {
-		if t.entries[i].host != nil {
+		if t.entries[i].host.Load() != nil {
 			live++
 		}
 	}
@@ -110,14 +111,14 @@ func (gt *gtable) grow(t *gslots) {
 	}
 	n := newGslots(size)
 	for i := range t.entries {
-		h := t.entries[i].host
+		h := t.entries[i].host.Load()
 		if h == nil {
 			continue
 		}
 		g := t.entries[i].key.Load()
-		j, _ := n.find(g)
-		n.entries[j].host = h
-		n.entries[j].key.Store(g)
+		e, _ := n.find(g)
+		e.host.Store(h)
+		e.key.Store(g)
 		n.used++
 	}
 	gt.cur.Store(n)

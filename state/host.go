@@ -39,7 +39,7 @@ func currentHost() *host {
 			return h
 		}
 	}
-	return hosts.cur.Load().lookup(uintptr(getg())) // inlined: this is on every Cede
+	return hosts.load(uintptr(getg()))
 }
 
 // Current returns the running context of the calling goroutine's host
