@@ -46,6 +46,15 @@ func (q *readyQueues) pop() *Coro {
 	return c
 }
 
+// rotate removes the head of r, which is not empty, and appends c: a pop
+// and a push that leave the length as it is, so the ring never grows.
+func (r *ring) rotate(c *Coro) {
+	mask := len(r.buf) - 1
+	r.buf[r.head] = nil
+	r.buf[(r.head+r.n)&mask] = c // the old head's place when r is full
+	r.head = (r.head + 1) & mask
+}
+
 func (r *ring) grow() {
 	buf := make([]*Coro, max(8, 2*len(r.buf)))
 	for i := range r.n {

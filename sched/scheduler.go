@@ -217,17 +217,14 @@ func (s *Scheduler) enqueue(c *Coro) {
 
 // cedeNext readies cur, which is running, and returns the coroutine to run
 // next: Ready followed by pickNext. When cur's queue is the highest with
-// entries and its head can run, that is one step of the ring: the head
-// leaves and cur takes the place behind the tail, and no count changes.
+// entries and its head can run, that is one rotation of the ring, and no
+// count changes.
 func (s *Scheduler) cedeNext(cur *Coro) *Coro {
 	i := cur.prio - PrioMin
 	r := &s.ready.q[i]
 	if r.n != 0 && s.ready.nonEmpty>>i == 1 && !cur.ready && !s.posts.pending.Load() {
 		if next := r.buf[r.head]; !next.done && !next.suspended {
-			mask := len(r.buf) - 1
-			r.buf[r.head] = nil
-			r.buf[(r.head+r.n)&mask] = cur
-			r.head = (r.head + 1) & mask
+			r.rotate(cur)
 			next.ready, cur.ready = false, true
 			return next
 		}
