@@ -39,9 +39,9 @@ func NReady() int { return current().s.nready }
 // Cede and Schedule inline into their callers: see state.Switch.
 func Cede() { state.Switch(cedePick) }
 
-func cedePick() (from, to *state.State) {
-	c := current()
-	return c.st, c.s.switchTo(c, c.s.cedeNext(c))
+func cedePick(from *state.State) *state.State {
+	c := coroOf(from)
+	return c.s.switchTo(c, c.s.cedeNext(c))
 }
 
 // CedeNotSelf runs the next ready coroutine of any priority and readies
@@ -63,9 +63,9 @@ func CedeNotSelf() {
 // is ready the scheduler idles, or Run ends with a deadlock.
 func Schedule() { state.Switch(schedulePick) }
 
-func schedulePick() (from, to *state.State) {
-	c := current()
-	return c.st, c.s.switchTo(c, c.s.pickNext(c))
+func schedulePick(from *state.State) *state.State {
+	c := coroOf(from)
+	return c.s.switchTo(c, c.s.pickNext(c))
 }
 
 // Terminate ends the running coroutine with v as its value (Coro's

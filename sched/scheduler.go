@@ -311,8 +311,11 @@ func (s *Scheduler) Hold() (release func()) {
 }
 
 // current returns the running coroutine, or panics outside a scheduler.
-func current() *Coro {
-	st := state.Running()
+func current() *Coro { return coroOf(state.Running()) }
+
+// coroOf returns the coroutine whose context st is, or panics: st is nil
+// outside a scheduler.
+func coroOf(st *state.State) *Coro {
 	if st == nil {
 		panic("sched: called outside a scheduler; start one with sched.Run")
 	}

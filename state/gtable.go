@@ -5,10 +5,14 @@ import (
 	"sync/atomic"
 )
 
-// gtable maps goroutines (getg) to hosts. Lookups take no lock: a
-// goroutine only ever looks up its own entry, which only it writes, so it
-// finds its latest value in whichever table it loads. Writers serialise on
-// mu and publish a grown table whole; an old table is never written again.
+// gtable maps a goroutine (getg) to the context it runs: a portable
+// context's goroutine to that context, a host goroutine to its main
+// context. (On the turbo engine the host goroutine runs every context of
+// its host; the running one is the host's current.) Lookups take no lock:
+// a goroutine only ever looks up its own entry, which only it writes, so
+// it finds its latest value in whichever table it loads. Writers
+// serialise on mu and publish a grown table whole; an old table is never
+// written again.
 type gtable struct {
 	mu  sync.Mutex
 	cur atomic.Pointer[gslots] // never nil: see newGtable
@@ -21,21 +25,21 @@ func newGtable() *gtable {
 }
 
 // gslots is an open-addressed table with linear probing. A deleted entry
-// keeps its key with a nil host, so probe chains stay intact and the same
+// keeps its key with a nil context, so probe chains stay intact and the same
 // goroutine reuses it; growing drops such entries.
 type gslots struct {
 	entries []gentry // len is a power of two
 	used    int      // keys set, deleted entries included
 }
 
-// gentry is one goroutine's entry; key and host share a cache line, so a
-// lookup that hits at home touches one line of the table. Both are
+// gentry is one goroutine's entry; key and context share a cache line, so
+// a lookup that hits at home touches one line of the table. Both are
 // atomic: a lookup probes keys other goroutines are setting, and the
-// runtime reuses a g for a new goroutine, which then reads a host the
+// runtime reuses a g for a new goroutine, which then reads a context the
 // ended one wrote, with no synchronisation the memory model can see.
 type gentry struct {
-	key  atomic.Uintptr
-	host atomic.Pointer[host]
+	key atomic.Uintptr
+	ctx atomic.Pointer[State]
 }
 
 func newGslots(size int) *gslots {
@@ -48,19 +52,19 @@ func (t *gslots) home(g uintptr) uintptr {
 	return (g * 0x9E3779B97F4A7C15 >> 20) & uintptr(len(t.entries)-1)
 }
 
-// load returns g's host, or nil.
-func (gt *gtable) load(g uintptr) *host { return gt.cur.Load().lookup(g) }
+// load returns g's context, or nil.
+func (gt *gtable) load(g uintptr) *State { return gt.cur.Load().lookup(g) }
 
-// lookup returns g's host in t, or nil. The first probe usually decides.
-func (t *gslots) lookup(g uintptr) *host {
+// lookup returns g's context in t, or nil. The first probe usually decides.
+func (t *gslots) lookup(g uintptr) *State {
 	if e, found := t.find(g); found {
-		return e.host.Load()
+		return e.ctx.Load()
 	}
 	return nil
 }
 
-// store sets g's host; a nil host deletes the entry.
-func (gt *gtable) store(g uintptr, h *host) {
+// store sets g's context; nil deletes the entry.
+func (gt *gtable) store(g uintptr, s *State) {
 	gt.mu.Lock()
 	defer gt.mu.Unlock()
 	for {
@@ -68,14 +72,14 @@ func (gt *gtable) store(g uintptr, h *host) {
 		e, found := t.find(g)
 		switch {
 		case found:
-			e.host.Store(h)
-		case h == nil:
+			e.ctx.Store(s)
+		case s == nil:
 		case 2*(t.used+1) > len(t.entries):
 			gt.grow(t)
 			continue
 		default:
-			e.host.Store(h)
-			e.key.Store(g) // after the host: the key makes the entry visible
+			e.ctx.Store(s)
+			e.key.Store(g) // after the context: the key makes the entry visible
 			t.used++
 		}
 		return
@@ -101,7 +105,7 @@ func (t *gslots) find(g uintptr) (e *gentry, found bool) {
 func (gt *gtable) grow(t *gslots) {
 	live := 0
 	for i := range t.entries {
-		if t.entries[i].host.Load() != nil {
+		if t.entries[i].ctx.Load() != nil {
 			live++
 		}
 	}
@@ -111,13 +115,13 @@ func (gt *gtable) grow(t *gslots) {
 	}
 	n := newGslots(size)
 	for i := range t.entries {
-		h := t.entries[i].host.Load()
-		if h == nil {
+		s := t.entries[i].ctx.Load()
+		if s == nil {
 			continue
 		}
 		g := t.entries[i].key.Load()
 		e, _ := n.find(g)
-		e.host.Store(h)
+		e.ctx.Store(s)
 		e.key.Store(g)
 		n.used++
 	}

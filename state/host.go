@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"unsafe"
 
 	"github.com/corogo/coro/internal/ilist"
 )
@@ -29,8 +30,9 @@ type host struct {
 	tb    *turbo // the turbo engine's arena and bookkeeping
 }
 
-// hosts maps a goroutine to the host it belongs to: the host's own
-// goroutine and, on the portable engine, every context goroutine.
+// hosts maps each goroutine of a host to the context it runs (see
+// gtable): the host's own goroutine to main and, on the portable engine,
+// every context goroutine to its context.
 var hosts = newGtable()
 
 func currentHost() *host {
@@ -39,23 +41,43 @@ func currentHost() *host {
 			return h
 		}
 	}
-	return hosts.load(uintptr(getg()))
+	if s := hosts.load(uintptr(getg())); s != nil {
+		return s.h
+	}
+	return nil
 }
 
 // Current returns the running context of the calling goroutine's host
 // ($Coro::current at this level). It panics when called from outside a
 // host.
 func Current() *State {
-	h := currentHost()
-	if h == nil {
+	s := Running()
+	if s == nil {
 		panic("state: Current called outside a host; start one with state.Run")
 	}
-	return h.current
+	return s
 }
 
 // Running returns the running context of the calling goroutine's host, or
 // nil when the goroutine belongs to no host.
 func Running() *State {
+	s, _ := running()
+	return s
+}
+
+// running is Running; on the portable engine it also returns the calling
+// goroutine (getg), which Switch passes on to depart.
+func running() (*State, unsafe.Pointer) {
+	if turboOn {
+		return runningTurbo(), nil
+	}
+	// A goroutine of the portable engine runs one context, which is the
+	// running one whenever the goroutine runs.
+	g := getg()
+	return hosts.load(uintptr(g)), g
+}
+
+func runningTurbo() *State {
 	if h := currentHost(); h != nil {
 		return h.current
 	}
@@ -80,7 +102,7 @@ func Run(main func()) {
 	}
 	h.locks = threadLocks(g)
 	h.main.pt.g = g
-	hosts.store(uintptr(g), h)
+	hosts.store(uintptr(g), h.main)
 	defer func() {
 		h.close()
 		hosts.store(uintptr(g), nil)

@@ -131,7 +131,7 @@ func (s *State) run() {
 	h := s.h
 	g := getg()
 	s.pt.g = g
-	hosts.store(uintptr(g), h)
+	hosts.store(uintptr(g), s)
 	returned := false
 	defer func() {
 		// Every way fn can end passes here: return, a recovered panic, or

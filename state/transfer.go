@@ -1,6 +1,9 @@
 package state
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // The switch path. After a stack switch every return mispredicts, until
 // the resumed side has returned past the frames that were live when it
@@ -25,20 +28,22 @@ import "fmt"
 // the context unwinds as if runtime.Goexit had been called.
 func (s *State) Transfer(to *State) { transferVia(s, to, depart, arrive) }
 
-// Switch is Transfer for schedulers: it calls pick, which returns the
-// running context and the one to resume, then transfers from the first to
-// the second exactly as Transfer does. A scheduler operation written as
-// func() { state.Switch(pickNext) } inlines into its caller, so it adds no
-// frame that the switch has to return through; one that calls Transfer
-// itself does.
-func Switch(pick func() (from, to *State)) { switchVia(pick, departPicked, arrive) }
+// Switch is Transfer for schedulers: it calls pick with the running
+// context of the calling goroutine's host, then transfers from that
+// context to the one pick returns exactly as Transfer does. In a goroutine
+// that belongs to no host pick gets nil and should panic with the
+// scheduler's own message; if it returns, Switch panics. A scheduler
+// operation written as func() { state.Switch(pickNext) } inlines into its
+// caller, so it adds no frame that the switch has to return through; one
+// that calls Transfer itself does.
+func Switch(pick func(from *State) (to *State)) { switchVia(pick, departPicked, arrive) }
 
-func transferVia(s, to *State, depart func(s, to *State) func(struct{}) bool, arrive func(*State)) {
-	park(depart(s, to))
+func transferVia(s, to *State, depart func(s, to *State, g unsafe.Pointer) func(struct{}) bool, arrive func(*State)) {
+	park(depart(s, to, nil))
 	arrive(s)
 }
 
-func switchVia(pick func() (from, to *State), depart func(func() (from, to *State)) (*State, func(struct{}) bool), arrive func(*State)) {
+func switchVia(pick func(*State) *State, depart func(func(*State) *State) (*State, func(struct{}) bool), arrive func(*State)) {
 	from, sw := depart(pick)
 	park(sw)
 	arrive(from)
@@ -52,14 +57,19 @@ func park(sw func(struct{}) bool) { sw(struct{}{}) }
 // engine has already swapped, or the transfer is to the running context.
 func stay(struct{}) bool { return true }
 
-func departPicked(pick func() (from, to *State)) (*State, func(struct{}) bool) {
-	from, to := pick()
-	return from, depart(from, to)
+func departPicked(pick func(*State) *State) (*State, func(struct{}) bool) {
+	from, g := running()
+	to := pick(from)
+	if from == nil {
+		panic("state: Switch called outside a host; start one with state.Run")
+	}
+	return from, depart(from, to, g)
 }
 
 // depart checks a transfer from s to to, makes to the running context and
-// returns the call that suspends s and runs to.
-func depart(s, to *State) func(struct{}) bool {
+// returns the call that suspends s and runs to. g is the calling goroutine
+// (getg) when the caller has it at hand, else nil.
+func depart(s, to *State, g unsafe.Pointer) func(struct{}) bool {
 	h := s.h
 	if h == nil || h.current != s || to.h != h || to.status != StatusSuspended {
 		if !s.prepare(to) {
@@ -68,8 +78,13 @@ func depart(s, to *State) func(struct{}) bool {
 	}
 	// Only the runtime's coroutine switch, under the portable engine, cares
 	// which thread a goroutine is locked to.
-	if !turboOn && threadLocks(getg()) != h.locks {
-		panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
+	if !turboOn {
+		if g == nil {
+			g = getg()
+		}
+		if threadLocks(g) != h.locks {
+			panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
+		}
 	}
 	s.status = StatusSuspended
 	to.status = StatusRunning

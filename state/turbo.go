@@ -99,9 +99,9 @@ func runTurbo(h *host) {
 // defer nothing: its frames are hidden while it runs on the arena.
 func hostMain(h *host, done chan<- struct{}) {
 	g := getg()
-	hosts.store(uintptr(g), h)
-	tb := h.tb
 	m := h.main
+	hosts.store(uintptr(g), m)
+	tb := h.tb
 	m.pt.g = g
 	t := tb.newContext(m, nil)
 	enterArena(tb.a, t)
