@@ -9,9 +9,11 @@ import (
 )
 
 // TestSwitchInlines: Transfer and Switch must inline into their callers,
-// or every switch returns through one more frame; see transfer.go.
+// or every switch returns through one more frame; see transfer.go. The
+// bodies they call are checked too: an entry point that still inlines but
+// now calls its body out of line adds that frame all the same.
 func TestSwitchInlines(t *testing.T) {
-	inltest.Check(t, ".", "(*State).Transfer", "Switch")
+	inltest.Check(t, ".", "(*State).Transfer", "transferVia", "Switch", "switchVia", "park")
 }
 
 // TestSwitch: pick gets the running context and Switch transfers from it
