@@ -66,7 +66,7 @@ func Running() *State {
 }
 
 // running is Running; on the portable engine it also returns the calling
-// goroutine (getg), which Switch passes on to depart.
+// goroutine (getg), which depart reuses for its thread-lock check.
 func running() (*State, unsafe.Pointer) {
 	if turboOn {
 		return runningTurbo(), nil

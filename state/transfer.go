@@ -36,15 +36,16 @@ func (s *State) Transfer(to *State) { transferVia(s, to, depart, arrive) }
 // operation written as func() { state.Switch(pickNext) } inlines into its
 // caller, so it adds no frame that the switch has to return through; one
 // that calls Transfer itself does.
-func Switch(pick func(from *State) (to *State)) { switchVia(pick, departPicked, arrive) }
+func Switch(pick func(from *State) (to *State)) { switchVia(pick, depart, arrive) }
 
-func transferVia(s, to *State, depart func(s, to *State, g unsafe.Pointer) func(struct{}) bool, arrive func(*State)) {
-	park(depart(s, to, nil))
+func transferVia(s, to *State, depart func(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool), arrive func(*State)) {
+	_, sw := depart(s, to, nil)
+	park(sw)
 	arrive(s)
 }
 
-func switchVia(pick func(*State) *State, depart func(func(*State) *State) (*State, func(struct{}) bool), arrive func(*State)) {
-	from, sw := depart(pick)
+func switchVia(pick func(*State) *State, depart func(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool), arrive func(*State)) {
+	from, sw := depart(nil, nil, pick)
 	park(sw)
 	arrive(from)
 }
@@ -57,23 +58,24 @@ func park(sw func(struct{}) bool) { sw(struct{}{}) }
 // engine has already swapped, or the transfer is to the running context.
 func stay(struct{}) bool { return true }
 
-func departPicked(pick func(*State) *State) (*State, func(struct{}) bool) {
-	from, g := running()
-	to := pick(from)
-	if from == nil {
-		panic("state: Switch called outside a host; start one with state.Run")
-	}
-	return from, depart(from, to, g)
-}
-
 // depart checks a transfer from s to to, makes to the running context and
-// returns the call that suspends s and runs to. g is the calling goroutine
-// (getg) when the caller has it at hand, else nil.
-func depart(s, to *State, g unsafe.Pointer) func(struct{}) bool {
+// returns s and the call that suspends s and runs to. For Switch, s and to
+// are nil and pick is not: depart looks up the running context, s, and
+// asks pick for to. Switch and Transfer both call depart directly, so on
+// the turbo engine, where depart swaps, they return through the same frames.
+func depart(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool) {
+	var g unsafe.Pointer // the calling goroutine, once looked up
+	if pick != nil {
+		s, g = running()
+		to = pick(s)
+		if s == nil {
+			panic("state: Switch called outside a host; start one with state.Run")
+		}
+	}
 	h := s.h
 	if h == nil || h.current != s || to.h != h || to.status != StatusSuspended {
 		if !s.prepare(to) {
-			return stay
+			return s, stay
 		}
 	}
 	// Only the runtime's coroutine switch, under the portable engine, cares
@@ -97,10 +99,10 @@ func depart(s, to *State, g unsafe.Pointer) func(struct{}) bool {
 		// in: returning from here and from park are the returns that follow
 		// every switch.
 		swap(s.tc, to.tc, nil, nil)
-		return stay
+		return s, stay
 	}
 	// The portable engine parks in the slot where to's goroutine is parked.
-	return moveInto(s, to).switcher()
+	return s, moveInto(s, to).switcher()
 }
 
 // arrive runs in s as soon as it is resumed: whoever resumed s has already
