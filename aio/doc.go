@@ -18,8 +18,8 @@
 // why. Requests that io_uring has no opcode for always go to the pool.
 // As in Coro, the loop runs when the scheduler idles: requests reach the
 // kernel and results come back then, or when a coroutine that computes
-// without pause calls sched.Poll. ReadAt copies data already in the
-// page cache at once, without a request.
+// without pause calls sched.Poll. A ReadAt of up to 64 KiB whose data
+// is all in the page cache is copied at once, without a request.
 //
 // A scheduler runs its coroutines on one thread, so the kernel work of
 // requests that complete at once (cached reads, opens) is done on that

@@ -49,7 +49,11 @@ func AIORandomReadsPool(b *testing.B) { aioRandomReads(b, "pool", 1) }
 // AIORandomReadsPerCore is AIORandomReads with the 1,000 coroutines split
 // over one scheduler per core (GOMAXPROCS): a scheduler runs its
 // coroutines on one thread, so this is how coroutines use every core.
-func AIORandomReadsPerCore(b *testing.B) { aioRandomReads(b, "", runtime.GOMAXPROCS(0)) }
+func AIORandomReadsPerCore(b *testing.B) { aioRandomReads(b, "", perCore()) }
+
+// perCore is the number of schedulers of the per-core cases: one per core
+// (GOMAXPROCS), but no more than openers, so each gets coroutines.
+func perCore() int { return min(runtime.GOMAXPROCS(0), openers) }
 
 func aioRandomReads(b *testing.B, backend string, schedulers int) {
 	name := bigFile(b)
@@ -64,7 +68,7 @@ func aioRandomReads(b *testing.B, backend string, schedulers int) {
 		}
 		defer f.Close()
 		var cs []*sched.Coro
-		for i, n := range split(shares[k], readers/schedulers) {
+		for i, n := range split(shares[k], split(readers, schedulers)[k]) {
 			cs = append(cs, sched.Async(func() any { return readBlocks(f, k*readers+i, n) }))
 		}
 		joinAll(b, cs)
@@ -173,16 +177,16 @@ func AIOOpenStatClose(b *testing.B) { aioOpenStatClose(b, 1) }
 
 // AIOOpenStatClosePerCore is AIOOpenStatClose with the 100 coroutines
 // split over one scheduler per core (GOMAXPROCS).
-func AIOOpenStatClosePerCore(b *testing.B) { aioOpenStatClose(b, runtime.GOMAXPROCS(0)) }
+func AIOOpenStatClosePerCore(b *testing.B) { aioOpenStatClose(b, perCore()) }
 
 func aioOpenStatClose(b *testing.B, schedulers int) {
 	names := smallFiles(b)
 	threads := watchThreads()
 	var next atomic.Int64
 	b.ResetTimer()
-	onSchedulers(b, schedulers, "", func(int) {
+	onSchedulers(b, schedulers, "", func(k int) {
 		var cs []*sched.Coro
-		for range openers / schedulers {
+		for range split(openers, schedulers)[k] {
 			cs = append(cs, sched.Async(func() any {
 				for {
 					i := int(next.Add(1) - 1)

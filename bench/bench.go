@@ -20,6 +20,16 @@ type Case struct {
 	Fn   func(b *testing.B)
 }
 
+// Skipped returns why the case was skipped on purpose, when it ran no
+// iterations: only rows made by Turbo are, where the turbo engine cannot
+// run. For any other case it returns "", and N == 0 is a failure.
+func (c Case) Skipped() string {
+	if turboRows[c.Name] {
+		return TurboUnavailable
+	}
+	return ""
+}
+
 // Unit is the metric coro bench shows for a group: ns/op, or a metric the
 // cases report with b.ReportMetric. Other metrics a case reports (the file
 // cases' "threads") follow its ratio.
@@ -41,10 +51,10 @@ type Group struct {
 var Groups = []Group{
 	{"switch round trip", NsPerOp, "iter.Pull", []Case{
 		{"coro Cede", CedeRoundTrip},
-		{"coro Cede, turbo engine", Turbo("cede", CedeRoundTrip)},
+		Turbo("coro Cede, turbo engine", "cede", CedeRoundTrip),
 		{"state Transfer", TransferRoundTrip},
-		{"state Transfer, turbo engine", Turbo("transfer", TransferRoundTrip)},
-		{"state Transfer, turbo, one loop", Turbo("transfer-same", TransferSameLoop)},
+		Turbo("state Transfer, turbo engine", "transfer", TransferRoundTrip),
+		Turbo("state Transfer, turbo, one loop", "transfer-same", TransferSameLoop),
 		{"iter.Pull", PullRoundTrip},
 		{"goroutines, unbuffered chan", ChanPingPong},
 		{"goroutines, runtime.Gosched", GoschedPingPong},
@@ -64,17 +74,17 @@ var Groups = []Group{
 	}},
 	{"create, run to the end, finish", NsPerOp, "go + WaitGroup", []Case{
 		{"state context", CreateRunFinish},
-		{"state context, turbo engine", Turbo("create", CreateRunFinish)},
+		Turbo("state context, turbo engine", "create", CreateRunFinish),
 		{"go + WaitGroup", GoWaitGroup},
 	}},
 	{"runtime.GC with 10,000 idle", "ns/GC", "parked goroutines", []Case{
 		{"suspended state contexts", GCSuspended},
-		{"suspended state contexts, turbo engine", Turbo("gc", GCSuspended)},
+		Turbo("suspended state contexts, turbo engine", "gc", GCSuspended),
 		{"parked goroutines", GCParked},
 	}},
 	{"memory held by each of 10,000 idle", "B/idle", "parked goroutines", []Case{
 		{"suspended state contexts", MemSuspended},
-		{"suspended state contexts, turbo engine", Turbo("mem", MemSuspended)},
+		Turbo("suspended state contexts, turbo engine", "mem", MemSuspended),
 		{"parked goroutines", MemParked},
 	}},
 	{"4 KiB random reads, 1,000 readers", NsPerOp, "goroutines, os.File.ReadAt", []Case{

@@ -12,12 +12,10 @@ import (
 // goroutine equivalent. One op is one Down/Up pair, one round trip, or
 // one value passed from a producer to a consumer.
 
-func runSched(b *testing.B, main func()) { runOn(b, sched.New(), main) }
-
-// runOn runs main on s, failing b if s ends in an error.
-func runOn(b *testing.B, s *sched.Scheduler, main func()) {
+// runSched runs main on a new scheduler, failing b if it ends in an error.
+func runSched(b *testing.B, main func()) {
 	b.Helper()
-	if err := s.Run(main); err != nil {
+	if err := sched.New().Run(main); err != nil {
 		b.Fatal(err)
 	}
 }

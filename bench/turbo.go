@@ -18,8 +18,12 @@ import (
 
 const turboEnv = "CORO_BENCH_TURBO"
 
-// turboCases are the cases Turbo wraps, by name.
-var turboCases = map[string]func(*testing.B){}
+// turboCases are the cases Turbo wraps, by name; turboRows are the rows
+// it makes, by Case.Name.
+var (
+	turboCases = map[string]func(*testing.B){}
+	turboRows  = map[string]bool{}
+)
 
 var turboCache sync.Map // name -> map[string]float64: testing.Benchmark reruns a case
 
@@ -27,11 +31,16 @@ var turboCache sync.Map // name -> map[string]float64: testing.Benchmark reruns 
 // turbo engine cannot run in this build or on this machine.
 var TurboUnavailable string
 
-// Turbo returns case fn run on the turbo engine. Where the engine cannot
-// run (another architecture, a -race build), the row is skipped with the
-// reason.
-func Turbo(name string, fn func(*testing.B)) func(*testing.B) {
+// Turbo returns the case row: fn run on the turbo engine, in a child
+// process that finds it by name. Where the engine cannot run (another
+// architecture, a -race build), the case is skipped with the reason.
+func Turbo(row, name string, fn func(*testing.B)) Case {
 	turboCases[name] = fn
+	turboRows[row] = true
+	return Case{row, turboRun(name)}
+}
+
+func turboRun(name string) func(*testing.B) {
 	return func(b *testing.B) {
 		m, ok := turboCache.Load(name)
 		if !ok {

@@ -51,8 +51,8 @@ func run(w io.Writer, perl bool, perlRounds int) error {
 		var rows []row
 		for _, c := range g.Cases {
 			r := testing.Benchmark(c.Fn)
-			if r.N == 0 && bench.TurboUnavailable != "" {
-				rows = append(rows, row{name: c.Name, note: "skipped: " + bench.TurboUnavailable})
+			if why := c.Skipped(); r.N == 0 && why != "" {
+				rows = append(rows, row{name: c.Name, note: "skipped: " + why})
 				continue
 			}
 			if r.N == 0 {

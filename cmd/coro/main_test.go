@@ -43,7 +43,7 @@ func TestBenchTable(t *testing.T) {
 		}
 		for _, c := range g.Cases {
 			line := lineWith(text, c.Name)
-			if bench.TurboUnavailable != "" && strings.Contains(line, "skipped: "+bench.TurboUnavailable) {
+			if why := c.Skipped(); why != "" && strings.Contains(line, "skipped: "+why) {
 				continue // the turbo engine cannot run in this build or here
 			}
 			if f := strings.Fields(strings.TrimPrefix(line, "  "+c.Name)); len(f) < 2 || len(f)%2 != 0 || f[0] == "-" {

@@ -30,13 +30,14 @@ func Output(env []string, args ...string) (out []byte, missing string, err error
 
 // Rerun runs the calling test binary's tests again in a process with Env,
 // all but the calling test and those matching skip (a -test.skip
-// pattern, or ""), and fails with the child's output if any fails. In
-// that child it returns at once. Where the turbo engine cannot run at
-// all, it skips, saying why.
+// pattern, or ""), and fails with the child's output if any fails. The
+// child skips the calling test, so it never gets here; a process already
+// on the turbo engine returns at once. Where the turbo engine cannot run
+// at all, it skips, saying why.
 func Rerun(t *testing.T, skip string) {
 	t.Helper()
 	if state.Engine().Name == "turbo" {
-		return // this is the child
+		return // already on the turbo engine: nothing to rerun
 	}
 	skip = "^" + regexp.QuoteMeta(t.Name()) + "$" + "|" + skip
 	out, missing, err := Output(nil, "-test.run=^(Test|Example)", "-test.skip="+strings.TrimSuffix(skip, "|"), "-test.count=1")
