@@ -10,9 +10,10 @@ import (
 
 // A host that ends leaves its arena, every slot free and its pages back
 // with the kernel, for the next host to start on. Setting an arena up
-// costs a memfd, a 32 GiB reservation and six mappings; under qemu-user
-// each reservation also costs the emulator about 200 MiB of bookkeeping
-// that it never returns, so a process that starts hosts one after another
+// costs a memfd, a 32 GiB reservation and nine mappings in it (the memfd
+// three times, the chain's rungs and its end); under qemu-user each
+// reservation also costs the emulator about 200 MiB of bookkeeping that
+// it never returns, so a process that starts hosts one after another
 // would grow without bound there.
 var idleArenas struct {
 	sync.Mutex

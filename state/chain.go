@@ -52,7 +52,7 @@ package state
 // nil into B's.
 
 // tctx is a context's turbo record. The assembly reads and writes it, so
-// it holds no pointers the assembly touches: the GC never sees those
+// it holds no pointers the assembly writes: the GC never sees those
 // writes, which have no write barrier.
 type tctx struct {
 	sp    uintptr // saved SP while suspended: the return address into swap's caller

@@ -19,7 +19,8 @@ import (
 // frame's size. The pcsp value at an instruction is the delta before it
 // runs, so at the PC of instruction k of the run (from 0) the unwinder
 // reads base + k*step.
-// hopPC and, by symbol, the swap assembly turn a hop size into such a PC.
+// hopFinePC, hopCoarsePC and, by symbol, the swap assembly turn a hop
+// size into such a PC.
 //
 // Only the instructions' order is fixed at generation time: where the run
 // starts depends on the prologue the assembler adds, and its instructions'
@@ -28,11 +29,10 @@ import (
 
 // A hopTable is a generated table (shapes in hops_params_<arch>.go).
 type hopTable struct {
-	name       string                      // as in the functions' names, ·hop<name><j>
-	o, s, n, f uintptr                     // entry i < n has SP delta o + i*s; f entries a function
-	entry      []uintptr                   // the PC of entry 0 of each function
-	insnLen    *uintptr                    // the bytes between consecutive entries
-	at         func(delta uintptr) uintptr // hopPC without the checks
+	name       string    // as in the functions' names, ·hop<name><j>
+	o, s, n, f uintptr   // entry i < n has SP delta o + i*s; f entries a function
+	entry      []uintptr // the PC of entry 0 of each function
+	insnLen    *uintptr  // the bytes between consecutive entries
 }
 
 // Filled by hopLocate once every function checks out, and read by the swap
@@ -52,8 +52,8 @@ var (
 )
 
 var (
-	hopFine   = hopTable{"Fine", hopFineO, hopFineS, hopFineN, hopFineF, hopFineEntry[:], &hopInsnLen[0], hopFinePC}
-	hopCoarse = hopTable{"Coarse", hopCoarseO, hopCoarseS, hopCoarseN, hopCoarseF, hopCoarseEntry[:], &hopInsnLen[1], hopCoarsePC}
+	hopFine   = hopTable{"Fine", hopFineO, hopFineS, hopFineN, hopFineF, hopFineEntry[:], &hopInsnLen[0]}
+	hopCoarse = hopTable{"Coarse", hopCoarseO, hopCoarseS, hopCoarseN, hopCoarseF, hopCoarseEntry[:], &hopInsnLen[1]}
 )
 
 // hopLocate fills the tables' entries, or none of them if any function is
@@ -150,21 +150,11 @@ func hopCode(pc, n uintptr) []byte {
 	return unsafe.Slice(*(**byte)(unsafe.Pointer(&pc)), n)
 }
 
-// hopPC returns the PC at which the unwinder sees SP delta delta in table
-// t. delta must be t.o + i*t.s with 0 <= i < t.n, and the tables usable.
-func hopPC(t hopTable, delta uintptr) uintptr {
-	if hopErr != nil {
-		panic(fmt.Sprintf("state: hopPC(%s, %d) without hop tables: %v", t.name, delta, hopErr))
-	}
-	if delta < t.o || (delta-t.o)%t.s != 0 || (delta-t.o)/t.s >= t.n {
-		panic(fmt.Sprintf("state: hopPC(%s, %d): table %s has deltas %d + i*%d for 0 <= i < %d", t.name, delta, t.name, t.o, t.s, t.n))
-	}
-	return t.at(delta)
-}
-
-// hopFinePC and hopCoarsePC are hopPC for one table each, unchecked, with
-// the table's shape as constants so that the arithmetic is shifts: the
-// engine computes hops with them when its chain changes.
+// hopFinePC and hopCoarsePC return the PC at which the unwinder sees SP
+// delta delta in their table, which must be o + i*s with 0 <= i < n and
+// usable. They are unchecked, with the table's shape as constants so that
+// the arithmetic is shifts: the engine computes hops with them when its
+// chain changes.
 func hopFinePC(delta uintptr) uintptr {
 	i := (delta - hopFineO) / hopFineS
 	return hopFineEntry[i/hopFineF] + i%hopFineF*hopInsnLen[0]

@@ -5,6 +5,7 @@ package state
 import (
 	"bytes"
 	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -15,6 +16,21 @@ import (
 	"strings"
 	"testing"
 )
+
+// hopPC is hopFinePC or hopCoarsePC for table t, checked: it panics
+// unless delta is t.o + i*t.s with 0 <= i < t.n and the tables usable.
+func hopPC(t hopTable, delta uintptr) uintptr {
+	if hopErr != nil {
+		panic(fmt.Sprintf("state: hopPC(%s, %d) without hop tables: %v", t.name, delta, hopErr))
+	}
+	if delta < t.o || (delta-t.o)%t.s != 0 || (delta-t.o)/t.s >= t.n {
+		panic(fmt.Sprintf("state: hopPC(%s, %d): table %s has deltas %d + i*%d for 0 <= i < %d", t.name, delta, t.name, t.o, t.s, t.n))
+	}
+	if t.name == hopFine.name {
+		return hopFinePC(delta)
+	}
+	return hopCoarsePC(delta)
+}
 
 // TestHopGenerated checks that the generated files are what hopgen writes
 // now, so that neither drifts from the other.

@@ -33,7 +33,7 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
 	MOVQ	SP, tctx_sp(SI)
 	MOVQ	BP, tctx_bp(SI)
 	// Fine hop from the relay word to SP-8: delta SP-16-relay, a multiple
-	// of 8; entry delta/8 of the fine table (fineHop). Beyond the table's
+	// of 8; entry delta/8 of the fine table (hopFinePC). Beyond the table's
 	// reach (a stack of several chunks), a coarse hop comes first (far).
 	MOVQ	tctx_relay(SI), BX
 	LEAQ	-16(SP), CX
@@ -56,7 +56,7 @@ fine:
 	MOVQ	AX, (BX)
 	JMP	resume<>(SB)
 far:
-	// As relayHops: coarse entry i = (delta-hopCoarseO-8)/chunk sends the
+	// As suspended: coarse entry i = (delta-hopCoarseO-8)/chunk sends the
 	// relay to the word W = relay+8+hopCoarseO+i*chunk, on the unused
 	// stack below SP; the fine hop from W covers the remainder.
 	SUBQ	$(const_hopCoarseO+8), CX

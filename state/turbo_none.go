@@ -4,7 +4,8 @@ package state
 
 import "unsafe"
 
-// This build has no turbo engine; turboOn is never set, so none of this runs.
+// This build has no turbo engine and turboOn is never set: the stubs that
+// panic are never reached, the others say there is nothing to do.
 
 func turboDefect() string { return "a build that contains it (linux on amd64 or arm64, Go 1.26)" }
 
