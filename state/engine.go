@@ -73,12 +73,11 @@ func chooseEngine(env, godebug string) (engine, error) {
 var turboOn bool
 
 // turboMissing lists the conditions for the turbo engine that this
-// process does not meet.
+// process does not meet. The engine's own soundness (turboDefect) is
+// checked last, and only when every other condition holds: in a build
+// that has the engine, that check decodes machine code.
 func turboMissing(godebug string) []string {
 	var missing []string
-	if d := turboDefect(); d != "" {
-		missing = append(missing, d)
-	}
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
 		missing = append(missing, "linux on amd64 or arm64, not "+runtime.GOOS+"/"+runtime.GOARCH)
 	}
@@ -93,6 +92,11 @@ func turboMissing(godebug string) []string {
 		k, v, _ := strings.Cut(want, "=")
 		if settings[k] != v {
 			missing = append(missing, "GODEBUG "+want)
+		}
+	}
+	if len(missing) == 0 {
+		if d := turboDefect(); d != "" {
+			missing = append(missing, d)
 		}
 	}
 	return missing

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -36,7 +37,8 @@ type hopTable struct {
 }
 
 // Filled by hopLocate once every function checks out, and read by the swap
-// assembly by symbol (·hopFineEntry(SB)); zero while hopErr != nil.
+// assembly by symbol (·hopFineEntry(SB)); zero until hopTables has
+// returned nil.
 var (
 	hopFineEntry   [hopFineFuncs]uintptr
 	hopCoarseEntry [hopCoarseFuncs]uintptr
@@ -44,12 +46,14 @@ var (
 	// ·hopInsnLen(SB), hopCoarse's at ·hopInsnLen+8(SB). They differ on
 	// amd64, where the steps are SUBQ with an 8-bit or a 32-bit immediate.
 	hopInsnLen [2]uintptr
-	// hopErr says why the tables cannot be used, for the engine to report
-	// before it falls back. An initializer rather than an init function
-	// sets it so that Go orders it before every package-level variable
-	// whose initializer reads it, such as the engine choice.
-	hopErr = hopLocate()
 )
+
+// hopTables locates the tables the first time it is called and says why
+// they cannot be used, for the engine to report before it falls back. It
+// is called only when the engine could otherwise run turbo: locating
+// decodes every hop function, a few milliseconds that a program on the
+// portable engine should not pay at start-up.
+var hopTables = sync.OnceValue(hopLocate)
 
 var (
 	hopFine   = hopTable{"Fine", hopFineO, hopFineS, hopFineN, hopFineF, hopFineEntry[:], &hopInsnLen[0]}

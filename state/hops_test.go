@@ -20,8 +20,8 @@ import (
 // hopPC is hopFinePC or hopCoarsePC for table t, checked: it panics
 // unless delta is t.o + i*t.s with 0 <= i < t.n and the tables usable.
 func hopPC(t hopTable, delta uintptr) uintptr {
-	if hopErr != nil {
-		panic(fmt.Sprintf("state: hopPC(%s, %d) without hop tables: %v", t.name, delta, hopErr))
+	if err := hopTables(); err != nil {
+		panic(fmt.Sprintf("state: hopPC(%s, %d) without hop tables: %v", t.name, delta, err))
 	}
 	if delta < t.o || (delta-t.o)%t.s != 0 || (delta-t.o)/t.s >= t.n {
 		panic(fmt.Sprintf("state: hopPC(%s, %d): table %s has deltas %d + i*%d for 0 <= i < %d", t.name, delta, t.name, t.o, t.s, t.n))
@@ -71,8 +71,8 @@ func TestHopGenerated(t *testing.T) {
 }
 
 func TestHopLocate(t *testing.T) {
-	if hopErr != nil {
-		t.Fatal(hopErr)
+	if err := hopTables(); err != nil {
+		t.Fatal(err)
 	}
 	for _, tab := range []hopTable{hopFine, hopCoarse} {
 		if *tab.insnLen == 0 || *tab.insnLen > hopMaxInsnLen {
@@ -87,8 +87,8 @@ func TestHopLocate(t *testing.T) {
 // growth of the instructions from the function's entry up to that PC, which
 // is what the assembler records in pcsp for it, is the delta asked for.
 func TestHopEntries(t *testing.T) {
-	if hopErr != nil {
-		t.Fatal(hopErr)
+	if err := hopTables(); err != nil {
+		t.Fatal(err)
 	}
 	var fine [hopFineFuncs]uintptr
 	var coarse [hopCoarseFuncs]uintptr

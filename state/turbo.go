@@ -21,8 +21,8 @@ import (
 // turboDefect says what keeps this build's turbo engine from running,
 // or "" when nothing does.
 func turboDefect() string {
-	if hopErr != nil {
-		return "hop tables that decode as generated: " + hopErr.Error()
+	if err := hopTables(); err != nil {
+		return "hop tables that decode as generated: " + err.Error()
 	}
 	return ""
 }
