@@ -159,14 +159,14 @@ func (a *arena) allocSlot(k int) (int, error) {
 		}
 	}
 	if a.fresh+k > regionChunks {
-		return 0, fmt.Errorf("state: no room for another stack of %d KiB in this host: its %d MiB of stacks are in use", k*chunk>>10, regionSize>>20)
+		return 0, fmt.Errorf("%w of %d KiB in this host: its %d MiB of stacks are in use", ErrNoStackRoom, k*chunk>>10, regionSize>>20)
 	}
 	i := a.fresh
-	a.fresh += k
 	lo := a.slotLo(i)
 	if err := unix.Mprotect(unsafe.Slice((*byte)(ptr(lo)), pageSize), unix.PROT_NONE); err != nil {
 		return 0, fmt.Errorf("state: guard page at %#x: %w", lo, err)
 	}
+	a.fresh += k
 	return i, nil
 }
 

@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"errors"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -107,5 +108,77 @@ func TestStackSizeOutOfRangePanics(t *testing.T) {
 			}()
 			state.StackSize(n)
 		}()
+	}
+}
+
+// TestStackRoomExhausted fills a turbo host's stack region with the
+// largest stacks, then starts one more context in both ways a context
+// starts: by Transfer, which panics in the caller, and as the context an
+// ending one resumes (OnExit), which ends the host as a panic would. In
+// both cases the error matches ErrNoStackRoom, the context that could not
+// start stays new, and the contexts already running are cancelled as the
+// host ends, their deferred calls run.
+func TestStackRoomExhausted(t *testing.T) {
+	if state.Engine().Name != "turbo" {
+		t.Skip("stack room is the turbo engine's; TestTurbo runs this test there")
+	}
+	// fill suspends contexts of MaxStackSize until the next does not fit,
+	// and returns how many fitted and the one that did not.
+	fill := func(main *state.State, unwound *int) (n int, last *state.State, err error) {
+		defer func() { err, _ = recover().(error) }()
+		for {
+			last = state.New(func() {
+				defer func() { *unwound++ }()
+				state.Current().Transfer(main)
+			}, state.StackSize(state.MaxStackSize))
+			main.Transfer(last)
+			n++
+		}
+	}
+
+	var unwound, fitted int
+	state.Run(func() {
+		main := state.Current()
+		n, last, err := fill(main, &unwound)
+		fitted = n
+		if !errors.Is(err, state.ErrNoStackRoom) {
+			t.Errorf("Transfer to a context with no room recovered %v, want ErrNoStackRoom", err)
+		}
+		if last.Status() != state.StatusNew {
+			t.Errorf("the context with no room is %v, want new", last.Status())
+		}
+		// The host goes on: a context that fits still runs.
+		ran := false
+		main.Transfer(state.New(func() { ran = true }))
+		if !ran {
+			t.Error("a context of the default size did not run after the failed start")
+		}
+	})
+	if fitted < 1 || unwound != fitted {
+		t.Errorf("%d contexts fitted and %d unwound when the host ended, want all of at least one", fitted, unwound)
+	}
+
+	unwound = 0
+	var late *state.State
+	got := func() (r any) {
+		defer func() { r = recover() }()
+		state.Run(func() {
+			main := state.Current()
+			fitted, late, _ = fill(main, &unwound)
+			// A context that fits ends and resumes the late one, which
+			// still has no room.
+			main.Transfer(state.New(func() {}, state.OnExit(func() *state.State { return late })))
+			t.Error("main resumed after the late context had no room")
+		})
+		return nil
+	}()
+	if pe, ok := got.(*state.PanicError); !ok || !errors.Is(pe, state.ErrNoStackRoom) {
+		t.Errorf("Run panicked with %v, want a *PanicError matching ErrNoStackRoom", got)
+	}
+	if late.Status() != state.StatusNew {
+		t.Errorf("the context with no room is %v, want new", late.Status())
+	}
+	if unwound != fitted {
+		t.Errorf("%d of %d suspended contexts unwound when the host ended", unwound, fitted)
 	}
 }

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 
@@ -84,6 +85,13 @@ func OnExit(next func() *State) Option { return func(s *State) { s.onExit = next
 
 // MaxStackSize is the largest stack StackSize accepts.
 const MaxStackSize = 256 << 20
+
+// ErrNoStackRoom is what starting a context on the turbo engine fails
+// with, wrapped, when its stack does not fit in what is left of the 1 GiB
+// that all stacks of its host share. Transfer to the context panics with
+// the error; when an ending context's OnExit picks it, the host ends as
+// if it had panicked (see Run). The context stays new.
+var ErrNoStackRoom = errors.New("state: no room for the stack")
 
 // StackSize sets the size in bytes of the context's stack on the turbo
 // engine, its 4 KiB guard page included, rounded up to a multiple of

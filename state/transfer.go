@@ -92,9 +92,6 @@ func depart(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool
 	to.status = StatusRunning
 	h.current = to
 	if turboOn {
-		if to.tc == nil {
-			h.tb.newContext(to, s.tc)
-		}
 		// swap saves s's frame chain, so its caller is the frame s resumes
 		// in: returning from here and from park are the returns that follow
 		// every switch.
@@ -118,8 +115,10 @@ func arrive(s *State) {
 }
 
 // prepare checks a transfer that is not a plain switch between suspended
-// contexts of one host: it enters a new context in the host or panics on
-// misuse. It reports false for a transfer to the running context itself.
+// contexts of one host: it enters a new context in the host, on the turbo
+// engine with a stack of its own, or panics on misuse or when the stack
+// has no room. It reports false for a transfer to the running context
+// itself.
 func (s *State) prepare(to *State) bool {
 	h := s.h
 	if h == nil || h.current != s {
@@ -128,6 +127,13 @@ func (s *State) prepare(to *State) bool {
 	h.bind(to)
 	switch to.status {
 	case StatusNew:
+		if turboOn {
+			// Before anything else changes: with no room for its stack,
+			// to stays new and s goes on, panicking.
+			if err := h.tb.newContext(to, s.tc); err != nil {
+				panic(err)
+			}
+		}
 		h.live.PushBack(to, liveLinks)
 	case StatusDone:
 		panic(fmt.Sprintf("state: Transfer to finished context %q", to.desc))

@@ -81,6 +81,11 @@ func runTurbo(h *host) {
 		panic(err)
 	}
 	h.tb = &turbo{a: a}
+	// main's stack first, while a failure can still be Run's panic.
+	if err := h.tb.newContext(h.main, nil); err != nil {
+		putArena(a)
+		panic(err)
+	}
 	done := make(chan struct{})
 	liveArenas.Store(h, struct{}{})
 	arenaHosts[a.reserve>>windowShift].Store(h)
@@ -103,8 +108,7 @@ func hostMain(h *host, done chan<- struct{}) {
 	hosts.store(uintptr(g), m)
 	tb := h.tb
 	m.pt.g = g
-	t := tb.newContext(m, nil)
-	enterArena(tb.a, t)
+	enterArena(tb.a, m.tc)
 	// Back on the goroutine's own stack: every context has ended, and
 	// their slots go back to the arena, main's and the last one's too.
 	tb.reap()
@@ -116,15 +120,16 @@ func hostMain(h *host, done chan<- struct{}) {
 	close(done)
 }
 
-// newContext gives s a slot with a frame that starts it, and puts the
-// slot into the chain; running is the context that runs meanwhile.
-func (tb *turbo) newContext(s *State, running *tctx) *tctx {
+// newContext gives s a slot (s.tc) with a frame that starts it, and puts
+// the slot into the chain; running is the context that runs meanwhile,
+// nil for main. When no slot can be had, nothing changes.
+func (tb *turbo) newContext(s *State, running *tctx) error {
 	a := tb.a
 	tb.reap()
 	k := max(1, (s.stackSize+chunk-1)/chunk)
 	i, err := a.allocSlot(k)
 	if err != nil {
-		panic(err)
+		return err
 	}
 	for len(a.owners) <= i {
 		a.owners = append(a.owners, nil)
@@ -133,7 +138,7 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	t := &tctx{relay: lo + relayOff, gLo: lo - aliasGap, top: lo + uintptr(k)*chunk, slot: i, s: s, overflow: overflowAfter(k)}
 	a.owners[i] = t
 	s.tc = t
-	if s.pt.g == nil {
+	if running != nil {
 		s.pt.g = running.s.pt.g
 	}
 	// The top of the slot: the context's defer sentinel, a record that
@@ -145,7 +150,7 @@ func (tb *turbo) newContext(s *State, running *tctx) *tctx {
 	newFrame(t)
 	suspended(t)
 	a.insert(t, running)
-	return t
+	return nil
 }
 
 // reap frees the slot of the context that ended last; control has left
@@ -170,14 +175,30 @@ func turboRun(t *tctx) {
 
 // turboExit leaves the ended context s for next and frees its slot.
 func turboExit(s, next *State) {
-	tb := s.h.tb
+	h := s.h
+	tb := h.tb
 	if next.tc == nil {
-		tb.newContext(next, s.tc)
+		if err := tb.newContext(next, s.tc); err != nil {
+			next = h.unstart(next, err)
+		}
 	}
 	fw, fv, dw, dv := tb.a.remove(s.tc, next.tc)
 	tb.reap()
 	tb.dead = s.tc
 	exitSwap(next.tc, fw, fv, dw, dv)
+}
+
+// unstart undoes finish's start of next, for which there is no stack,
+// and resumes main instead, where err surfaces as a panic that escaped
+// next (a *PanicError): the host ends.
+func (h *host) unstart(next *State, err error) *State {
+	h.live.Remove(next, liveLinks)
+	next.status = StatusNew
+	h.recordPanic(next, err, nil)
+	m := h.main
+	m.status = StatusRunning
+	h.current = m
+	return m
 }
 
 // turboMain runs the host's main context and then leaves the arena.

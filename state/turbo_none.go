@@ -21,7 +21,7 @@ func (turboEngine) stack(*State) (int, uint64, bool) { return 0, 0, false }
 
 func runTurbo(*host) { panic("state: no turbo engine in this build") }
 
-func (*turbo) newContext(*State, *tctx) *tctx { panic("state: no turbo engine in this build") }
+func (*turbo) newContext(*State, *tctx) error { panic("state: no turbo engine in this build") }
 
 func swap(_, _ *tctx, _, _ unsafe.Pointer) { panic("state: no turbo engine in this build") }
 
