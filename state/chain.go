@@ -105,8 +105,10 @@ func (a *arena) insert(t *tctx, running *tctx) {
 // remove takes the running context's slot out of the circles before it
 // leaves it for good. The circles must keep their shape until the switch,
 // so remove returns the words it changes and their new values, which
-// exitSwap writes; next is the context that will run.
-func (a *arena) remove(t *tctx, next *tctx) (frameWord, frameVal, deferWord, deferVal uintptr) {
+// exitSwap writes. They are the values for a suspended successor; when the
+// successor is the context exitSwap resumes, resume overwrites both, as
+// it does for any context it resumes.
+func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintptr) {
 	a.setMember(t.slot, false)
 	succ, pred := a.nextMember(t.slot), a.prevMember(t.slot)
 	if succ < 0 {
@@ -114,18 +116,11 @@ func (a *arena) remove(t *tctx, next *tctx) (frameWord, frameVal, deferWord, def
 	}
 	s := a.owner(succ)
 	a.setEntry(s)
-	deferWord, deferVal = s.dword, 0
-	if s != next {
-		deferVal = head(s)
-	}
 	if succ < t.slot { // t was the highest: pred's link now climbs
 		frameWord, frameVal = a.climbing(a.owner(pred))
-		return frameWord, frameVal, deferWord, deferVal
+		return frameWord, frameVal, s.dword, head(s)
 	}
-	if s == next {
-		return s.entryWord, s.endVal, deferWord, deferVal
-	}
-	return s.entryWord, s.entryVal, deferWord, deferVal
+	return s.entryWord, s.entryVal, s.dword, head(s)
 }
 
 // enter recomputes where the chains enter t and writes their current

@@ -5,10 +5,10 @@ import (
 	"sync/atomic"
 )
 
-// gtable maps a goroutine (getg) to the context it runs: a portable
-// context's goroutine to that context, a host goroutine to its main
-// context. (On the turbo engine the host goroutine runs every context of
-// its host; the running one is the host's current.) Lookups take no lock:
+// gtable maps a goroutine (getg) to the context it runs on the portable
+// engine: a context's goroutine to that context, a host goroutine to its
+// main context. (A turbo host goroutine runs every context of its host on
+// an arena, whose address names the host: see turboHost.) Lookups take no lock:
 // a goroutine only ever looks up its own entry, which only it writes, so
 // it finds its latest value in whichever table it loads. Writers
 // serialise on mu and publish a grown table whole; an old table is never

@@ -30,9 +30,9 @@ type host struct {
 	tb    *turbo // the turbo engine's arena and bookkeeping
 }
 
-// hosts maps each goroutine of a host to the context it runs (see
-// gtable): the host's own goroutine to main and, on the portable engine,
-// every context goroutine to its context.
+// hosts maps each goroutine of a portable host to the context it runs
+// (see gtable): the host's own goroutine to main, every context goroutine
+// to its context.
 var hosts = newGtable()
 
 func currentHost() *host {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -56,7 +55,9 @@ func (turboEngine) stack(s *State) (size int, goid uint64, ok bool) {
 
 // arenaHosts maps an arena's window to its host: a stack address, shifted
 // by windowShift, indexes it. Written when a host starts and ends, read by
-// its goroutine to find its host without a table lookup (currentHost).
+// its goroutine to find its host (currentHost). It also keeps each running
+// host's records reachable: while the host goroutine runs on its arena,
+// the frames of its own stack are not scanned.
 var arenaHosts [1 << (48 - windowShift)]atomic.Pointer[host]
 
 // turboHost returns the host whose arena the calling goroutine runs on,
@@ -68,10 +69,6 @@ func turboHost() *host {
 	}
 	return nil
 }
-
-// liveArenas keeps each running host's records reachable: while the host
-// goroutine runs on its arena, the frames of its own stack are not scanned.
-var liveArenas sync.Map // *host -> struct{}
 
 // runTurbo is Run on the turbo engine, for host h of newHost.
 func runTurbo(h *host) {
@@ -87,7 +84,6 @@ func runTurbo(h *host) {
 		panic(err)
 	}
 	done := make(chan struct{})
-	liveArenas.Store(h, struct{}{})
 	arenaHosts[a.reserve>>windowShift].Store(h)
 	go hostMain(h, done)
 	<-done
@@ -103,19 +99,15 @@ func runTurbo(h *host) {
 // hostMain is the host goroutine. It must hold nothing the GC needs and
 // defer nothing: its frames are hidden while it runs on the arena.
 func hostMain(h *host, done chan<- struct{}) {
-	g := getg()
 	m := h.main
-	hosts.store(uintptr(g), m)
 	tb := h.tb
-	m.pt.g = g
+	m.pt.g = getg()
 	enterArena(tb.a, m.tc)
 	// Back on the goroutine's own stack: every context has ended, and
 	// their slots go back to the arena, main's and the last one's too.
 	tb.reap()
 	tb.a.freeSlot(m.tc)
-	hosts.store(uintptr(g), nil)
 	arenaHosts[tb.a.reserve>>windowShift].Store(nil)
-	liveArenas.Delete(h)
 	putArena(tb.a) // after the host's window is free in arenaHosts: another host may take it next
 	close(done)
 }
@@ -182,7 +174,7 @@ func turboExit(s, next *State) {
 			next = h.unstart(next, err)
 		}
 	}
-	fw, fv, dw, dv := tb.a.remove(s.tc, next.tc)
+	fw, fv, dw, dv := tb.a.remove(s.tc)
 	tb.reap()
 	tb.dead = s.tc
 	exitSwap(next.tc, fw, fv, dw, dv)
@@ -232,7 +224,7 @@ func mainBody(m *State) {
 func closeAndLeave(m *State) {
 	h := m.h
 	h.close()
-	h.tb.a.remove(m.tc, nil)
+	h.tb.a.remove(m.tc)
 	leaveArena(h.tb.a)
 }
 
@@ -329,9 +321,10 @@ func trimChain(stack []byte) []byte {
 // arenaBytes is the memory the arenas hold, running hosts' and idle ones'.
 func arenaBytes() uint64 {
 	n := idleArenaBytes()
-	liveArenas.Range(func(k, _ any) bool {
-		n += k.(*host).tb.a.bytes()
-		return true
-	})
+	for i := range arenaHosts {
+		if h := arenaHosts[i].Load(); h != nil {
+			n += h.tb.a.bytes()
+		}
+	}
 	return n
 }
