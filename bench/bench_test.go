@@ -50,12 +50,13 @@ func TestCasesRun(t *testing.T) {
 
 func BenchmarkRegSwapRoundTrip(b *testing.B) { RegSwapRoundTrip(b) }
 
-func BenchmarkCreateRunFinish(b *testing.B) { CreateRunFinish(b) }
-func BenchmarkGoWaitGroup(b *testing.B)     { GoWaitGroup(b) }
-func BenchmarkGCSuspended(b *testing.B)     { GCSuspended(b) }
-func BenchmarkGCParked(b *testing.B)        { GCParked(b) }
-func BenchmarkMemSuspended(b *testing.B)    { MemSuspended(b) }
-func BenchmarkMemParked(b *testing.B)       { MemParked(b) }
+func BenchmarkCreateRunFinish(b *testing.B)    { CreateRunFinish(b) }
+func BenchmarkGoWaitGroup(b *testing.B)        { GoWaitGroup(b) }
+func BenchmarkGCSuspended(b *testing.B)        { GCSuspended(b) }
+func BenchmarkGCSuspendedPerCore(b *testing.B) { GCSuspendedPerCore(b) }
+func BenchmarkGCParked(b *testing.B)           { GCParked(b) }
+func BenchmarkMemSuspended(b *testing.B)       { MemSuspended(b) }
+func BenchmarkMemParked(b *testing.B)          { MemParked(b) }
 
 func BenchmarkAIORandomReads(b *testing.B)          { AIORandomReads(b) }
 func BenchmarkAIORandomReadsPool(b *testing.B)      { AIORandomReadsPool(b) }

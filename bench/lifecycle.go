@@ -43,22 +43,45 @@ func GoWaitGroup(b *testing.B) {
 	}
 }
 
-// withSuspended runs f while Idle contexts are suspended, each holding a
-// heap object only its stack refers to.
-func withSuspended(f func()) {
-	state.Run(func() {
-		main := state.Current()
-		for range Idle {
-			var s *state.State
-			s = state.New(func() {
-				keep := new([4]int)
-				s.Transfer(main)
-				runtime.KeepAlive(keep)
+// withSuspended runs f while Idle contexts are suspended in one host,
+// each holding a heap object only its stack refers to.
+func withSuspended(f func()) { withSuspendedIn(1, f) }
+
+// withSuspendedPerCore is withSuspended with the contexts split over a
+// host per core (GOMAXPROCS), as schedulers per core would hold them.
+func withSuspendedPerCore(f func()) { withSuspendedIn(runtime.GOMAXPROCS(0), f) }
+
+// withSuspendedIn runs f in the first of hosts hosts, the others waiting,
+// once all of them have suspended their share of Idle contexts.
+func withSuspendedIn(hosts int, f func()) {
+	var filled, ran, ended sync.WaitGroup
+	filled.Add(hosts)
+	ran.Add(1)
+	for k, n := range split(Idle, hosts) {
+		ended.Go(func() {
+			state.Run(func() {
+				main := state.Current()
+				for range n {
+					var s *state.State
+					s = state.New(func() {
+						keep := new([4]int)
+						s.Transfer(main)
+						runtime.KeepAlive(keep)
+					})
+					main.Transfer(s)
+				}
+				filled.Done()
+				if k > 0 {
+					ran.Wait()
+					return
+				}
+				filled.Wait()
+				f()
+				ran.Done()
 			})
-			main.Transfer(s)
-		}
-		f()
-	})
+		})
+	}
+	ended.Wait()
 }
 
 // withParked runs f while Idle goroutines are parked on a channel, each
@@ -88,6 +111,10 @@ func withParked(f func()) {
 // continuations, as the metric ns/GC.
 func GCSuspended(b *testing.B) { probe(b, "gc-suspended", "ns/GC") }
 
+// GCSuspendedPerCore reports the same with the continuations spread over
+// a host per core.
+func GCSuspendedPerCore(b *testing.B) { probe(b, "gc-suspended-per-core", "ns/GC") }
+
 // GCParked reports the same with Idle parked goroutines.
 func GCParked(b *testing.B) { probe(b, "gc-parked", "ns/GC") }
 
@@ -102,10 +129,11 @@ func MemParked(b *testing.B) { probe(b, "mem-parked", "B/idle") }
 const probeEnv = "CORO_BENCH_PROBE"
 
 var probes = map[string]func() float64{
-	"gc-suspended":  func() float64 { return gcTime(withSuspended) },
-	"gc-parked":     func() float64 { return gcTime(withParked) },
-	"mem-suspended": func() float64 { return memPer(withSuspended) },
-	"mem-parked":    func() float64 { return memPer(withParked) },
+	"gc-suspended":          func() float64 { return gcTime(withSuspended) },
+	"gc-suspended-per-core": func() float64 { return gcTime(withSuspendedPerCore) },
+	"gc-parked":             func() float64 { return gcTime(withParked) },
+	"mem-suspended":         func() float64 { return memPer(withSuspended) },
+	"mem-parked":            func() float64 { return memPer(withParked) },
 }
 
 var probeCache sync.Map // name -> float64: testing.Benchmark's reruns do not measure again
