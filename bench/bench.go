@@ -80,7 +80,7 @@ var Groups = []Group{
 	{"runtime.GC with 10,000 idle", "ns/GC", "parked goroutines", []Case{
 		{"suspended state contexts", GCSuspended},
 		Turbo("suspended state contexts, turbo engine", "gc", GCSuspended),
-		Turbo("suspended state contexts, turbo, host per core", "gc-per-core", GCSuspendedPerCore),
+		Turbo("suspended, turbo engine, host per core", "gc-per-core", GCSuspendedPerCore),
 		{"parked goroutines", GCParked},
 	}},
 	{"memory held by each of 10,000 idle", "B/idle", "parked goroutines", []Case{
