@@ -147,9 +147,9 @@ func mmap(at, size uintptr, prot, flags, fd int) (uintptr, error) {
 }
 
 // allocSlot returns the index of the first chunk of a free slot of k
-// chunks, its guard page in place. A slot keeps its size for the life of
-// the arena: only its first chunk has a guard page, so its chunks are
-// never handed out as slots of another size.
+// chunks, its guard page in place. A slot keeps its size while its host
+// runs: only its first chunk has a guard page, so its chunks are never
+// handed out as slots of another size until clearSlots.
 func (a *arena) allocSlot(k int) (int, error) {
 	if k < len(a.free) {
 		if n := len(a.free[k]); n > 0 {
@@ -159,7 +159,7 @@ func (a *arena) allocSlot(k int) (int, error) {
 		}
 	}
 	if a.fresh+k > regionChunks {
-		return 0, fmt.Errorf("%w of %d KiB in this host: its %d MiB of stacks are in use", ErrNoStackRoom, k*chunk>>10, regionSize>>20)
+		return 0, fmt.Errorf("%w of %d KiB in this host: all %d MiB of its stack space is in slots, none of them free at that size", ErrNoStackRoom, k*chunk>>10, regionSize>>20)
 	}
 	i := a.fresh
 	lo := a.slotLo(i)
@@ -188,6 +188,20 @@ func (a *arena) freeSlot(t *tctx) {
 }
 
 const hotSlots = 64
+
+// clearSlots forgets the slots of an arena whose host has ended, and
+// lifts their guard pages, so that the next host lays out its own: it
+// would otherwise inherit the sizes of the slots the last one used, and
+// less room than a fresh arena has.
+func (a *arena) clearSlots() error {
+	if a.fresh > 0 {
+		if err := unix.Mprotect(unsafe.Slice((*byte)(ptr(a.base)), a.fresh*chunk), unix.PROT_READ|unix.PROT_WRITE); err != nil {
+			return fmt.Errorf("state: lift guard pages at %#x: %w", a.base, err)
+		}
+	}
+	a.fresh, a.free, a.owners = 0, nil, a.owners[:0]
+	return nil
+}
 
 func (a *arena) slotLo(i int) uintptr { return a.base + uintptr(i)*chunk }
 

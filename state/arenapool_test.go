@@ -48,3 +48,41 @@ func TestHostsReuseArenas(t *testing.T) {
 		}
 	}
 }
+
+// TestReusedArenaHasAllItsRoom: a host that starts on an arena the last
+// one filled with the largest stacks has the whole region again, for
+// stacks of any size.
+func TestReusedArenaHasAllItsRoom(t *testing.T) {
+	if !turboOn {
+		t.Skip("arenas are the turbo engine's; TestTurbo runs this again on it")
+	}
+	var first *arena
+	Run(func() {
+		first = currentHost().tb.a
+		main := Current()
+		for range 3 {
+			var s *State
+			s = New(func() { s.Transfer(main) }, StackSize(MaxStackSize))
+			main.Transfer(s)
+		}
+	})
+	const small = regionChunks - 1 // every chunk but main's
+	started := 0
+	Run(func() {
+		if currentHost().tb.a != first {
+			t.Fatal("the second host did not reuse the first one's arena")
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				t.Errorf("context %d of %d with the default stack: %v", started+1, small, r)
+			}
+		}()
+		main := Current()
+		for range small {
+			var s *State
+			s = New(func() { s.Transfer(main) })
+			main.Transfer(s)
+			started++
+		}
+	})
+}
