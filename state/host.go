@@ -196,11 +196,29 @@ func (h *host) finish(s *State) *State {
 	}
 	if next.status == StatusNew {
 		next.h = h
-		h.live.PushBack(next, liveLinks)
+		if err := h.enter(next, s); err != nil {
+			// next stays new; main, which has a stack, ends the host
+			// with err as a panic that escaped next.
+			h.recordPanic(next, err, nil)
+			next = h.main
+		}
 	}
 	next.status = StatusRunning
 	h.current = next
 	return next
+}
+
+// enter makes s, a new context of h, live, while running runs. On the
+// turbo engine s first gets a stack of its own; when there is no room for
+// it, enter fails and nothing changes.
+func (h *host) enter(s, running *State) error {
+	if turboOn {
+		if err := h.tb.newContext(s, running.tc); err != nil {
+			return err
+		}
+	}
+	h.live.PushBack(s, liveLinks)
+	return nil
 }
 
 func (h *host) recordPanic(s *State, v any, stack []byte) {

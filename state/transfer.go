@@ -127,14 +127,9 @@ func (s *State) prepare(to *State) bool {
 	h.bind(to)
 	switch to.status {
 	case StatusNew:
-		if turboOn {
-			// Before anything else changes: with no room for its stack,
-			// to stays new and s goes on, panicking.
-			if err := h.tb.newContext(to, s.tc); err != nil {
-				panic(err)
-			}
+		if err := h.enter(to, s); err != nil {
+			panic(err) // to stays new, and s goes on, panicking
 		}
-		h.live.PushBack(to, liveLinks)
 	case StatusDone:
 		panic(fmt.Sprintf("state: Transfer to finished context %q", to.desc))
 	case StatusRunning:

@@ -167,30 +167,11 @@ func turboRun(t *tctx) {
 
 // turboExit leaves the ended context s for next and frees its slot.
 func turboExit(s, next *State) {
-	h := s.h
-	tb := h.tb
-	if next.tc == nil {
-		if err := tb.newContext(next, s.tc); err != nil {
-			next = h.unstart(next, err)
-		}
-	}
+	tb := s.h.tb
 	fw, fv, dw, dv := tb.a.remove(s.tc)
 	tb.reap()
 	tb.dead = s.tc
 	exitSwap(next.tc, fw, fv, dw, dv)
-}
-
-// unstart undoes finish's start of next, for which there is no stack,
-// and resumes main instead, where err surfaces as a panic that escaped
-// next (a *PanicError): the host ends.
-func (h *host) unstart(next *State, err error) *State {
-	h.live.Remove(next, liveLinks)
-	next.status = StatusNew
-	h.recordPanic(next, err, nil)
-	m := h.main
-	m.status = StatusRunning
-	h.current = m
-	return m
 }
 
 // turboMain runs the host's main context and then leaves the arena.
