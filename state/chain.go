@@ -105,9 +105,11 @@ func (a *arena) insert(t *tctx, running *tctx) {
 // remove takes the running context's slot out of the circles before it
 // leaves it for good. The circles must keep their shape until the switch,
 // so remove returns the words it changes and their new values, which
-// exitSwap writes. They are the values for a suspended successor; when the
-// successor is the context exitSwap resumes, resume overwrites both, as
-// it does for any context it resumes.
+// exitSwap writes; all are zero when t was the only member, which only
+// the main context, leaving last, can be. The values are those for a
+// suspended successor: when the successor is the context exitSwap
+// resumes, resume overwrites its entry word and its defer link, as it
+// does for any context it resumes.
 func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintptr) {
 	a.setMember(t.slot, false)
 	succ, pred := a.nextMember(t.slot), a.prevMember(t.slot)

@@ -23,10 +23,10 @@ const (
 // chain, which is the sentinel alone.
 func newFrame(t *tctx) {
 	x := t.link() - 8
-	words := (*[6]uintptr)(ptr(x))
+	words := (*[5]uintptr)(ptr(x))
 	words[0] = contextEntryPC()
 	words[2] = uintptr(unsafe.Pointer(t))
-	words[3], words[4], words[5] = t.sentinel(), 0, 0
+	words[3], words[4] = t.sentinel(), 0
 	t.sp = x
 }
 

@@ -181,26 +181,6 @@ func TestHopDecode(t *testing.T) {
 	}
 }
 
-func TestHopPCRejects(t *testing.T) {
-	for _, tc := range []struct {
-		tab   hopTable
-		delta uintptr
-	}{
-		{hopFine, hopFineO + hopFineS/2},
-		{hopFine, hopFineO + hopFineN*hopFineS},
-		{hopCoarse, hopCoarseO - 1},
-	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("hopPC(%s, %d) did not panic", tc.tab.name, tc.delta)
-				}
-			}()
-			hopPC(tc.tab, tc.delta)
-		}()
-	}
-}
-
 // TestHopFindRunRejects checks that the search fails, rather than finds
 // something, when the function does not have the run asked for.
 func TestHopFindRunRejects(t *testing.T) {

@@ -85,6 +85,7 @@ func TestStackSizeRounding(t *testing.T) {
 	}
 	state.Run(func() {
 		main := state.Current()
+		var held uint64 // stack memory after the first round
 		for round := range 3 {
 			for _, c := range []struct{ ask, get int }{{1, 64 << 10}, {64<<10 + 1, 128 << 10}, {100 << 10, 128 << 10}, {3 << 20, 3 << 20}} {
 				var got int
@@ -93,6 +94,12 @@ func TestStackSizeRounding(t *testing.T) {
 				if got != c.get {
 					t.Errorf("round %d: StackSize(%d) gave a stack of %d bytes, want %d", round, c.ask, got, c.get)
 				}
+			}
+			// A context on a new slot would touch pages no earlier one did.
+			if n := state.OffHeapStacks(); round == 0 {
+				held = n
+			} else if n != held {
+				t.Errorf("round %d: stacks hold %d bytes, %d after the first round: slots were not reused", round, n, held)
 			}
 		}
 	})

@@ -83,13 +83,9 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 	MOVQ	to+0(FP), DI
 	MOVQ	frameWord+8(FP), BX
 	MOVQ	frameVal+16(FP), AX
-	TESTQ	BX, BX
-	JEQ	2(PC)
 	MOVQ	AX, (BX)
 	MOVQ	deferWord+24(FP), BX
 	MOVQ	deferVal+32(FP), AX
-	TESTQ	BX, BX
-	JEQ	2(PC)
 	MOVQ	AX, (BX)
 	MOVQ	(TLS), R8
 	JMP	resume<>(SB)

@@ -90,11 +90,9 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 	MOVD	to+0(FP), R1
 	MOVD	frameWord+8(FP), R3
 	MOVD	frameVal+16(FP), R2
-	CBZ	R3, 2(PC)
 	MOVD	R2, (R3)
 	MOVD	deferWord+24(FP), R3
 	MOVD	deferVal+32(FP), R2
-	CBZ	R3, 2(PC)
 	MOVD	R2, (R3)
 	B	resume<>(SB)
 
