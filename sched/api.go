@@ -47,15 +47,16 @@ func cedePick(from *state.State) *state.State {
 // CedeNotSelf runs the next ready coroutine of any priority and readies
 // the running one behind it (Coro::cede_notself). It does nothing when no
 // other coroutine is ready.
-func CedeNotSelf() {
-	c := current()
-	s := c.s
-	next := s.popRunnable()
+func CedeNotSelf() { state.Switch(cedeNotSelfPick) }
+
+func cedeNotSelfPick(from *state.State) *state.State {
+	c := coroOf(from)
+	next := c.s.popRunnable()
 	if next == nil {
-		return
+		return from // a transfer to itself: nothing happens
 	}
 	c.Ready()
-	s.transfer(c, next)
+	return c.s.switchTo(c, next)
 }
 
 // Schedule runs the next ready coroutine without readying the running one,

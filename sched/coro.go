@@ -154,7 +154,7 @@ func (c *Coro) Join() (any, error) {
 			cur.Ready()
 		})
 		for !woken {
-			cur.s.transfer(cur, cur.s.pickNext(cur))
+			Schedule()
 		}
 	}
 	if c.end == cancelled {

@@ -92,12 +92,10 @@ func (s *Scheduler) wakeUp() {
 // idle calls it instead of Cede, so that timers and I/O results still
 // arrive.
 func Poll() {
-	c := current()
-	s := c.s
+	s := current().s
 	s.timers.fire(time.Now())
 	if p := s.Poller(); p != nil {
 		p.Poll(time.Now()) // a deadline already passed: nothing waits
 	}
-	c.Ready()
-	s.transfer(c, s.pickNext(c))
+	Cede()
 }

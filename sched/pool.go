@@ -44,6 +44,6 @@ func (w *poolWorker) loop() {
 		}
 		w.coro = nil
 		s.pool = append(s.pool, w)
-		w.st.Transfer(s.switchTo(nil, s.pickNext(nil))) // resumed by the first switch to the next coroutine given w
+		w.st.Transfer(s.afterExit()) // resumed by the first switch to the next coroutine given w
 	}
 }

@@ -65,7 +65,7 @@ func RouseWait(cb func(args ...any)) []any {
 		r.waiter = c
 		defer func() { r.waiter = nil }()
 		for !r.called {
-			c.s.transfer(c, c.s.pickNext(c))
+			Schedule()
 		}
 	}
 	return r.args

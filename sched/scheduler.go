@@ -146,16 +146,6 @@ func (s *Scheduler) newState(c *Coro, fn func()) *state.State {
 	return state.New(fn, state.Data(c), state.Desc(c.desc), state.OnExit(s.afterExit), s.stackSize)
 }
 
-// transfer runs next, which pickNext or popRunnable chose, and returns
-// when cur, the running coroutine, runs again. With pickNext it is Coro's
-// schedule, and every blocking operation ends here:
-//
-//	s.transfer(cur, s.pickNext(cur))
-//
-// Errors thrown at cur (Throw) and a deadlock found while main waits
-// arrive as panics from state.Transfer (state.Raise).
-func (s *Scheduler) transfer(cur, next *Coro) { cur.st.Transfer(s.switchTo(cur, next)) }
-
 // switchTo counts a switch from cur to next for the ps listing and
 // returns next's context.
 func (s *Scheduler) switchTo(cur, next *Coro) *state.State {
@@ -201,7 +191,8 @@ func (s *Scheduler) pickNextSlow(cur *Coro) *Coro {
 }
 
 // enqueue readies c, which is neither ready nor done: it appends c to the
-// ready queue of its priority. One flat function: it is on every switch.
+// ready queue of its priority. One flat function: it is on the path of
+// every wake-up, and of every Cede that does not rotate a ring.
 func (s *Scheduler) enqueue(c *Coro) {
 	c.ready = true
 	s.nready++

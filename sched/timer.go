@@ -58,9 +58,8 @@ func Sleep(d time.Duration) {
 	}
 	t := Timeout(d)
 	defer t.Stop() // when the sleeper is cancelled or thrown at
-	c := t.c
 	for !t.expired {
-		c.s.transfer(c, c.s.pickNext(c))
+		Schedule()
 	}
 }
 
