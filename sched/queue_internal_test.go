@@ -22,12 +22,26 @@ func TestCedeNextIsReadyThenPick(t *testing.T) {
 			return c, r
 		}
 		randPrio := func() int { return PrioMin + rng.IntN(nprio) }
+		// A quarter of the rounds fill cur's queue to exactly its ring's
+		// size, with nothing above it: the shortcut's rotation then puts
+		// cur where the old head was.
+		full := rng.IntN(4) == 0
 		cur, refCur := add(randPrio())
-		if rng.IntN(8) == 0 { // readied while running
+		if !full && rng.IntN(8) == 0 { // readied while running
 			cur.Ready()
 			refCur.Ready()
 		}
-		for range rng.IntN(12) {
+		n := rng.IntN(12)
+		if full {
+			n = 8 << rng.IntN(2) // ring sizes: 8, then 16
+		}
+		for range n {
+			if full {
+				c, r := add(cur.prio)
+				c.Ready()
+				r.Ready()
+				continue
+			}
 			c, r := add(randPrio())
 			c.Ready()
 			r.Ready()

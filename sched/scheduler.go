@@ -207,17 +207,24 @@ func (s *Scheduler) enqueue(c *Coro) {
 }
 
 // cedeNext readies cur, which is running, and returns the coroutine to run
-// next: Ready followed by pickNext. When cur's queue is the highest with
-// entries and its head can run, that is one rotation of the ring, and no
-// count changes.
+// next: Ready followed by pickNext. Unless cur is already queued or posts
+// wait, two cases take a shortcut that changes no count: with nothing of
+// cur's priority or higher queued, that is cur itself; when cur's queue is
+// the highest with entries and its head can run, it is one rotation of
+// the ring.
 func (s *Scheduler) cedeNext(cur *Coro) *Coro {
 	i := cur.prio - PrioMin
-	r := &s.ready.q[i]
-	if r.n != 0 && s.ready.nonEmpty>>i == 1 && !cur.ready && !s.posts.pending.Load() {
-		if next := r.buf[r.head]; !next.done && !next.suspended {
-			r.rotate(cur)
-			next.ready, cur.ready = false, true
-			return next
+	if !cur.ready && !s.posts.pending.Load() {
+		switch s.ready.nonEmpty >> i { // bit i: cur's queue has entries
+		case 0:
+			return cur
+		case 1:
+			r := &s.ready.q[i]
+			if next := r.buf[r.head]; !next.done && !next.suspended {
+				r.rotate(cur)
+				next.ready, cur.ready = false, true
+				return next
+			}
 		}
 	}
 	cur.Ready()
