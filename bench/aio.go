@@ -51,14 +51,15 @@ func AIORandomReadsPool(b *testing.B) { aioRandomReads(b, "pool", 1) }
 // coroutines on one thread, so this is how coroutines use every core.
 func AIORandomReadsPerCore(b *testing.B) { aioRandomReads(b, "", perCore()) }
 
-// perCore is the number of schedulers of the per-core cases: one per core
-// (GOMAXPROCS), but no more than openers, so each gets coroutines.
+// perCore is the number of schedulers or hosts of the per-core cases: one
+// per core (GOMAXPROCS), but no more than openers, the fewest coroutines
+// any of them splits, so that each gets some.
 func perCore() int { return min(runtime.GOMAXPROCS(0), openers) }
 
 func aioRandomReads(b *testing.B, backend string, schedulers int) {
 	name := bigFile(b)
 	threads := watchThreads()
-	shares := split(b.N, schedulers)
+	shares, readersOf := split(b.N, schedulers), split(readers, schedulers)
 	b.ResetTimer()
 	onSchedulers(b, schedulers, backend, func(k int) {
 		f, err := aio.Open(name)
@@ -68,7 +69,7 @@ func aioRandomReads(b *testing.B, backend string, schedulers int) {
 		}
 		defer f.Close()
 		var cs []*sched.Coro
-		for i, n := range split(shares[k], split(readers, schedulers)[k]) {
+		for i, n := range split(shares[k], readersOf[k]) {
 			cs = append(cs, sched.Async(func() any { return readBlocks(f, k*readers+i, n) }))
 		}
 		joinAll(b, cs)

@@ -16,16 +16,17 @@ import (
 
 // Case is one benchmark.
 type Case struct {
-	Name string // as printed by coro bench
-	Fn   func(b *testing.B)
+	Name  string // as printed by coro bench
+	Fn    func(b *testing.B)
+	turbo bool // made by Turbo
 }
 
 // Skipped returns why the case was skipped on purpose, when it ran no
 // iterations: only rows made by Turbo are, where the turbo engine cannot
 // run. For any other case it returns "", and N == 0 is a failure.
 func (c Case) Skipped() string {
-	if turboRows[c.Name] {
-		return TurboUnavailable
+	if c.turbo {
+		return turboUnavailable
 	}
 	return ""
 }
@@ -50,58 +51,58 @@ type Group struct {
 // Groups are what coro bench runs, in order.
 var Groups = []Group{
 	{"switch round trip", NsPerOp, "iter.Pull", []Case{
-		{"coro Cede", CedeRoundTrip},
+		{Name: "coro Cede", Fn: CedeRoundTrip},
 		Turbo("coro Cede, turbo engine", "cede", CedeRoundTrip),
-		{"state Transfer", TransferRoundTrip},
+		{Name: "state Transfer", Fn: TransferRoundTrip},
 		Turbo("state Transfer, turbo engine", "transfer", TransferRoundTrip),
 		Turbo("state Transfer, turbo, one loop", "transfer-same", TransferSameLoop),
-		{"iter.Pull", PullRoundTrip},
-		{"goroutines, unbuffered chan", ChanPingPong},
-		{"goroutines, runtime.Gosched", GoschedPingPong},
-		{"bare register swap (asm, no Go code)", RegSwapRoundTrip},
+		{Name: "iter.Pull", Fn: PullRoundTrip},
+		{Name: "goroutines, unbuffered chan", Fn: ChanPingPong},
+		{Name: "goroutines, runtime.Gosched", Fn: GoschedPingPong},
+		{Name: "bare register swap (asm, no Go code)", Fn: RegSwapRoundTrip},
 	}},
 	{"uncontended lock and unlock", NsPerOp, "", []Case{
-		{"coro/sync Semaphore Down+Up", SemaphoreDownUp},
-		{"sync.Mutex Lock+Unlock", MutexLockUnlock},
+		{Name: "coro/sync Semaphore Down+Up", Fn: SemaphoreDownUp},
+		{Name: "sync.Mutex Lock+Unlock", Fn: MutexLockUnlock},
 	}},
 	{"value ping-pong between two", NsPerOp, "", []Case{
-		{"coro/sync Chan, 2 coroutines", ChannelPingPong},
-		{"unbuffered chan, 2 goroutines", GoChanPingPong},
+		{Name: "coro/sync Chan, 2 coroutines", Fn: ChannelPingPong},
+		{Name: "unbuffered chan, 2 goroutines", Fn: GoChanPingPong},
 	}},
 	{"100 producers, 100 consumers, per value", NsPerOp, "", []Case{
-		{"coro/sync Chan(101)", Channel100x100},
-		{"chan with 100 buffered", GoChan100x100},
+		{Name: "coro/sync Chan(101)", Fn: Channel100x100},
+		{Name: "chan with 100 buffered", Fn: GoChan100x100},
 	}},
 	{"create, run to the end, finish", NsPerOp, "go + WaitGroup", []Case{
-		{"state context", CreateRunFinish},
+		{Name: "state context", Fn: CreateRunFinish},
 		Turbo("state context, turbo engine", "create", CreateRunFinish),
-		{"go + WaitGroup", GoWaitGroup},
+		{Name: "go + WaitGroup", Fn: GoWaitGroup},
 	}},
 	{"runtime.GC with 10,000 idle", "ns/GC", "parked goroutines", []Case{
-		{"suspended state contexts", GCSuspended},
+		{Name: "suspended state contexts", Fn: GCSuspended},
 		Turbo("suspended state contexts, turbo engine", "gc", GCSuspended),
 		Turbo("suspended, turbo engine, host per core", "gc-per-core", GCSuspendedPerCore),
-		{"parked goroutines", GCParked},
+		{Name: "parked goroutines", Fn: GCParked},
 	}},
 	{"memory held by each of 10,000 idle", "B/idle", "parked goroutines", []Case{
-		{"suspended state contexts", MemSuspended},
+		{Name: "suspended state contexts", Fn: MemSuspended},
 		Turbo("suspended state contexts, turbo engine", "mem", MemSuspended),
-		{"parked goroutines", MemParked},
+		{Name: "parked goroutines", Fn: MemParked},
 	}},
 	{"4 KiB random reads, 1,000 readers", NsPerOp, "goroutines, os.File.ReadAt", []Case{
-		{"coroutines, aio ReadAt", AIORandomReads},
-		{"coroutines, aio ReadAt, CORO_AIO=pool", AIORandomReadsPool},
-		{"coroutines, aio ReadAt, sched per core", AIORandomReadsPerCore},
-		{"goroutines, os.File.ReadAt", OSRandomReads},
+		{Name: "coroutines, aio ReadAt", Fn: AIORandomReads},
+		{Name: "coroutines, aio ReadAt, CORO_AIO=pool", Fn: AIORandomReadsPool},
+		{Name: "coroutines, aio ReadAt, sched per core", Fn: AIORandomReadsPerCore},
+		{Name: "goroutines, os.File.ReadAt", Fn: OSRandomReads},
 	}},
 	{"TCP echo, 1,000 connections, per request", NsPerOp, "goroutine per connection, net", []Case{
-		{"coroutine per connection, aio", EchoCoroutines},
-		{"goroutine per connection, net", EchoGoroutines},
+		{Name: "coroutine per connection, aio", Fn: EchoCoroutines},
+		{Name: "goroutine per connection, net", Fn: EchoGoroutines},
 	}},
 	{"open+fstat+close of 10,000 small files", NsPerOp, "100 goroutines, os Open+Stat+Close", []Case{
-		{"100 coroutines, aio Open+Stat+Close", AIOOpenStatClose},
-		{"100 coroutines, aio, sched per core", AIOOpenStatClosePerCore},
-		{"100 goroutines, os Open+Stat+Close", OSOpenStatClose},
+		{Name: "100 coroutines, aio Open+Stat+Close", Fn: AIOOpenStatClose},
+		{Name: "100 coroutines, aio, sched per core", Fn: AIOOpenStatClosePerCore},
+		{Name: "100 goroutines, os Open+Stat+Close", Fn: OSOpenStatClose},
 	}},
 }
 

@@ -19,6 +19,9 @@ import (
 const Idle = 10_000
 
 // CreateRunFinish: make a context, run it to its end, and resume main.
+// Kept out of line for the reason TransferRoundTrip is.
+//
+//go:noinline
 func CreateRunFinish(b *testing.B) {
 	state.Run(func() {
 		main := state.Current()
@@ -48,16 +51,16 @@ func GoWaitGroup(b *testing.B) {
 func withSuspended(f func()) { withSuspendedIn(1, f) }
 
 // withSuspendedPerCore is withSuspended with the contexts split over a
-// host per core (GOMAXPROCS), as schedulers per core would hold them.
-func withSuspendedPerCore(f func()) { withSuspendedIn(runtime.GOMAXPROCS(0), f) }
+// host per core (perCore), as schedulers per core would hold them.
+func withSuspendedPerCore(f func()) { withSuspendedIn(perCore(), f) }
 
-// withSuspendedIn runs f in the first of hosts hosts, the others waiting,
-// once all of them have suspended their share of Idle contexts.
+// withSuspendedIn runs f once hosts hosts have suspended their shares of
+// Idle contexts; the hosts wait meanwhile.
 func withSuspendedIn(hosts int, f func()) {
-	var filled, ran, ended sync.WaitGroup
+	var filled, ended sync.WaitGroup
 	filled.Add(hosts)
-	ran.Add(1)
-	for k, n := range split(Idle, hosts) {
+	release := make(chan struct{})
+	for _, n := range split(Idle, hosts) {
 		ended.Go(func() {
 			state.Run(func() {
 				main := state.Current()
@@ -71,16 +74,13 @@ func withSuspendedIn(hosts int, f func()) {
 					main.Transfer(s)
 				}
 				filled.Done()
-				if k > 0 {
-					ran.Wait()
-					return
-				}
-				filled.Wait()
-				f()
-				ran.Done()
+				<-release
 			})
 		})
 	}
+	filled.Wait()
+	f()
+	close(release)
 	ended.Wait()
 }
 

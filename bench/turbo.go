@@ -18,26 +18,21 @@ import (
 
 const turboEnv = "CORO_BENCH_TURBO"
 
-// turboCases are the cases Turbo wraps, by name; turboRows are the rows
-// it makes, by Case.Name.
-var (
-	turboCases = map[string]func(*testing.B){}
-	turboRows  = map[string]bool{}
-)
+// turboCases are the cases Turbo wraps, by name.
+var turboCases = map[string]func(*testing.B){}
 
 var turboCache sync.Map // name -> map[string]float64: testing.Benchmark reruns a case
 
-// TurboUnavailable is why turbo rows were skipped, once one has been: the
+// turboUnavailable is why turbo rows were skipped, once one has been: the
 // turbo engine cannot run in this build or on this machine.
-var TurboUnavailable string
+var turboUnavailable string
 
 // Turbo returns the case row: fn run on the turbo engine, in a child
 // process that finds it by name. Where the engine cannot run (another
 // architecture, a -race build), the case is skipped with the reason.
 func Turbo(row, name string, fn func(*testing.B)) Case {
 	turboCases[name] = fn
-	turboRows[row] = true
-	return Case{row, turboRun(name)}
+	return Case{Name: row, Fn: turboRun(name), turbo: true}
 }
 
 func turboRun(name string) func(*testing.B) {
@@ -46,8 +41,8 @@ func turboRun(name string) func(*testing.B) {
 		if !ok {
 			out, missing, err := turbotest.Output([]string{turboEnv + "=" + name}, "-test.run=^$")
 			if missing != "" {
-				TurboUnavailable = "turbo needs " + missing
-				b.Skip(TurboUnavailable)
+				turboUnavailable = "turbo needs " + missing
+				b.Skip(turboUnavailable)
 			}
 			if err != nil {
 				b.Fatalf("turbo %s: %v\n%s", name, err, out)

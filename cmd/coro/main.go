@@ -1,6 +1,6 @@
 // Command coro runs the project's benchmarks and reports them as a table.
 //
-//	coro bench [-perl=true] [-rounds N]
+//	coro bench [-perl=false] [-perl-rounds N]
 //
 // Every figure comes from one process and one run, so the ratios between
 // rows are meaningful even on a noisy machine; the absolute numbers are not.
