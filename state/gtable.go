@@ -55,8 +55,18 @@ func (t *gslots) home(g uintptr) uintptr {
 // load returns g's context, or nil.
 func (gt *gtable) load(g uintptr) *State { return gt.cur.Load().lookup(g) }
 
-// lookup returns g's context in t, or nil. The first probe usually decides.
+// lookup returns g's context in t, or nil. The first probe usually
+// decides, so it is made here, in a body small enough that find's loop
+// costs no call on the path of every Switch.
 func (t *gslots) lookup(g uintptr) *State {
+	if e := &t.entries[t.home(g)]; e.key.Load() == g {
+		return e.ctx.Load()
+	}
+	return t.lookupProbing(g)
+}
+
+// lookupProbing is lookup past the first probe.
+func (t *gslots) lookupProbing(g uintptr) *State {
 	if e, found := t.find(g); found {
 		return e.ctx.Load()
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"unsafe"
 
 	"github.com/corogo/coro/internal/ilist"
 )
@@ -61,20 +60,12 @@ func Current() *State {
 // Running returns the running context of the calling goroutine's host, or
 // nil when the goroutine belongs to no host.
 func Running() *State {
-	s, _ := running()
-	return s
-}
-
-// running is Running; on the portable engine it also returns the calling
-// goroutine (getg), which depart reuses for its thread-lock check.
-func running() (*State, unsafe.Pointer) {
 	if turboOn {
-		return runningTurbo(), nil
+		return runningTurbo()
 	}
 	// A goroutine of the portable engine runs one context, which is the
 	// running one whenever the goroutine runs.
-	g := getg()
-	return hosts.load(uintptr(g)), g
+	return hosts.load(uintptr(getg()))
 }
 
 func runningTurbo() *State {
@@ -216,6 +207,8 @@ func (h *host) enter(s, running *State) error {
 		if err := h.tb.newContext(s, running.tc); err != nil {
 			return err
 		}
+	} else {
+		startPortable(s)
 	}
 	h.live.PushBack(s, liveLinks)
 	return nil
@@ -224,6 +217,7 @@ func (h *host) enter(s, running *State) error {
 func (h *host) recordPanic(s *State, v any, stack []byte) {
 	if h.abort == nil { // the first panic wins; later ones happen while unwinding for it
 		h.abort = &PanicError{Value: v, Desc: s.desc, Stack: stack}
+		h.main.pending = true
 	}
 }
 

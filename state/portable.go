@@ -73,27 +73,25 @@ type relay struct {
 }
 
 // swap parks the calling goroutine in sl and runs the goroutine parked there.
-func (sl *slot) swap() { sl.switcher()(struct{}{}) }
+func (sl *slot) swap() { sl.switcher()() }
 
 // switcher returns the call that makes swap's switch. Transfer makes the
 // call itself, so that no frame of this package lies across the switch.
-func (sl *slot) switcher() func(struct{}) bool {
+func (sl *slot) switcher() func() bool {
+	// next returns (struct{}, bool) and yield takes a struct{}, which
+	// occupies no register or stack word: to the ABI both are closure calls
+	// with no arguments and one bool result.
 	if sl.inNext {
 		sl.inNext = false
-		return sl.yield
+		return *(*func() bool)(unsafe.Pointer(&sl.yield))
 	}
 	sl.inNext = true
-	// next and yield have the same register ABI: a closure context, no
-	// argument words (struct{} takes none) and one bool result.
-	return *(*func(struct{}) bool)(unsafe.Pointer(&sl.next))
+	return *(*func() bool)(unsafe.Pointer(&sl.next))
 }
 
 // moveInto records that from's goroutine is about to park in the slot
 // where to's is parked; the caller then swaps.
 func moveInto(from, to *State) *slot {
-	if to.pt.at == nil { // never entered: its goroutine waits at the start of its own slot
-		startPortable(to)
-	}
 	sl := to.pt.at
 	sl.occupant = from
 	from.pt.at = sl
@@ -155,6 +153,7 @@ func exitPortable(s, next *State, goexit bool) {
 	}
 	if own.occupant != next {
 		s.h.relay = relay{kind: relayHandoff, to: next}
+		own.occupant.pending = true
 	}
 }
 
@@ -174,6 +173,7 @@ func wakeThroughRelay(s *State) {
 		r.yield = yield
 		own.occupant = nil
 		s.h.relay = relay{kind: relayWakeExiting, via: &r}
+		u.pending = true
 		own.swap() // own.inNext: parks through yield, u resumes in followRelays
 	})
 	r.occupant = nil

@@ -42,6 +42,13 @@ type State struct {
 	h      *host
 	fn     func()
 	status Status
+	// pending is set when something waits for the context to see it as it
+	// resumes: a cancel, a raised value, a relay to follow (portable
+	// engine) or, in main, a panic that escaped another context. The test
+	// for it is all a plain resume costs (arrive); it may stay set after
+	// the thing it stood for is gone.
+	pending bool
+
 	desc   string
 	data   any
 	onExit func() *State
@@ -146,6 +153,9 @@ func (s *State) Raise(v any) {
 		panic(v)
 	}
 	s.raise = v
+	if v != nil {
+		s.pending = true
+	}
 }
 
 // Cancel ends the context, running its deferred calls
@@ -175,6 +185,7 @@ func (s *State) Cancel() {
 		panic(fmt.Sprintf("state: Cancel of context %q from outside its host", s.desc))
 	}
 	s.cancelling = true
+	s.pending = true
 	s.canceller = cur
 	cur.Transfer(s)
 }

@@ -111,6 +111,44 @@ func TestCancelFromThirdContext(t *testing.T) {
 	ev.check(t, "a unwound", "c after cancel, a done", "b back", "main end")
 }
 
+// TestRaise: a raised value is panicked with where the context resumes,
+// once; on a new context, before fn; Raise(nil) withdraws it.
+func TestRaise(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var a *state.State
+		a = state.New(func() {
+			for i := range 3 {
+				func() {
+					defer func() { ev.add("a %d recovered %v", i, recover()) }()
+					a.Transfer(main)
+				}()
+			}
+		}, state.Desc("a"))
+		main.Transfer(a)
+		a.Raise("boom")
+		main.Transfer(a) // a panics in its Transfer and parks again
+		main.Transfer(a) // a plain resume: nothing pending any more
+		a.Raise("withdrawn")
+		a.Raise(nil)
+		main.Transfer(a)
+		ev.add("a %v", a.Status())
+
+		fresh := state.New(func() { ev.add("never") })
+		fresh.Raise("early")
+		func() {
+			defer func() {
+				pe, _ := recover().(*state.PanicError)
+				ev.add("main recovered %v", pe.Value)
+			}()
+			main.Transfer(fresh)
+		}()
+	})
+	ev.check(t, "a 0 recovered boom", "a 1 recovered <nil>", "a 2 recovered <nil>", "a done",
+		"main recovered early")
+}
+
 func TestSelfCancelAndGoexit(t *testing.T) {
 	var ev trace
 	state.Run(func() {

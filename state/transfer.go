@@ -1,9 +1,6 @@
 package state
 
-import (
-	"fmt"
-	"unsafe"
-)
+import "fmt"
 
 // The switch path. After a stack switch every return mispredicts, until
 // the resumed side has returned past the frames that were live when it
@@ -16,7 +13,9 @@ import (
 // Both are shaped for the inliner: calling an ordinary function costs 57
 // of its budget of 80, calling a function that is a parameter costs 17. So
 // each passes depart and arrive to a small body that calls them, and the
-// body and the entry point both fit. TestSwitchInlines holds this in place.
+// body and the entry point both fit. Once that body is inlined, the
+// parameter is a known function, and arrive, being small, is inlined in
+// turn. TestSwitchInlines holds this in place.
 
 // Transfer suspends s, which must be the running context, and resumes to
 // ($from->transfer($to)). It returns when another context transfers back
@@ -38,13 +37,13 @@ func (s *State) Transfer(to *State) { transferVia(s, to, depart, arrive) }
 // that calls Transfer itself does.
 func Switch(pick func(from *State) (to *State)) { switchVia(pick, depart, arrive) }
 
-func transferVia(s, to *State, depart func(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool), arrive func(*State)) {
+func transferVia(s, to *State, depart func(s, to *State, pick func(*State) *State) (*State, func() bool), arrive func(*State)) {
 	_, sw := depart(s, to, nil)
 	park(sw)
 	arrive(s)
 }
 
-func switchVia(pick func(*State) *State, depart func(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool), arrive func(*State)) {
+func switchVia(pick func(*State) *State, depart func(s, to *State, pick func(*State) *State) (*State, func() bool), arrive func(*State)) {
 	from, sw := depart(nil, nil, pick)
 	park(sw)
 	arrive(from)
@@ -52,21 +51,20 @@ func switchVia(pick func(*State) *State, depart func(s, to *State, pick func(*St
 
 // park makes the switch that depart prepared; it returns when the calling
 // context is resumed.
-func park(sw func(struct{}) bool) { sw(struct{}{}) }
+func park(sw func() bool) { sw() }
 
 // stay is depart's switch when no switch is left to make: the turbo
 // engine has already swapped, or the transfer is to the running context.
-func stay(struct{}) bool { return true }
+func stay() bool { return true }
 
 // depart checks a transfer from s to to, makes to the running context and
 // returns s and the call that suspends s and runs to. For Switch, s and to
 // are nil and pick is not: depart looks up the running context, s, and
 // asks pick for to. Switch and Transfer both call depart directly, so on
 // the turbo engine, where depart swaps, they return through the same frames.
-func depart(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool) {
-	var g unsafe.Pointer // the calling goroutine, once looked up
+func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	if pick != nil {
-		s, g = running()
+		s = Running()
 		to = pick(s)
 		if s == nil {
 			panic("state: Switch called outside a host; start one with state.Run")
@@ -81,10 +79,7 @@ func depart(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool
 	// Only the runtime's coroutine switch, under the portable engine, cares
 	// which thread a goroutine is locked to.
 	if !turboOn {
-		if g == nil {
-			g = getg()
-		}
-		if threadLocks(g) != h.locks {
+		if threadLocks(getg()) != h.locks {
 			panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
 		}
 	}
@@ -103,8 +98,18 @@ func depart(s, to *State, pick func(*State) *State) (*State, func(struct{}) bool
 }
 
 // arrive runs in s as soon as it is resumed: whoever resumed s has already
-// made it the running context.
+// made it the running context. It inlines where the switch does, so a
+// resume with nothing pending costs one test.
 func arrive(s *State) {
+	if s.pending {
+		arrivePending(s)
+	}
+}
+
+// arrivePending does what whoever set s.pending asked of s. Until it
+// returns normally s.pending stays set, so a context that resumes while
+// unwinding (a deferred call that switches) looks again.
+func arrivePending(s *State) {
 	h := s.h
 	if h.relay.kind != relayNone {
 		followRelays(s)
@@ -112,6 +117,7 @@ func arrive(s *State) {
 	if s.cancelling || s.raise != nil || h.abort != nil {
 		h.resumeInterrupted(s)
 	}
+	s.pending = false
 }
 
 // prepare checks a transfer that is not a plain switch between suspended
