@@ -263,11 +263,12 @@ func Lstat(name string) (fs.FileInfo, error) {
 }
 
 func statx(dirfd int, name string, flags int, op, errPath string) (fs.FileInfo, error) {
-	r := &request{op: opStatx, fd: dirfd, name: name, flags: flags, stat: new(unix.Statx_t)}
+	fi := &fileInfo{name: filepath.Base(errPath)} // the kernel fills in fi.st
+	r := &request{op: opStatx, fd: dirfd, name: name, flags: flags, stat: &fi.st}
 	if do(r) < 0 {
 		return nil, &fs.PathError{Op: op, Path: errPath, Err: r.err()}
 	}
-	return newFileInfo(errPath, r.stat), nil
+	return fi, nil
 }
 
 // Unlink removes the file name (aio_unlink).
@@ -323,14 +324,11 @@ func unixMode(m fs.FileMode) uint32 {
 	return mode
 }
 
-// fileInfo is the fs.FileInfo of a statx result.
+// fileInfo is the fs.FileInfo of a statx result, which it holds so that
+// a Stat allocates once for both.
 type fileInfo struct {
 	name string
-	st   *unix.Statx_t
-}
-
-func newFileInfo(path string, st *unix.Statx_t) fs.FileInfo {
-	return &fileInfo{name: filepath.Base(path), st: st}
+	st   unix.Statx_t
 }
 
 func (fi *fileInfo) Name() string { return fi.name }
@@ -339,7 +337,7 @@ func (fi *fileInfo) ModTime() time.Time {
 	return time.Unix(fi.st.Mtime.Sec, int64(fi.st.Mtime.Nsec))
 }
 func (fi *fileInfo) IsDir() bool { return fi.Mode().IsDir() }
-func (fi *fileInfo) Sys() any    { return fi.st }
+func (fi *fileInfo) Sys() any    { return &fi.st }
 
 func (fi *fileInfo) Mode() fs.FileMode {
 	m := fs.FileMode(fi.st.Mode & 0o777)

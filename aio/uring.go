@@ -150,8 +150,16 @@ func (b *uringBackend) submit(r *request) {
 }
 
 // cstring returns s NUL-terminated; s never holds a NUL here, as the
-// kernel would stop at it (ENOENT rather than a wrong file).
-func cstring(s string) []byte { return append([]byte(s), 0) }
+// kernel would stop at it (ENOENT rather than a wrong file). The empty
+// path (a Stat of an open File) is shared: the kernel only reads it.
+func cstring(s string) []byte {
+	if s == "" {
+		return emptyCString
+	}
+	return append([]byte(s), 0)
+}
+
+var emptyCString = []byte{0}
 
 func (b *uringBackend) cancel(r *request) {
 	sqe := b.sqe()
