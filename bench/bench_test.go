@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"flag"
 	"os"
 	"testing"
 )
@@ -25,28 +24,6 @@ func BenchmarkChannelPingPong(b *testing.B)   { ChannelPingPong(b) }
 func BenchmarkGoChanPingPong(b *testing.B)    { GoChanPingPong(b) }
 func BenchmarkChannel100x100(b *testing.B)    { Channel100x100(b) }
 func BenchmarkGoChan100x100(b *testing.B)     { GoChan100x100(b) }
-
-// TestCasesRun runs every case of coro bench for a moment, so a broken
-// benchmark fails the ordinary test run instead of waiting for -bench.
-func TestCasesRun(t *testing.T) {
-	old := flag.Lookup("test.benchtime").Value.String()
-	flag.Set("test.benchtime", "3x")
-	defer flag.Set("test.benchtime", old)
-	defer func(size int64, n, conns int) { BigFileSize, SmallFiles, EchoConns = size, n, conns }(BigFileSize, SmallFiles, EchoConns)
-	BigFileSize, SmallFiles, EchoConns = 8<<20, 500, 50
-	for _, g := range Groups {
-		for _, c := range g.Cases {
-			t.Run(c.Name, func(t *testing.T) {
-				switch r := testing.Benchmark(c.Fn); {
-				case r.N == 0 && c.Skipped() != "":
-					t.Logf("%s: %s", c.Name, c.Skipped()) // a -race build, or no turbo engine for this GOARCH
-				case r.N == 0:
-					t.Errorf("%s did not run", c.Name)
-				}
-			})
-		}
-	}
-}
 
 func BenchmarkRegSwapRoundTrip(b *testing.B) { RegSwapRoundTrip(b) }
 

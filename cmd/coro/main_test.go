@@ -19,7 +19,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestBenchTable runs the whole table briefly and checks that every group
-// and case is printed with a figure.
+// and case is printed with a figure, so a broken benchmark in package bench
+// fails the ordinary test run instead of waiting for -bench.
 func TestBenchTable(t *testing.T) {
 	old := flag.Lookup("test.benchtime").Value.String()
 	flag.Set("test.benchtime", "3x")
