@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"unsafe"
 
 	"github.com/corogo/coro/internal/ilist"
 )
@@ -59,13 +60,18 @@ func Current() *State {
 
 // Running returns the running context of the calling goroutine's host, or
 // nil when the goroutine belongs to no host.
-func Running() *State {
+func Running() *State { return running(getg()) }
+
+// running is Running for g, the calling goroutine. The turbo engine finds
+// its host without g, so depart, which also needs g for the portable
+// engine's thread-lock check, looks it up only there.
+func running(g unsafe.Pointer) *State {
 	if turboOn {
 		return runningTurbo()
 	}
 	// A goroutine of the portable engine runs one context, which is the
 	// running one whenever the goroutine runs.
-	return hosts.load(uintptr(getg()))
+	return hosts.load(uintptr(g))
 }
 
 func runningTurbo() *State {

@@ -1,6 +1,9 @@
 package state
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // The switch path. After a stack switch every return mispredicts, until
 // the resumed side has returned past the frames that were live when it
@@ -63,8 +66,12 @@ func stay() bool { return true }
 // asks pick for to. Switch and Transfer both call depart directly, so on
 // the turbo engine, where depart swaps, they return through the same frames.
 func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
+	var g unsafe.Pointer // the calling goroutine, which the portable engine needs twice
+	if !turboOn {
+		g = getg()
+	}
 	if pick != nil {
-		s = Running()
+		s = running(g)
 		to = pick(s)
 		if s == nil {
 			panic("state: Switch called outside a host; start one with state.Run")
@@ -79,7 +86,7 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	// Only the runtime's coroutine switch, under the portable engine, cares
 	// which thread a goroutine is locked to.
 	if !turboOn {
-		if threadLocks(getg()) != h.locks {
+		if threadLocks(g) != h.locks {
 			panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
 		}
 	}
