@@ -5,7 +5,6 @@ package state
 import (
 	"bytes"
 	"encoding/hex"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -17,15 +16,9 @@ import (
 	"testing"
 )
 
-// hopPC is hopFinePC or hopCoarsePC for table t, checked: it panics
-// unless delta is t.o + i*t.s with 0 <= i < t.n and the tables usable.
+// hopPC is hopFinePC or hopCoarsePC for table t. Its caller has checked
+// the tables and passes only the deltas t holds.
 func hopPC(t hopTable, delta uintptr) uintptr {
-	if err := hopTables(); err != nil {
-		panic(fmt.Sprintf("state: hopPC(%s, %d) without hop tables: %v", t.name, delta, err))
-	}
-	if delta < t.o || (delta-t.o)%t.s != 0 || (delta-t.o)/t.s >= t.n {
-		panic(fmt.Sprintf("state: hopPC(%s, %d): table %s has deltas %d + i*%d for 0 <= i < %d", t.name, delta, t.name, t.o, t.s, t.n))
-	}
 	if t.name == hopFine.name {
 		return hopFinePC(delta)
 	}

@@ -35,11 +35,11 @@ type host struct {
 // to its context.
 var hosts = newGtable()
 
+// currentHost returns the calling goroutine's host, or nil. Turbo hosts
+// are found by their arena (turboHost) and have no entry in hosts.
 func currentHost() *host {
 	if turboOn {
-		if h := turboHost(); h != nil {
-			return h
-		}
+		return turboHost()
 	}
 	if s := hosts.load(uintptr(getg())); s != nil {
 		return s.h
@@ -75,7 +75,7 @@ func running(g unsafe.Pointer) *State {
 }
 
 func runningTurbo() *State {
-	if h := currentHost(); h != nil {
+	if h := turboHost(); h != nil {
 		return h.current
 	}
 	return nil
