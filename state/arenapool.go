@@ -47,7 +47,10 @@ func takeArena() (*arena, error) {
 // MADV_REMOVE does a slot's), its slots are forgotten, and it waits for
 // the next host, unless enough wait already.
 func putArena(a *arena) {
-	err := unix.Fallocate(a.fd, unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE, 0, int64(a.fresh)*chunk)
+	var err error
+	if a.fresh > 0 { // a zero length is EINVAL, and an arena no host used has no pages
+		err = unix.Fallocate(a.fd, unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE, 0, int64(a.fresh)*chunk)
+	}
 	if err == nil {
 		err = a.clearSlots()
 	}
