@@ -184,10 +184,11 @@ func aioOpenStatClose(b *testing.B, schedulers int) {
 	names := smallFiles(b)
 	threads := watchThreads()
 	var next atomic.Int64
+	openersOf := split(openers, schedulers)
 	b.ResetTimer()
 	onSchedulers(b, schedulers, "", func(k int) {
 		var cs []*sched.Coro
-		for range split(openers, schedulers)[k] {
+		for range openersOf[k] {
 			cs = append(cs, sched.Async(func() any {
 				for {
 					i := int(next.Add(1) - 1)

@@ -108,7 +108,7 @@ var Groups = []Group{
 
 // CedeRoundTrip: main and one coroutine cede to each other.
 func CedeRoundTrip(b *testing.B) {
-	err := sched.Run(func() {
+	runSched(b, func() {
 		stop := false
 		sched.Async(func() any {
 			for !stop {
@@ -124,9 +124,6 @@ func CedeRoundTrip(b *testing.B) {
 		b.StopTimer()
 		stop = true
 	})
-	if err != nil {
-		b.Fatal(err)
-	}
 }
 
 // TransferRoundTrip: the main context transfers to another, which

@@ -15,7 +15,7 @@ import (
 // runSched runs main on a new scheduler, failing b if it ends in an error.
 func runSched(b *testing.B, main func()) {
 	b.Helper()
-	if err := sched.New().Run(main); err != nil {
+	if err := sched.Run(main); err != nil {
 		b.Fatal(err)
 	}
 }
