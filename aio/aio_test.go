@@ -201,6 +201,37 @@ func TestCancelInFlight(t *testing.T) {
 	})
 }
 
+// The request in flight is one of the loop's spares, path buffer
+// included, so opening, stat'ing and closing a file allocates only the
+// File and the FileInfo through io_uring. The thread pool adds what its
+// system calls' wrappers allocate.
+func TestOpenStatCloseAllocs(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "f")
+		if err := os.WriteFile(name, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runSched(t, func() {
+			allocs := testing.AllocsPerRun(100, func() {
+				f, err := aio.Open(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fi, err := f.Stat(); err != nil || fi.Size() != 1 {
+					t.Fatalf("Stat = %v, %v", fi, err)
+				}
+				if err := f.Close(); err != nil {
+					t.Fatal(err)
+				}
+			})
+			t.Logf("%s: %v allocations", aio.Backend(), allocs)
+			if want := 2.0; strings.HasPrefix(aio.Backend(), "io_uring") && allocs > want {
+				t.Errorf("open+stat+close made %v allocations, want %v", allocs, want)
+			}
+		})
+	})
+}
+
 // A read that the deadline cuts short is cancelled in the kernel, and
 // WithTimeout returns only once the kernel is done with the buffer.
 func TestReadWithTimeout(t *testing.T) {

@@ -39,6 +39,19 @@ type loop struct {
 	be       backend
 	pool     *pool // be itself, or the helper pool; nil until needed
 	inflight int   // submitted, not completed
+	// spares are requests do can fill in: as many as were ever in flight
+	// at once through do.
+	spares []*request
+	// deliver is l.complete, made once: a method value made at each Poll
+	// would be allocated there, as the backend's wait lets it escape.
+	deliver func(*request)
+}
+
+// newLoop returns a loop with no backend yet.
+func newLoop() *loop {
+	l := new(loop)
+	l.deliver = l.complete
+	return l
 }
 
 // loopFor returns the loop of the running coroutine's scheduler, making it
@@ -48,7 +61,7 @@ func loopFor(c *sched.Coro) *loop {
 	if l, ok := s.Poller().(*loop); ok {
 		return l
 	}
-	l := new(loop)
+	l := newLoop()
 	if os.Getenv("CORO_AIO") == "pool" {
 		l.usePool("CORO_AIO=pool")
 	} else if be, err := newUring(); err != nil {
@@ -67,7 +80,7 @@ func UsePool(s *sched.Scheduler) error {
 	if s.Poller() != nil {
 		return errors.New("aio: UsePool: the scheduler already has an event loop")
 	}
-	l := new(loop)
+	l := newLoop()
 	l.usePool("aio.UsePool")
 	s.SetPoller(l)
 	return nil
@@ -93,9 +106,9 @@ func (l *loop) backendFor(op opcode) backend {
 func (l *loop) Outstanding() bool { return l.inflight > 0 }
 
 func (l *loop) Poll(deadline time.Time) {
-	l.be.wait(deadline, l.complete)
+	l.be.wait(deadline, l.deliver)
 	if l.pool != nil && l.pool != l.be {
-		l.pool.reap(l.complete)
+		l.pool.reap(l.deliver)
 	}
 }
 
@@ -115,13 +128,36 @@ func (l *loop) complete(r *request) {
 	r.c.Ready()
 }
 
-// do runs r for the calling coroutine, which sleeps until it completes
-// while other coroutines run. If the coroutine unwinds meanwhile
-// (Cancel, Throw), the request is cancelled and the unwinding waits for
-// its completion: until then the kernel may still use r's memory.
-func do(r *request) int {
+// do runs a request like req for the calling coroutine, which sleeps
+// until it completes while other coroutines run, and returns its result
+// (>= 0, or -errno), which it also leaves in req.res. The request in
+// flight is a copy from the loop's spares, so req can live on the
+// caller's stack and a file opened, stat'ed and closed allocates no
+// request.
+func do(req *request) int {
 	c := sched.Current()
 	l := loopFor(c)
+	r := l.spare()
+	buf := r.cpath // kept: the path buffer of a spare
+	*r = *req
+	r.cpath = buf
+	req.res = l.run(c, r)
+	l.recycle(r)
+	return req.res
+}
+
+// doInPlace runs r itself, for a caller that must reach the request in
+// flight (a socket's waits, which Close cancels).
+func doInPlace(r *request) int {
+	c := sched.Current()
+	return loopFor(c).run(c, r)
+}
+
+// run submits r for coroutine c and sleeps until it completes. If the
+// coroutine unwinds meanwhile (Cancel, Throw), the request is cancelled
+// and the unwinding waits for its completion: until then the kernel may
+// still use r's memory.
+func (l *loop) run(c *sched.Coro, r *request) int {
 	r.c = c
 	r.prio = ioprio(c.Prio())
 	r.be = l.backendFor(r.op)
@@ -134,7 +170,27 @@ func do(r *request) int {
 	return r.res
 }
 
-// settle runs when do ends. On the normal path r is done; when the
+// spare returns a request for do to fill in: the last one recycled, or a
+// new one.
+func (l *loop) spare() *request {
+	if n := len(l.spares); n > 0 {
+		r := l.spares[n-1]
+		l.spares = l.spares[:n-1]
+		return r
+	}
+	return new(request)
+}
+
+// recycle makes r, which has completed normally, a spare. Nothing holds it
+// any more: the backend dropped it when it delivered the completion, and
+// only a cancelled request (never recycled: its coroutine unwinds past do)
+// can still be named in a cancel. Its path buffer is kept for the next.
+func (l *loop) recycle(r *request) {
+	*r = request{cpath: r.cpath[:0]}
+	l.spares = append(l.spares, r)
+}
+
+// settle runs when run ends. On the normal path r is done; when the
 // coroutine unwinds, it cancels r and waits for the kernel to let go of it.
 func (l *loop) settle(r *request) {
 	if r.done {

@@ -217,7 +217,7 @@ func (s *sock) await(r *request, deadline time.Time) error {
 			}
 		}
 	}()
-	return within(deadline, func() { do(r) })
+	return within(deadline, func() { doInPlace(r) })
 }
 
 // waitFor sleeps until the socket is ready for events (unix.POLLIN or

@@ -58,7 +58,7 @@ type request struct {
 	be   backend // the backend carrying it
 
 	tag   uint64 // the io_uring user data, from tagTable
-	cpath []byte // name, NUL-terminated, while the kernel reads it
+	cpath []byte // name, NUL-terminated, while the kernel reads it; a spare keeps the buffer
 }
 
 // err turns a negative result into its errno.

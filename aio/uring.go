@@ -128,7 +128,7 @@ func (b *uringBackend) submit(r *request) {
 	case opNop:
 		uring.PrepNop(sqe)
 	case opOpen:
-		r.cpath = cstring(r.name)
+		r.cpath = cstring(r.cpath, r.name)
 		uring.PrepOpenat(sqe, unix.AT_FDCWD, &r.cpath[0], r.flags|unix.O_CLOEXEC, r.mode)
 	case opClose:
 		uring.PrepClose(sqe, r.fd)
@@ -143,23 +143,16 @@ func (b *uringBackend) submit(r *request) {
 	case opFdatasync:
 		uring.PrepFsync(sqe, r.fd, uring.FsyncDatasync)
 	case opStatx:
-		r.cpath = cstring(r.name)
+		r.cpath = cstring(r.cpath, r.name)
 		uring.PrepStatx(sqe, r.fd, &r.cpath[0], r.flags, unix.STATX_BASIC_STATS, r.stat)
 	}
 	sqe.UserData = r.tag
 }
 
-// cstring returns s NUL-terminated; s never holds a NUL here, as the
-// kernel would stop at it (ENOENT rather than a wrong file). The empty
-// path (a Stat of an open File) is shared: the kernel only reads it.
-func cstring(s string) []byte {
-	if s == "" {
-		return emptyCString
-	}
-	return append([]byte(s), 0)
-}
-
-var emptyCString = []byte{0}
+// cstring returns s NUL-terminated, in buf's memory when it has room; s
+// never holds a NUL here, as the kernel would stop at it (ENOENT rather
+// than a wrong file).
+func cstring(buf []byte, s string) []byte { return append(append(buf[:0], s...), 0) }
 
 func (b *uringBackend) cancel(r *request) {
 	sqe := b.sqe()
