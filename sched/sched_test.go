@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/corogo/coro/internal/churn"
 	"github.com/corogo/coro/sched"
 	"github.com/corogo/coro/state"
@@ -428,4 +430,41 @@ func TestStackSizeOptionOutOfRange(t *testing.T) {
 		}
 	}()
 	sched.StackSize(0)
+}
+
+// A scheduler keeps to one OS thread, as Perl's Coro does: every
+// coroutine runs on it, across cedes, sleeps and joins, while other
+// goroutines keep the threads busy.
+func TestRunKeepsToOneThread(t *testing.T) {
+	host := -1
+	on := func(where string) {
+		if tid := unix.Gettid(); host < 0 {
+			host = tid
+		} else if tid != host {
+			t.Errorf("%s ran on thread %d, the scheduler's is %d", where, tid, host)
+		}
+	}
+	defer churn.Start()()
+	err := sched.Run(func() {
+		on("main")
+		var cs []*sched.Coro
+		for i := range 4 {
+			cs = append(cs, sched.Async(func() any {
+				for range 20 {
+					on(fmt.Sprint("coroutine ", i))
+					runtime.GC() // a blocking call, which may move an unlocked goroutine
+					sched.Cede()
+					sched.Sleep(time.Millisecond)
+				}
+				return nil
+			}))
+		}
+		for _, c := range cs {
+			c.Join()
+			on("main after Join")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -80,7 +81,8 @@ func New(opts ...Option) *Scheduler {
 }
 
 // Run runs main as the scheduler's main coroutine on the calling goroutine
-// ($Coro::main) and returns when main returns, after cancelling every
+// ($Coro::main), locked to its OS thread (runtime.LockOSThread) until Run
+// returns, and returns when main returns, after cancelling every
 // coroutine still alive (their deferred calls and OnDestroy callbacks run,
 // in creation order). When no coroutine is ready and nothing can ready one,
 // Run returns an error matching ErrDeadlock. A panic in any coroutine
@@ -93,6 +95,12 @@ func (s *Scheduler) Run(main func()) (err error) {
 	if s.main != nil {
 		return errors.New("sched: Run called twice on one scheduler")
 	}
+	// A scheduler runs on one OS thread, as Perl's Coro does. io_uring
+	// hands the completion of work it did in a kernel worker (a stat, an
+	// open that blocks) to the thread that submitted it, which is then the
+	// thread waiting in the ring, not one woken only to pass it on.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	state.Run(func() {
 		s.main = s.newCoro(nil, "[main::]") // Perl's description, kept for listings
 		s.main.st = state.Current()

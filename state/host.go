@@ -16,8 +16,10 @@ type host struct {
 	main    *State
 	current *State
 	closed  bool
-	// locks is the thread-lock state of the host goroutine's M at Run;
-	// every switch must happen with the same (see threadLocks).
+	// locks is the thread-lock state of Run's caller's M. On the portable
+	// engine every switch must happen with the same (see threadLocks); the
+	// turbo engine's host goroutine locks itself to its thread when it is
+	// not 0, so a locked caller gets a host on one thread either way.
 	locks uint64
 
 	// abort is the panic that escaped a context; the main context re-raises
@@ -87,17 +89,21 @@ func runningTurbo() *State {
 // that escapes a context other than main resumes main with a panic whose
 // value is a *PanicError; it unwinds main, then Run cancels the remaining
 // contexts and lets it continue to Run's caller.
+//
+// On the turbo engine the host is a new goroutine and the caller waits;
+// when the caller is locked to its OS thread, the host is locked to one
+// of its own.
 func Run(main func()) {
 	g := getg()
 	if currentHost() != nil {
 		panic("state: Run called from inside a host")
 	}
 	h := newHost(main)
+	h.locks = threadLocks(g)
 	if turboOn {
 		runTurbo(h)
 		return
 	}
-	h.locks = threadLocks(g)
 	h.main.pt.g = g
 	hosts.store(uintptr(g), h.main)
 	defer func() {

@@ -102,6 +102,9 @@ func hostMain(h *host, done chan<- struct{}) {
 	m := h.main
 	tb := h.tb
 	m.pt.g = getg()
+	if h.locks != 0 {
+		runtime.LockOSThread()
+	}
 	enterArena(tb.a, m.tc)
 	// Back on the goroutine's own stack: every context has ended, and
 	// their slots go back to the arena, main's and the last one's too.
@@ -109,6 +112,9 @@ func hostMain(h *host, done chan<- struct{}) {
 	tb.a.freeSlot(m.tc)
 	arenaHosts[tb.a.reserve>>windowShift].Store(nil)
 	putArena(tb.a) // after the host's window is free in arenaHosts: another host may take it next
+	if h.locks != 0 {
+		runtime.UnlockOSThread()
+	}
 	close(done)
 }
 
