@@ -189,16 +189,17 @@ func (a *arena) freeSlot(t *tctx) {
 
 const hotSlots = 64
 
-// clearSlots forgets the slots of an arena whose host has ended, and
-// lifts their guard pages, so that the next host lays out its own: it
-// would otherwise inherit the sizes of the slots the last one used, and
-// less room than a fresh arena has.
+// clearSlots forgets the slots of an arena whose host has ended, in use
+// or free, and lifts their guard pages, so that the next host lays out
+// its own: it would otherwise inherit the sizes of the slots the last one
+// used, and less room than a fresh arena has.
 func (a *arena) clearSlots() error {
 	if a.fresh > 0 {
 		if err := unix.Mprotect(unsafe.Slice((*byte)(ptr(a.base)), a.fresh*chunk), unix.PROT_READ|unix.PROT_WRITE); err != nil {
 			return fmt.Errorf("state: lift guard pages at %#x: %w", a.base, err)
 		}
 	}
+	clear(a.owners) // the host's records, main's and the last ended context's among them
 	a.fresh, a.free, a.owners = 0, nil, a.owners[:0]
 	return nil
 }

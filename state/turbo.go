@@ -106,10 +106,8 @@ func hostMain(h *host, done chan<- struct{}) {
 		runtime.LockOSThread()
 	}
 	enterArena(tb.a, m.tc)
-	// Back on the goroutine's own stack: every context has ended, and
-	// their slots go back to the arena, main's and the last one's too.
-	tb.reap()
-	tb.a.freeSlot(m.tc)
+	// Back on the goroutine's own stack: every context has ended. Their
+	// slots, main's and the last one's too, go with the arena (putArena).
 	arenaHosts[tb.a.reserve>>windowShift].Store(nil)
 	putArena(tb.a) // after the host's window is free in arenaHosts: another host may take it next
 	if h.locks != 0 {
