@@ -3,8 +3,12 @@ package aio_test
 import (
 	"bufio"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 
 	"github.com/corogo/coro/aio"
 	"github.com/corogo/coro/sched"
@@ -42,4 +46,62 @@ func Example() {
 	// Output:
 	// first line of one
 	// first line of two
+}
+
+// A server that uses every core: a scheduler per core, each accepting on
+// a listener of its own, all on one address. Each connection stays with
+// the scheduler that accepted it.
+func ExampleListenConfig() {
+	var (
+		servers    sync.WaitGroup
+		schedulers []*sched.Scheduler
+		listeners  []net.Listener
+	)
+	addr := "127.0.0.1:0" // the first listener's port, once it has one
+	for range runtime.GOMAXPROCS(0) {
+		s := sched.New()
+		listening := make(chan net.Listener)
+		servers.Go(func() {
+			s.Run(func() {
+				lc := aio.ListenConfig{ReusePort: true}
+				ln, err := lc.Listen("tcp4", addr)
+				if err != nil {
+					fmt.Println(err)
+					close(listening)
+					return
+				}
+				listening <- ln
+				aio.Serve(ln, func(c net.Conn) { io.Copy(c, c) })
+			})
+		})
+		ln, ok := <-listening
+		if !ok {
+			return
+		}
+		schedulers, listeners = append(schedulers, s), append(listeners, ln)
+		addr = ln.Addr().String()
+	}
+
+	for i := range 3 { // clients on ordinary goroutines, with package net
+		c, err := net.Dial("tcp4", addr)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Fprintf(c, "request %d\n", i)
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		fmt.Print(line)
+		c.Close()
+	}
+
+	// A listener is closed in its own scheduler, as every aio call is made;
+	// its Accept then fails, and its scheduler's Run returns.
+	for i, s := range schedulers {
+		s.Post(func() { listeners[i].Close() })
+	}
+	servers.Wait()
+	// Output:
+	// request 0
+	// request 1
+	// request 2
 }

@@ -19,27 +19,6 @@ import (
 // it sleeps. Addresses are resolved on a pool worker, since a name lookup
 // can block.
 
-// Listen announces on a local address (Coro::Socket with Listen):
-// network is "tcp", "tcp4", "tcp6" or "unix".
-func Listen(network, address string) (net.Listener, error) {
-	fd, sa, err := socketFor(network, address, "listen")
-	if err != nil {
-		return nil, err
-	}
-	if sa.family != unix.AF_UNIX {
-		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1) // ReuseAddr, as Coro::Socket's servers use
-	}
-	if err := unix.Bind(fd, sa.sa); err != nil {
-		unix.Close(fd)
-		return nil, opErr("listen", network, nil, sa.addr, err)
-	}
-	if err := unix.Listen(fd, unix.SOMAXCONN); err != nil {
-		unix.Close(fd)
-		return nil, opErr("listen", network, nil, sa.addr, err)
-	}
-	return &listener{sock: sock{fd: fd}, network: network, addr: localAddr(fd, network)}, nil
-}
-
 // Dial connects to address (Coro::Socket with PeerHost/PeerPort): network
 // is "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6" or "unix".
 func Dial(network, address string) (net.Conn, error) { return DialTimeout(network, address, 0) }
@@ -264,46 +243,6 @@ func forget(fd int) {
 		}
 	}
 }
-
-// listener is a net.Listener whose Accept suspends only its coroutine.
-type listener struct {
-	sock
-	network string
-	addr    net.Addr
-}
-
-// Accept waits for and returns the next connection (Coro::Socket accept).
-func (l *listener) Accept() (net.Conn, error) {
-	for !l.closed {
-		nfd, sa, err := unix.Accept4(l.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-		switch err {
-		case nil:
-			return &conn{sock: sock{fd: nfd}, network: l.network, laddr: localAddr(nfd, l.network), raddr: netAddr(l.network, sa)}, nil
-		case unix.EAGAIN, unix.EINTR, unix.ECONNABORTED:
-			if err == unix.EAGAIN {
-				if err := l.waitFor(unix.POLLIN, time.Time{}); err != nil {
-					return nil, opErr("accept", l.network, nil, l.addr, err)
-				}
-			}
-		default:
-			return nil, opErr("accept", l.network, nil, l.addr, os.NewSyscallError("accept4", err))
-		}
-	}
-	return nil, opErr("accept", l.network, nil, l.addr, net.ErrClosed)
-}
-
-// Close stops listening.
-func (l *listener) Close() error {
-	if l.closed {
-		return opErr("close", l.network, nil, l.addr, net.ErrClosed)
-	}
-	if l.network == "unix" {
-		defer unix.Unlink(l.addr.String()) // as net's unix listeners do
-	}
-	return l.shut()
-}
-
-func (l *listener) Addr() net.Addr { return l.addr }
 
 // conn is a net.Conn (and, for UDP, a net.PacketConn) whose reads and
 // writes suspend only their coroutine (Coro::Handle).

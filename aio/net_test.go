@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -80,6 +82,90 @@ func TestTCPEchoBetweenCoroutines(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// Listeners with ReusePort, one per scheduler, share an address, and the
+// kernel gives each some of the connections.
+func TestReusePortSharesAnAddress(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		const schedulers, clients = 2, 64
+		var (
+			wg       sync.WaitGroup
+			accepted [schedulers]int // each written by its scheduler, read after wg.Wait
+		)
+		scheds := make([]*sched.Scheduler, schedulers)
+		lns := make([]net.Listener, schedulers)
+		addr := "127.0.0.1:0" // the first listener's port, once it has one
+		for k := range schedulers {
+			scheds[k] = sched.New()
+			listening := make(chan net.Listener)
+			wg.Go(func() {
+				err := scheds[k].Run(func() {
+					lc := aio.ListenConfig{ReusePort: true}
+					ln, err := lc.Listen("tcp4", addr)
+					if err != nil {
+						t.Error(err)
+						close(listening)
+						return
+					}
+					listening <- ln
+					err = aio.Serve(ln, func(c net.Conn) {
+						accepted[k]++
+						echo(c)
+					})
+					if err != nil {
+						t.Error(err)
+					}
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			})
+			ln, ok := <-listening
+			if !ok {
+				t.FailNow()
+			}
+			lns[k], addr = ln, ln.Addr().String()
+		}
+		// Without ReusePort the address is taken.
+		runSched(t, func() {
+			if ln, err := aio.Listen("tcp4", addr); !errors.Is(err, syscall.EADDRINUSE) {
+				t.Errorf("Listen without ReusePort: %v, %v; want EADDRINUSE", ln, err)
+			}
+		})
+		for i := range clients {
+			c, err := net.Dial("tcp4", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(c, "client %d\n", i)
+			got, err := bufio.NewReader(c).ReadString('\n')
+			if want := fmt.Sprintf("CLIENT %d\n", i); err != nil || got != want {
+				t.Errorf("got %q, %v; want %q", got, err, want)
+			}
+			c.Close()
+		}
+		for k, s := range scheds {
+			s.Post(func() { lns[k].Close() }) // aio calls belong in the listener's scheduler
+		}
+		wg.Wait()
+		if accepted[0]+accepted[1] != clients || accepted[0] == 0 || accepted[1] == 0 {
+			t.Errorf("the schedulers accepted %v of %d connections; want all, spread over both", accepted, clients)
+		}
+	})
+}
+
+func TestReusePortIsNotForUnixSockets(t *testing.T) {
+	runSched(t, func() {
+		lc := aio.ListenConfig{ReusePort: true}
+		path := filepath.Join(t.TempDir(), "sock")
+		if ln, err := lc.Listen("unix", path); !errors.Is(err, aio.ErrReusePortUnix) {
+			t.Errorf("Listen(unix) with ReusePort: %v, %v; want ErrReusePortUnix", ln, err)
+		}
+		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the refused listener left %s behind: %v", path, err)
+		}
 	})
 }
 

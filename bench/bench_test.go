@@ -43,4 +43,5 @@ func BenchmarkAIOOpenStatClose(b *testing.B)        { AIOOpenStatClose(b) }
 func BenchmarkAIOOpenStatClosePerCore(b *testing.B) { AIOOpenStatClosePerCore(b) }
 func BenchmarkOSOpenStatClose(b *testing.B)         { OSOpenStatClose(b) }
 func BenchmarkEchoCoroutines(b *testing.B)          { EchoCoroutines(b) }
+func BenchmarkEchoCoroutinesPerCore(b *testing.B)   { EchoCoroutinesPerCore(b) }
 func BenchmarkEchoGoroutines(b *testing.B)          { EchoGoroutines(b) }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -20,34 +21,57 @@ var EchoConns = 1000
 //
 // Unlike the file cases it reports no thread count: the load generator
 // runs in the same process, and its threads would be counted.
-func EchoCoroutines(b *testing.B) {
-	ready := make(chan string)
-	s := sched.New()
-	release := s.Hold() // the load generator is outside work
-	go func() {
-		s.Run(func() {
-			ln, err := aio.Listen("tcp4", "127.0.0.1:0")
-			if err != nil {
-				b.Error(err)
-				close(ready)
-				return
-			}
-			ready <- ln.Addr().String()
-			for {
-				c, err := ln.Accept()
+func EchoCoroutines(b *testing.B) { echoCoroutines(b, 1) }
+
+// EchoCoroutinesPerCore is EchoCoroutines with a scheduler per core
+// (GOMAXPROCS), each accepting on a listener of its own: the listeners
+// share the address through aio.ListenConfig's ReusePort, and the kernel
+// spreads the connections among them.
+func EchoCoroutinesPerCore(b *testing.B) { echoCoroutines(b, runtime.GOMAXPROCS(0)) }
+
+func echoCoroutines(b *testing.B, schedulers int) {
+	type server struct {
+		s  *sched.Scheduler
+		ln net.Listener
+	}
+	servers := make([]server, 0, schedulers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	addr := "127.0.0.1:0" // the first listener's port, once it has one
+	for range schedulers {
+		s := sched.New()
+		listening := make(chan net.Listener)
+		wg.Go(func() {
+			err := s.Run(func() {
+				lc := aio.ListenConfig{ReusePort: schedulers > 1}
+				ln, err := lc.Listen("tcp4", addr)
 				if err != nil {
+					b.Error(err) // not Fatal: this is a coroutine
+					close(listening)
 					return
 				}
-				sched.Async(func() any { echoConn(c); return nil })
+				listening <- ln
+				if err := aio.Serve(ln, echoConn); err != nil {
+					b.Error(err)
+				}
+			})
+			if err != nil {
+				b.Error(err)
 			}
 		})
-	}()
-	addr, ok := <-ready
-	if !ok {
-		return
+		ln, ok := <-listening
+		if !ok {
+			break
+		}
+		servers = append(servers, server{s, ln})
+		addr = ln.Addr().String()
 	}
-	loadEcho(b, addr)
-	release()
+	if len(servers) == schedulers {
+		loadEcho(b, addr)
+	}
+	for _, sv := range servers {
+		sv.s.Post(func() { sv.ln.Close() }) // in its scheduler, like every aio call; main's Accept returns and Run ends
+	}
 }
 
 // EchoGoroutines: the same with a goroutine-per-connection net server.
@@ -63,16 +87,16 @@ func EchoGoroutines(b *testing.B) {
 			if err != nil {
 				return
 			}
-			go echoConn(c)
+			go func() {
+				defer c.Close()
+				echoConn(c)
+			}()
 		}
 	}()
 	loadEcho(b, ln.Addr().String())
 }
 
-func echoConn(c net.Conn) {
-	defer c.Close()
-	io.Copy(c, c)
-}
+func echoConn(c net.Conn) { io.Copy(c, c) }
 
 // loadEcho is the load generator both servers face: EchoConns goroutines,
 // each with a connection, sharing b.N request-response round trips.

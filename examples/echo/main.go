@@ -33,10 +33,15 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		server := sched.Async(func() any { serve(ln); return nil })
+		// One coroutine per connection: io.Copy works because Read and Write
+		// suspend only the coroutine that calls them.
+		server := sched.Async(func() any { return aio.Serve(ln, func(c net.Conn) { io.Copy(c, c) }) })
 		if !*demo {
 			fmt.Println("echoing on", ln.Addr())
-			server.Join()
+			if err, _ := server.Join(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
 			return
 		}
 		var clients []*sched.Coro
@@ -52,21 +57,6 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
-	}
-}
-
-// serve accepts connections and echoes each in a coroutine of its own.
-func serve(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		sched.Async(func() any {
-			defer c.Close()
-			io.Copy(c, c) // works because Read and Write suspend only this coroutine
-			return nil
-		})
 	}
 }
 

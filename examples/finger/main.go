@@ -32,7 +32,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		server := sched.Async(func() any { serveFinger(ln); return nil })
+		server := sched.Async(func() any { return aio.Serve(ln, answerFinger) })
 		host := ln.Addr().String()
 
 		// now finger a few accounts
@@ -69,27 +69,18 @@ func finger(user, host string) {
 	fmt.Printf("%s: done\n", name)
 }
 
-// serveFinger answers finger queries (RFC 1288), one coroutine per client.
-func serveFinger(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		sched.Async(func() any {
-			defer c.Close()
-			query, err := bufio.NewReader(c).ReadString('\n')
-			if err != nil {
-				return nil
-			}
-			plan, ok := plans[strings.TrimSpace(query)]
-			if !ok {
-				plan = []string{"no such user"}
-			}
-			for _, line := range plan {
-				fmt.Fprintf(c, "%s\r\n", line)
-			}
-			return nil
-		})
+// answerFinger answers a finger query (RFC 1288); aio.Serve runs it in a
+// coroutine per client.
+func answerFinger(c net.Conn) {
+	query, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return
+	}
+	plan, ok := plans[strings.TrimSpace(query)]
+	if !ok {
+		plan = []string{"no such user"}
+	}
+	for _, line := range plan {
+		fmt.Fprintf(c, "%s\r\n", line)
 	}
 }
