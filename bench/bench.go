@@ -97,7 +97,7 @@ var Groups = []Group{
 	}},
 	{"TCP echo, 1,000 connections, per request", NsPerOp, "goroutine per connection, net", []Case{
 		{Name: "coroutine per connection, aio", Fn: EchoCoroutines},
-		{Name: "coroutine per connection, aio, sched per core", Fn: EchoCoroutinesPerCore},
+		{Name: "coroutines, aio, sched per core", Fn: EchoCoroutinesPerCore},
 		{Name: "goroutine per connection, net", Fn: EchoGoroutines},
 	}},
 	{"open+fstat+close of 10,000 small files", NsPerOp, "100 goroutines, os Open+Stat+Close", []Case{
