@@ -19,8 +19,9 @@ var EchoConns = 1000
 // aio sockets, one scheduler) answering EchoConns clients of the load
 // generator; one op is one 32-byte request and its echo.
 //
-// Unlike the file cases it reports no thread count: the load generator
-// runs in the same process, and its threads would be counted.
+// The load generator runs in the same process, so instead of every new
+// thread it reports the io_uring workers that appear (ring-workers): the
+// threads the server adds to its schedulers' own.
 func EchoCoroutines(b *testing.B) { echoCoroutines(b, 1) }
 
 // EchoCoroutinesPerCore is EchoCoroutines with a scheduler per core
@@ -67,7 +68,9 @@ func echoCoroutines(b *testing.B, schedulers int) {
 		addr = ln.Addr().String()
 	}
 	if len(servers) == schedulers {
+		workers := watchRingWorkers()
 		loadEcho(b, addr)
+		workers.report(b)
 	}
 	for _, sv := range servers {
 		sv.s.Post(func() { sv.ln.Close() }) // in its scheduler, like every aio call; main's Accept returns and Run ends
