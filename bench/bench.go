@@ -107,7 +107,10 @@ var Groups = []Group{
 	}},
 }
 
-// CedeRoundTrip: main and one coroutine cede to each other.
+// CedeRoundTrip: main and one coroutine cede to each other. Kept out of
+// line for the reason TransferRoundTrip is.
+//
+//go:noinline
 func CedeRoundTrip(b *testing.B) {
 	runSched(b, func() {
 		stop := false
