@@ -41,9 +41,10 @@
 // instead. Deadlines, Close waking the waiters with net.ErrClosed, and a
 // past deadline ending the waits in progress behave as in package net.
 // A socket belongs to the scheduler that made it: use it from that
-// scheduler's coroutines only. A scheduler runs on one thread, so a server that wants every
-// core runs a scheduler per core, each with a listener of its own on the
-// one address: see ListenConfig's ReusePort.
+// scheduler's coroutines only. A scheduler runs on one thread, so a server
+// that wants every core runs a scheduler per core, each with a listener of
+// its own on the one address (ListenConfig's ReusePort), and Serve runs
+// a coroutine per connection.
 //
 // A coroutine cancelled while its request is in flight asks the kernel to
 // cancel it and, unwinding, waits for the completion: until then the kernel
