@@ -279,11 +279,9 @@ type threadWatch struct {
 
 func watchThreads() *threadWatch { return watchThreadsLike("threads", nil) }
 
-// watchRingWorkers is watchThreads counting only io_uring's workers, as the
-// metric "ring-workers": where the load generator shares the process, the
-// threads the runtime starts for it would blur the count, and a
-// scheduler's own thread is the host's, so its workers are the threads it
-// adds.
+// watchRingWorkers is watchThreads counting only io_uring's threads, as
+// the metric "ring-workers": the threads a server adds to its schedulers'
+// own, where a load generator in the same process makes threads too.
 func watchRingWorkers() *threadWatch { return watchThreadsLike("ring-workers", isRingWorker) }
 
 // isRingWorker tells io_uring's workers (iou-wrk-N) and its submission
