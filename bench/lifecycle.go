@@ -136,11 +136,8 @@ var probes = map[string]func() float64{
 	"mem-parked":            func() float64 { return memPer(withParked) },
 }
 
-var probeCache sync.Map // name -> float64: testing.Benchmark's reruns do not measure again
-
 func probe(b *testing.B, name, unit string) {
-	v, ok := probeCache.Load(name)
-	if !ok {
+	v := perRun(b, "probe "+name, func() float64 {
 		out, err := selfexec.Output([]string{probeEnv + "=" + name}, "-test.run=^$")
 		if err != nil {
 			b.Fatalf("probe %s: %v\n%s", name, err, out)
@@ -149,9 +146,9 @@ func probe(b *testing.B, name, unit string) {
 		if err != nil {
 			b.Fatalf("probe %s printed %q", name, out)
 		}
-		v, _ = probeCache.LoadOrStore(name, f)
-	}
-	b.ReportMetric(v.(float64), unit)
+		return f
+	})
+	b.ReportMetric(v, unit)
 }
 
 // RunProbe makes the measurement CORO_BENCH_PROBE asks for, or runs the

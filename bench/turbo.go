@@ -5,7 +5,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/corogo/coro/internal/turbotest"
@@ -21,8 +20,6 @@ const turboEnv = "CORO_BENCH_TURBO"
 // turboCases are the cases Turbo wraps, by name.
 var turboCases = map[string]func(*testing.B){}
 
-var turboCache sync.Map // name -> map[string]float64: testing.Benchmark reruns a case
-
 // turboUnavailable is why turbo rows were skipped, once one has been: the
 // turbo engine cannot run in this build or on this machine.
 var turboUnavailable string
@@ -37,9 +34,8 @@ func Turbo(row, name string, fn func(*testing.B)) Case {
 
 func turboRun(name string) func(*testing.B) {
 	return func(b *testing.B) {
-		m, ok := turboCache.Load(name)
-		if !ok {
-			out, missing, err := turbotest.Output([]string{turboEnv + "=" + name}, "-test.run=^$")
+		m := perRun(b, "turbo "+name, func() map[string]float64 {
+			out, missing, err := turbotest.Output(append(childEnv(), turboEnv+"="+name), "-test.run=^$")
 			if missing != "" {
 				turboUnavailable = "turbo needs " + missing
 				b.Skip(turboUnavailable)
@@ -51,9 +47,9 @@ func turboRun(name string) func(*testing.B) {
 			if err != nil {
 				b.Fatalf("turbo %s: %v", name, err)
 			}
-			m, _ = turboCache.LoadOrStore(name, metrics)
-		}
-		for unit, v := range m.(map[string]float64) {
+			return metrics
+		})
+		for unit, v := range m {
 			b.ReportMetric(v, unit)
 		}
 	}
@@ -65,6 +61,10 @@ func runTurboCase(name string) {
 	fn, ok := turboCases[name]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "bench: no turbo case %q\n", name)
+		os.Exit(2)
+	}
+	if err := useParentBenchTime(); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: turbo case %q: %v\n", name, err)
 		os.Exit(2)
 	}
 	r := testing.Benchmark(fn)

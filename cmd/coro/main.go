@@ -1,12 +1,16 @@
 // Command coro runs the project's benchmarks and reports them as a table.
 //
-//	coro bench [-perl=false] [-perl-rounds N]
+//	coro bench [-rounds N] [-benchtime D] [-perl=false] [-perl-rounds N]
 //
-// Every figure comes from one process and one run, so the ratios between
-// rows are meaningful even on a noisy machine; the absolute numbers are not.
+// Every figure comes from one process, so the ratios between rows are
+// meaningful even on a noisy machine; the absolute numbers are not. Each
+// group runs its cases in turn, round after round, and a row shows the
+// case's median round: a slow spell of the machine then costs a case one
+// round instead of deciding its row.
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -22,14 +26,21 @@ import (
 func main() {
 	bench.RunProbe() // a measurement this program asked of a fresh copy of itself
 	if len(os.Args) < 2 || os.Args[1] != "bench" {
-		fmt.Fprintln(os.Stderr, "usage: coro bench [-perl=false] [-perl-rounds N]")
+		fmt.Fprintln(os.Stderr, "usage: coro bench [-rounds N] [-benchtime D] [-perl=false] [-perl-rounds N]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("bench", flag.ExitOnError)
 	perl := fs.Bool("perl", true, "also time Perl Coro's cede round trip, when perl and Coro are installed")
 	perlRounds := fs.Int("perl-rounds", 1_000_000, "round trips for the Perl Coro row")
+	rounds := fs.Int("rounds", 3, "times each case runs, in turn with the others of its group; a row shows the median")
+	benchTime := fs.String("benchtime", "300ms", "how long each case runs in a round (as go test's -benchtime)")
 	fs.Parse(os.Args[2:])
-	err := run(os.Stdout, *perl, *perlRounds)
+	testing.Init() // testing.Benchmark reads its -test.benchtime
+	if err := flag.Set("test.benchtime", *benchTime); err != nil || *rounds < 1 {
+		fmt.Fprintf(os.Stderr, "coro bench: -benchtime %q (%v) or -rounds %d\n", *benchTime, err, *rounds)
+		os.Exit(2)
+	}
+	err := run(os.Stdout, *rounds, *perl, *perlRounds)
 	bench.Cleanup() // the file cases' files
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "coro bench:", err)
@@ -44,13 +55,20 @@ type row struct {
 	extra []string // other metrics the case reported, "value unit"
 }
 
-func run(w io.Writer, perl bool, perlRounds int) error {
+func run(w io.Writer, rounds int, perl bool, perlRounds int) error {
 	fmt.Fprintf(w, "engine: %v\n", state.Engine())
 	fmt.Fprintf(w, "aio: %v\n", bench.AIOBackend())
+	fmt.Fprintf(w, "rounds: %d, each row its median\n", rounds)
 	for _, g := range bench.Groups {
+		results := make([][]testing.BenchmarkResult, len(g.Cases))
+		for range rounds {
+			for i, c := range g.Cases {
+				results[i] = append(results[i], testing.Benchmark(c.Fn))
+			}
+		}
 		var rows []row
-		for _, c := range g.Cases {
-			r := testing.Benchmark(c.Fn)
+		for i, c := range g.Cases {
+			r := median(g.Unit, results[i])
 			if why := c.Skipped(); r.N == 0 && why != "" {
 				rows = append(rows, row{name: c.Name, note: "skipped: " + why})
 				continue
@@ -66,6 +84,21 @@ func run(w io.Writer, perl bool, perlRounds int) error {
 		printTable(w, g, rows)
 	}
 	return nil
+}
+
+// median returns the round whose figure is the median of a case's rounds
+// (the lower middle one of an even number), or a result with N == 0 when
+// a round did not run. Its other metrics come from the same round.
+func median(u bench.Unit, rounds []testing.BenchmarkResult) testing.BenchmarkResult {
+	for _, r := range rounds {
+		if r.N == 0 {
+			return r
+		}
+	}
+	sorted := slices.SortedFunc(slices.Values(rounds), func(a, b testing.BenchmarkResult) int {
+		return cmp.Compare(figure(u, a), figure(u, b))
+	})
+	return sorted[(len(sorted)-1)/2]
 }
 
 // figure is what a group shows of a benchmark result.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corogo/coro/bench"
 )
@@ -31,12 +32,12 @@ func TestBenchTable(t *testing.T) {
 	bench.BigFileSize, bench.SmallFiles, bench.EchoConns = 8<<20, 500, 50
 
 	var out strings.Builder
-	if err := run(&out, false, 0); err != nil {
+	if err := run(&out, 2, false, 0); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()
-	if !strings.HasPrefix(text, "engine: portable") {
-		t.Errorf("table does not start with the engine:\n%s", text)
+	if !strings.HasPrefix(text, "engine: portable") || !strings.Contains(text, "\nrounds: 2, each row its median\n") {
+		t.Errorf("table does not start with the engine and the rounds:\n%s", text)
 	}
 	for _, g := range bench.Groups {
 		if !strings.Contains(text, g.Title) {
@@ -91,5 +92,29 @@ func TestExtraMetrics(t *testing.T) {
 		return strings.HasSuffix(e, " threads")
 	}) {
 		t.Errorf("AIORandomReadsPool reports %v, no threads", r.Extra)
+	}
+}
+
+// TestMedian checks that a row is its case's median round, metrics and
+// all, and that a round that did not run leaves the row without a figure.
+func TestMedian(t *testing.T) {
+	round := func(ns int64, threads float64) testing.BenchmarkResult {
+		return testing.BenchmarkResult{N: 1, T: time.Duration(ns), Extra: map[string]float64{"threads": threads}}
+	}
+	for _, tc := range []struct {
+		rounds      []testing.BenchmarkResult
+		ns, threads float64
+	}{
+		{[]testing.BenchmarkResult{round(30, 3), round(10, 1), round(20, 2)}, 20, 2},
+		{[]testing.BenchmarkResult{round(40, 4), round(10, 1), round(20, 2), round(30, 3)}, 20, 2},
+		{[]testing.BenchmarkResult{round(7, 1)}, 7, 1},
+	} {
+		r := median(bench.NsPerOp, tc.rounds)
+		if got := figure(bench.NsPerOp, r); got != tc.ns || r.Extra["threads"] != tc.threads {
+			t.Errorf("median of %d rounds: %v ns/op and %v threads, want %v and %v", len(tc.rounds), got, r.Extra["threads"], tc.ns, tc.threads)
+		}
+	}
+	if r := median(bench.NsPerOp, []testing.BenchmarkResult{round(10, 1), {}, round(20, 2)}); r.N != 0 {
+		t.Errorf("median with a round that did not run has N = %d, want 0", r.N)
 	}
 }
