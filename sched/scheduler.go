@@ -322,12 +322,21 @@ func current() *Coro { return coroOf(state.Running()) }
 // coroOf returns the coroutine whose context st is, or panics: st is nil
 // outside a scheduler.
 func coroOf(st *state.State) *Coro {
-	if st == nil {
-		panic("sched: called outside a scheduler; start one with sched.Run")
+	if st != nil {
+		if c, ok := st.Data().(*Coro); ok {
+			return c
+		}
 	}
-	c, ok := st.Data().(*Coro)
-	if !ok {
-		panic(fmt.Sprintf("sched: called from state context %q, which is not a coroutine", st.Desc()))
+	panic(notCoroError{st}) // its message is made when printed, so that coroOf inlines
+}
+
+// notCoroError is why a scheduler call panicked: it was made from st,
+// which is no coroutine's context, or from outside any host when st is nil.
+type notCoroError struct{ st *state.State }
+
+func (e notCoroError) Error() string {
+	if e.st == nil {
+		return "sched: called outside a scheduler; start one with sched.Run"
 	}
-	return c
+	return fmt.Sprintf("sched: called from state context %q, which is not a coroutine", e.st.Desc())
 }
