@@ -269,31 +269,14 @@ func split(n, k int) []int {
 // started and stopped during the run would not show.)
 type threadWatch struct {
 	mu     sync.Mutex
-	metric string
-	match  func(tid string) bool // which threads count; nil: all
 	before map[string]bool
 	seen   map[string]bool
 	stop   chan struct{}
 	done   chan struct{}
 }
 
-func watchThreads() *threadWatch { return watchThreadsLike("threads", nil) }
-
-// watchRingWorkers is watchThreads counting only io_uring's threads, as
-// the metric "ring-workers": the threads a server adds to its schedulers'
-// own, where a load generator in the same process makes threads too.
-func watchRingWorkers() *threadWatch { return watchThreadsLike("ring-workers", isRingWorker) }
-
-// isRingWorker tells io_uring's workers (iou-wrk-N) and its submission
-// poller (iou-sqp-N) from the process's other threads.
-func isRingWorker(tid string) bool {
-	comm, err := os.ReadFile("/proc/self/task/" + tid + "/comm")
-	return err == nil && strings.HasPrefix(string(comm), "iou-")
-}
-
-func watchThreadsLike(metric string, match func(tid string) bool) *threadWatch {
-	w := &threadWatch{metric: metric, match: match, seen: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
-	w.before = w.tids()
+func watchThreads() *threadWatch {
+	w := &threadWatch{before: tids(), seen: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		t := time.NewTicker(time.Millisecond)
@@ -312,7 +295,7 @@ func watchThreadsLike(metric string, match func(tid string) bool) *threadWatch {
 
 // sample records the threads alive now.
 func (w *threadWatch) sample() {
-	now := w.tids()
+	now := tids()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for tid := range now {
@@ -322,23 +305,21 @@ func (w *threadWatch) sample() {
 	}
 }
 
-// report stops the watch and reports the threads that appeared as its
-// metric.
+// report stops the watch and reports the threads that appeared as the
+// metric "threads".
 func (w *threadWatch) report(b *testing.B) {
 	close(w.stop)
 	<-w.done
 	w.sample()
-	b.ReportMetric(float64(len(w.seen)), w.metric)
+	b.ReportMetric(float64(len(w.seen)), "threads")
 }
 
-// tids returns the ids of the process's threads that w counts.
-func (w *threadWatch) tids() map[string]bool {
+// tids returns the ids of the process's threads.
+func tids() map[string]bool {
 	entries, _ := os.ReadDir("/proc/self/task")
 	m := make(map[string]bool, len(entries))
 	for _, e := range entries {
-		if w.match == nil || w.match(e.Name()) {
-			m[e.Name()] = true
-		}
+		m[e.Name()] = true
 	}
 	return m
 }

@@ -2,13 +2,20 @@ package bench
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/aio"
+	"github.com/corogo/coro/internal/selfexec"
 	"github.com/corogo/coro/sched"
 )
 
@@ -17,11 +24,7 @@ var EchoConns = 1000
 
 // EchoCoroutines: a coroutine echo server (one coroutine per connection,
 // aio sockets, one scheduler) answering EchoConns clients of the load
-// generator; one op is one 32-byte request and its echo.
-//
-// The load generator runs in the same process, so instead of every new
-// thread it reports the io_uring workers that appear (ring-workers): the
-// threads the server adds to its schedulers' own.
+// generator (loadEcho); one op is one 32-byte request and its echo.
 func EchoCoroutines(b *testing.B) { echoCoroutines(b, 1) }
 
 // EchoCoroutinesPerCore is EchoCoroutines with a scheduler per core
@@ -68,9 +71,7 @@ func echoCoroutines(b *testing.B, schedulers int) {
 		addr = ln.Addr().String()
 	}
 	if len(servers) == schedulers {
-		workers := watchRingWorkers()
 		loadEcho(b, addr)
-		workers.report(b)
 	}
 	for _, sv := range servers {
 		sv.s.Post(func() { sv.ln.Close() }) // in its scheduler, like every aio call; main's Accept returns and Run ends
@@ -101,45 +102,92 @@ func EchoGoroutines(b *testing.B) {
 
 func echoConn(c net.Conn) { io.Copy(c, c) }
 
-// loadEcho is the load generator both servers face: EchoConns goroutines,
-// each with a connection, sharing b.N request-response round trips.
+// echoLoadEnv asks a fresh copy of the program to be the load generator:
+// "addr conns n".
+const echoLoadEnv = "CORO_BENCH_ECHO_LOAD"
+
+// loadEcho is the load generator both servers face. It runs in a process
+// of its own, as a server's clients do: in the server's process its
+// goroutines would share the runtime's threads and netpoller with a
+// goroutine server, and compete for them with a scheduler. It opens
+// EchoConns connections, each driven by a goroutine, which share b.N
+// request-response round trips.
+//
+// ns/op is the child's time for the round trips, from when every
+// connection is up. The server process reports the CPU time it spent
+// (user and system, accepts included) per op as server-cpu-ns, and the
+// threads it started meanwhile.
 func loadEcho(b *testing.B, addr string) {
-	conns := make([]net.Conn, EchoConns)
+	threads := watchThreads()
+	cpuBefore := processCPU()
+	out, err := selfexec.Output([]string{fmt.Sprintf("%s=%s %d %d", echoLoadEnv, addr, EchoConns, b.N)}, "-test.run=^$")
+	b.ReportMetric(float64(processCPU()-cpuBefore)/float64(b.N), "server-cpu-ns")
+	threads.report(b)
+	if err != nil {
+		b.Fatalf("echo load: %v\n%s", err, out)
+	}
+	ns, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	if err != nil {
+		b.Fatalf("echo load printed %q", out)
+	}
+	b.ReportMetric(ns/float64(b.N), "ns/op")
+}
+
+// processCPU is the CPU time the process has used, in nanoseconds.
+func processCPU() int64 {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
+		panic(fmt.Sprintf("bench: getrusage: %v", err)) // cannot fail for RUSAGE_SELF
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// runEchoLoad is the child's side of loadEcho: it returns the nanoseconds
+// the round trips took.
+func runEchoLoad(spec string) (float64, error) {
+	var addr string
+	var nconns, total int
+	if _, err := fmt.Sscan(spec, &addr, &nconns, &total); err != nil {
+		return 0, fmt.Errorf("%s=%q: %w", echoLoadEnv, spec, err)
+	}
+	conns := make([]net.Conn, nconns)
 	for i := range conns {
 		c, err := net.Dial("tcp4", addr)
 		if err != nil {
-			b.Fatal(err)
+			return 0, err
 		}
+		defer c.Close()
 		conns[i] = c
 	}
 	msg := []byte("0123456789abcdef0123456789abcde\n")
-	b.ResetTimer()
+	errs := make(chan error, len(conns))
+	start := time.Now()
 	var wg sync.WaitGroup
 	for i, c := range conns {
-		n := b.N / len(conns)
-		if i < b.N%len(conns) {
+		n := total / len(conns)
+		if i < total%len(conns) {
 			n++
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			r := bufio.NewReader(c)
 			buf := make([]byte, len(msg))
 			for range n {
 				if _, err := c.Write(msg); err != nil {
-					b.Error(err)
+					errs <- err
 					return
 				}
 				if _, err := io.ReadFull(r, buf); err != nil {
-					b.Error(err)
+					errs <- err
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	b.StopTimer()
-	for _, c := range conns {
-		c.Close()
+	elapsed := time.Since(start)
+	close(errs)
+	if err := <-errs; err != nil {
+		return 0, err
 	}
+	return float64(elapsed.Nanoseconds()), nil
 }

@@ -162,6 +162,15 @@ func RunProbe() {
 			runTurboCase(name)
 			os.Exit(0)
 		}
+		if spec := os.Getenv(echoLoadEnv); spec != "" {
+			ns, err := runEchoLoad(spec)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "bench: echo load:", err)
+				os.Exit(1)
+			}
+			fmt.Println(ns)
+			os.Exit(0)
+		}
 		return
 	}
 	fmt.Println(measure())
