@@ -83,16 +83,16 @@ func runningTurbo() *State {
 	return nil
 }
 
-// Run makes the calling goroutine a host and runs main as its main
-// context. It returns when main returns, after cancelling every context
-// of the host that is still suspended (their deferred calls run). A panic
-// that escapes a context other than main resumes main with a panic whose
-// value is a *PanicError; it unwinds main, then Run cancels the remaining
-// contexts and lets it continue to Run's caller.
+// Run runs main as the main context of a new host. It returns when main
+// returns, after cancelling every context of the host that is still
+// suspended (their deferred calls run). A panic that escapes a context
+// other than main resumes main with a panic whose value is a *PanicError;
+// it unwinds main, then Run cancels the remaining contexts and lets it
+// continue to Run's caller.
 //
-// On the turbo engine the host is a new goroutine and the caller waits;
-// when the caller is locked to its OS thread, the host is locked to one
-// of its own.
+// On the portable engine the calling goroutine is the host. On the turbo
+// engine the host is a new goroutine and the caller waits; when the
+// caller is locked to its OS thread, the host is locked to one of its own.
 func Run(main func()) {
 	g := getg()
 	if currentHost() != nil {
