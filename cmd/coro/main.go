@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -112,15 +113,25 @@ func figure(u bench.Unit, r testing.BenchmarkResult) float64 {
 	return r.Extra[string(u)]
 }
 
-// extras are the metrics a result has besides the group's unit, sorted.
+// extras are the metrics a result has besides the group's unit, in the
+// order of their units, so that every row of a group lists them alike.
+// Values of 100 and more are rounded to whole numbers.
 func extras(u bench.Unit, r testing.BenchmarkResult) []string {
-	var e []string
-	for unit, v := range r.Extra {
+	var units []string
+	for unit := range r.Extra {
 		if unit != string(u) && unit != "ns/op" {
-			e = append(e, strconv.FormatFloat(v, 'f', -1, 64)+" "+unit)
+			units = append(units, unit)
 		}
 	}
-	slices.Sort(e)
+	slices.Sort(units)
+	e := make([]string, len(units))
+	for i, unit := range units {
+		v := r.Extra[unit]
+		if math.Abs(v) >= 100 {
+			v = math.Round(v)
+		}
+		e[i] = strconv.FormatFloat(v, 'f', -1, 64) + " " + unit
+	}
 	return e
 }
 
