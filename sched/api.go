@@ -39,9 +39,31 @@ func NReady() int { return current().s.nready }
 // Cede and Schedule inline into their callers: see state.Switch.
 func Cede() { state.Switch(cedePick) }
 
+// cedePick readies the running coroutine, cur, and returns the context to
+// run next: Ready followed by pickNext. Unless cur is already queued or
+// posts wait, two cases take a shortcut that changes no count: with
+// nothing of cur's priority or higher queued, that is cur itself; when
+// cur's queue is the highest with entries and its head can run, it is one
+// rotation of the ring. Every Cede runs it, so the shortcuts call nothing.
 func cedePick(from *state.State) *state.State {
-	c := coroOf(from)
-	return c.s.switchTo(c, c.s.cedeNext(c))
+	cur := coroOf(from)
+	s := cur.s
+	i := cur.prio - PrioMin
+	if !cur.ready && !s.posts.pending.Load() {
+		switch s.ready.nonEmpty >> i { // bit i: cur's queue has entries
+		case 0:
+			return from
+		case 1:
+			r := &s.ready.q[i]
+			if next := r.buf[r.head]; !next.done && !next.suspended {
+				r.rotate(cur)
+				next.ready, cur.ready = false, true
+				return s.switchTo(cur, next)
+			}
+		}
+	}
+	cur.Ready()
+	return s.switchTo(cur, s.pickNext(cur))
 }
 
 // CedeNotSelf runs the next ready coroutine of any priority and readies

@@ -4,12 +4,14 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/corogo/coro/state"
 )
 
-// cedeNext takes a shortcut through the ready queues when it can; from any
+// cedePick takes a shortcut through the ready queues when it can; from any
 // state of the queues it must leave them, and pick, exactly as Ready and
 // pickNext do.
-func TestCedeNextIsReadyThenPick(t *testing.T) {
+func TestCedePickIsReadyThenPick(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 20000 {
 		// Two schedulers in the same random state: s takes the shortcut,
@@ -18,6 +20,7 @@ func TestCedeNextIsReadyThenPick(t *testing.T) {
 		var cs, refs []*Coro
 		add := func(prio int) (*Coro, *Coro) {
 			c, r := &Coro{s: s, prio: prio, id: len(cs)}, &Coro{s: ref, prio: prio, id: len(cs)}
+			c.st = state.New(func() {}, state.Data(c)) // cedePick finds c through its context
 			cs, refs = append(cs, c), append(refs, r)
 			return c, r
 		}
@@ -66,18 +69,18 @@ func TestCedeNextIsReadyThenPick(t *testing.T) {
 			}
 		}
 		before := queueIDs(s)
-		next := s.cedeNext(cur)
+		next := coroOf(cedePick(cur.st))
 		refCur.Ready()
 		refNext := ref.pickNext(refCur)
 		if next.id != refNext.id {
-			t.Fatalf("round %d: cedeNext picked %d, Ready and pickNext %d", round, next.id, refNext.id)
+			t.Fatalf("round %d: cedePick picked %d, Ready and pickNext %d", round, next.id, refNext.id)
 		}
 		if got, want := queueIDs(s), queueIDs(ref); !slices.Equal(got, want) || s.nready != ref.nready {
-			t.Fatalf("round %d: cur %d (prio %d), queues %v: after cedeNext %v (nready %d), after Ready and pickNext %v (nready %d)", round, cur.id, cur.prio, before, got, s.nready, want, ref.nready)
+			t.Fatalf("round %d: cur %d (prio %d), queues %v: after cedePick %v (nready %d), after Ready and pickNext %v (nready %d)", round, cur.id, cur.prio, before, got, s.nready, want, ref.nready)
 		}
 		for i := range cs {
 			if cs[i].ready != refs[i].ready {
-				t.Fatalf("round %d: coroutine %d ready=%v after cedeNext, %v the long way", round, i, cs[i].ready, refs[i].ready)
+				t.Fatalf("round %d: coroutine %d ready=%v after cedePick, %v the long way", round, i, cs[i].ready, refs[i].ready)
 			}
 		}
 	}

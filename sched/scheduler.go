@@ -214,31 +214,6 @@ func (s *Scheduler) enqueue(c *Coro) {
 	s.ready.nonEmpty |= 1 << i
 }
 
-// cedeNext readies cur, which is running, and returns the coroutine to run
-// next: Ready followed by pickNext. Unless cur is already queued or posts
-// wait, two cases take a shortcut that changes no count: with nothing of
-// cur's priority or higher queued, that is cur itself; when cur's queue is
-// the highest with entries and its head can run, it is one rotation of
-// the ring.
-func (s *Scheduler) cedeNext(cur *Coro) *Coro {
-	i := cur.prio - PrioMin
-	if !cur.ready && !s.posts.pending.Load() {
-		switch s.ready.nonEmpty >> i { // bit i: cur's queue has entries
-		case 0:
-			return cur
-		case 1:
-			r := &s.ready.q[i]
-			if next := r.buf[r.head]; !next.done && !next.suspended {
-				r.rotate(cur)
-				next.ready, cur.ready = false, true
-				return next
-			}
-		}
-	}
-	cur.Ready()
-	return s.pickNext(cur)
-}
-
 // popRunnable dequeues the next ready coroutine, dropping suspended ones.
 func (s *Scheduler) popRunnable() *Coro {
 	for {
