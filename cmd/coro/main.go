@@ -36,9 +36,13 @@ func main() {
 	rounds := fs.Int("rounds", 3, "times each case runs, in turn with the others of its group; a row shows the median")
 	benchTime := fs.String("benchtime", "300ms", "how long each case runs in a round (as go test's -benchtime)")
 	fs.Parse(os.Args[2:])
+	if *rounds < 1 {
+		fmt.Fprintf(os.Stderr, "coro bench: -rounds %d: want at least 1\n", *rounds)
+		os.Exit(2)
+	}
 	testing.Init() // testing.Benchmark reads its -test.benchtime
-	if err := flag.Set("test.benchtime", *benchTime); err != nil || *rounds < 1 {
-		fmt.Fprintf(os.Stderr, "coro bench: -benchtime %q (%v) or -rounds %d\n", *benchTime, err, *rounds)
+	if err := flag.Set("test.benchtime", *benchTime); err != nil {
+		fmt.Fprintf(os.Stderr, "coro bench: -benchtime %q: %v\n", *benchTime, err)
 		os.Exit(2)
 	}
 	err := run(os.Stdout, *rounds, *perl, *perlRounds)
