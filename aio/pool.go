@@ -26,6 +26,7 @@ type pool struct {
 
 	mu       sync.Mutex
 	finished []*request        // completed, not yet delivered
+	spare    []*request        // the batch take returned last: finished's next buffer, once the loop is through with it
 	cancels  map[*request]bool // cancelled before a worker took them
 	workers  sync.WaitGroup
 	closed   bool
@@ -176,11 +177,17 @@ func withdraw(list *[]*request, r *request) bool {
 	return false
 }
 
+// take returns the completions that have arrived. The loop calls it, and
+// delivers the whole batch before it calls take again, so the batch
+// before is free to collect the next: the two slices take turns, and a
+// completion allocates nothing once they have grown.
 func (p *pool) take() []*request {
+	clear(p.spare) // delivered: hold no request
 	p.mu.Lock()
 	done := p.finished
-	p.finished = nil
+	p.finished = p.spare[:0]
 	p.mu.Unlock()
+	p.spare = done
 	return done
 }
 

@@ -77,7 +77,8 @@ func (r *request) call() int {
 	switch r.op {
 	case opNop:
 	case opOpen:
-		n, err = unix.Openat(unix.AT_FDCWD, r.name, r.flags|unix.O_CLOEXEC, r.mode)
+		r.cpath = cstring(r.cpath, r.name)
+		n, err = openatNUL(unix.AT_FDCWD, r.cpath, r.flags|unix.O_CLOEXEC, r.mode)
 	case opClose:
 		err = unix.Close(r.fd)
 	case opRead:
@@ -97,7 +98,8 @@ func (r *request) call() int {
 	case opFdatasync:
 		err = unix.Fdatasync(r.fd)
 	case opStatx:
-		err = unix.Statx(r.fd, r.name, r.flags, unix.STATX_BASIC_STATS, r.stat)
+		r.cpath = cstring(r.cpath, r.name)
+		err = statxNUL(r.fd, r.cpath, r.flags, unix.STATX_BASIC_STATS, r.stat)
 	case opUnlink:
 		err = unix.Unlinkat(unix.AT_FDCWD, r.name, r.flags)
 	case opRmdir:

@@ -149,11 +149,6 @@ func (b *uringBackend) submit(r *request) {
 	sqe.UserData = r.tag
 }
 
-// cstring returns s NUL-terminated, in buf's memory when it has room; s
-// never holds a NUL here, as the kernel would stop at it (ENOENT rather
-// than a wrong file).
-func cstring(buf []byte, s string) []byte { return append(append(buf[:0], s...), 0) }
-
 func (b *uringBackend) cancel(r *request) {
 	sqe := b.sqe()
 	uring.PrepAsyncCancel(sqe, r.tag, 0)
