@@ -266,17 +266,22 @@ func split(n, k int) []int {
 // threads of the process too. It samples /proc/self/task every
 // millisecond and when told to. (The threadcreate profile and the Threads
 // line of /proc/self/status count the threads alive, so a thread pool
-// started and stopped during the run would not show.)
+// started and stopped during the run would not show.) It also counts the
+// busy threads: those that ran for at least a tenth of the watch, new or
+// not.
 type threadWatch struct {
-	mu     sync.Mutex
-	before map[string]bool
-	seen   map[string]bool
-	stop   chan struct{}
-	done   chan struct{}
+	mu       sync.Mutex
+	before   map[string]bool
+	seen     map[string]bool
+	start    time.Time
+	cpuStart map[string]time.Duration // each thread's CPU time when the watch began
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 func watchThreads() *threadWatch {
 	w := &threadWatch{before: tids(), seen: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
+	w.start, w.cpuStart = time.Now(), threadCPU()
 	go func() {
 		defer close(w.done)
 		t := time.NewTicker(time.Millisecond)
@@ -306,12 +311,19 @@ func (w *threadWatch) sample() {
 }
 
 // report stops the watch and reports the threads that appeared as the
-// metric "threads".
+// metric "threads", and the busy ones as "busy-threads".
 func (w *threadWatch) report(b *testing.B) {
 	close(w.stop)
 	<-w.done
 	w.sample()
 	b.ReportMetric(float64(len(w.seen)), "threads")
+	wall, busy := time.Since(w.start), 0
+	for tid, cpu := range threadCPU() {
+		if cpu-w.cpuStart[tid] >= wall/10 {
+			busy++
+		}
+	}
+	b.ReportMetric(float64(busy), "busy-threads")
 }
 
 // tids returns the ids of the process's threads.
@@ -320,6 +332,31 @@ func tids() map[string]bool {
 	m := make(map[string]bool, len(entries))
 	for _, e := range entries {
 		m[e.Name()] = true
+	}
+	return m
+}
+
+// clockTick is the unit of the CPU times in /proc: USER_HZ, 100 a second
+// on every Linux architecture Go supports.
+const clockTick = 10 * time.Millisecond
+
+// threadCPU returns the CPU time, user and system, each thread of the
+// process has used, by thread id.
+func threadCPU() map[string]time.Duration {
+	m := map[string]time.Duration{}
+	for tid := range tids() {
+		stat, err := os.ReadFile("/proc/self/task/" + tid + "/stat")
+		if err != nil {
+			continue // ended since
+		}
+		// The name, field 2, is in parentheses and may hold spaces; utime
+		// and stime are fields 14 and 15, the 12th and 13th after it.
+		_, rest, _ := strings.Cut(string(stat), ") ")
+		if f := strings.Fields(rest); len(f) > 12 {
+			utime, _ := strconv.ParseInt(f[11], 10, 64)
+			stime, _ := strconv.ParseInt(f[12], 10, 64)
+			m[tid] = time.Duration(utime+stime) * clockTick
+		}
 	}
 	return m
 }
