@@ -10,8 +10,17 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 )
+
+// emulated is set once the kernel has refused to run this executable
+// (ENOEXEC); every later run goes straight to the emulator. Under qemu-user
+// a refused exec leaves the emulator's forked child to exit, and that exit
+// can hang when the parent's threads were busy at the fork (a TCP echo
+// server running, in coro bench's echo rows): the parent then waits for it
+// forever. So the refusal is met once per process, not once per run.
+var emulated atomic.Bool
 
 // Output runs this executable with args and env added to the environment
 // (the last value of a key wins) and returns its standard output and
@@ -26,13 +35,16 @@ func Output(env []string, args ...string) ([]byte, error) {
 		c.Env = append(os.Environ(), env...)
 		return c
 	}
-	out, err := cmd(self, args...).CombinedOutput()
-	if errors.Is(err, syscall.ENOEXEC) {
-		qemu, ok := map[string]string{"arm64": "qemu-aarch64", "amd64": "qemu-x86_64"}[runtime.GOARCH]
-		if !ok {
-			return out, fmt.Errorf("selfexec: cannot run a %s binary here: %w", runtime.GOARCH, err)
+	if !emulated.Load() {
+		out, err := cmd(self, args...).CombinedOutput()
+		if !errors.Is(err, syscall.ENOEXEC) {
+			return out, err
 		}
-		out, err = cmd(qemu, append([]string{self}, args...)...).CombinedOutput()
+		emulated.Store(true)
 	}
-	return out, err
+	qemu, ok := map[string]string{"arm64": "qemu-aarch64", "amd64": "qemu-x86_64"}[runtime.GOARCH]
+	if !ok {
+		return nil, fmt.Errorf("selfexec: cannot run a %s binary here: %w", runtime.GOARCH, syscall.ENOEXEC)
+	}
+	return cmd(qemu, append([]string{self}, args...)...).CombinedOutput()
 }
