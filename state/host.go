@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"unsafe"
 
 	"github.com/corogo/coro/internal/ilist"
 )
@@ -62,18 +61,13 @@ func Current() *State {
 
 // Running returns the running context of the calling goroutine's host, or
 // nil when the goroutine belongs to no host.
-func Running() *State { return running(getg()) }
-
-// running is Running for g, the calling goroutine. The turbo engine finds
-// its host without g, so depart, which also needs g for the portable
-// engine's thread-lock check, looks it up only there.
-func running(g unsafe.Pointer) *State {
+func Running() *State {
 	if turboOn {
 		return runningTurbo()
 	}
 	// A goroutine of the portable engine runs one context, which is the
 	// running one whenever the goroutine runs.
-	return hosts.load(uintptr(g))
+	return hosts.load(uintptr(getg()))
 }
 
 func runningTurbo() *State {

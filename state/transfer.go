@@ -71,7 +71,8 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 		g = getg()
 	}
 	if pick != nil {
-		// running(g), written out: as a call it costs a Switch 4 ns.
+		// Running's choice, written out with g: as a call, Running costs
+		// a Switch 4 ns and gets g again.
 		if turboOn {
 			s = runningTurbo()
 		} else {
