@@ -49,15 +49,10 @@ func (q *readyQueues) pop() *Coro {
 // rotate removes the head of r, which is not empty, and appends c: a pop
 // and a push that leave the length as it is, so the ring never grows.
 func (r *ring) rotate(c *Coro) {
-	buf, head := r.buf, r.head // loaded once: the stores below could alias them
-	if r.n == 1 {
-		buf[head] = c // a queue of one: the new entry takes the old one's place
-		return
-	}
-	mask := len(buf) - 1
-	buf[head] = nil
-	buf[(head+r.n)&mask] = c // the old head's place when r is full
-	r.head = (head + 1) & mask
+	mask := len(r.buf) - 1
+	r.buf[r.head] = nil
+	r.buf[(r.head+r.n)&mask] = c // the old head's place when r is full
+	r.head = (r.head + 1) & mask
 }
 
 func (r *ring) grow() {
