@@ -41,6 +41,11 @@ func echoCoroutines(b *testing.B, schedulers int) {
 	servers := make([]server, 0, schedulers)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	defer func() { // also when the load fails (b.Fatal): each Run ends only once its listener is closed
+		for _, sv := range servers {
+			sv.s.Post(func() { sv.ln.Close() }) // in its scheduler, like every aio call; main's Accept returns and Run ends
+		}
+	}()
 	addr := "127.0.0.1:0" // the first listener's port, once it has one
 	for range schedulers {
 		s := sched.New()
@@ -72,9 +77,6 @@ func echoCoroutines(b *testing.B, schedulers int) {
 	}
 	if len(servers) == schedulers {
 		loadEcho(b, addr)
-	}
-	for _, sv := range servers {
-		sv.s.Post(func() { sv.ln.Close() }) // in its scheduler, like every aio call; main's Accept returns and Run ends
 	}
 }
 
@@ -115,8 +117,8 @@ const echoLoadEnv = "CORO_BENCH_ECHO_LOAD"
 //
 // ns/op is the child's time for the round trips, from when every
 // connection is up. The server process reports the CPU time it spent
-// (user and system, accepts included) per op as server-cpu-ns, and the
-// threads it started meanwhile.
+// (user and system, accepts included) per op as server-cpu-ns, and its
+// threads meanwhile (watchThreads).
 func loadEcho(b *testing.B, addr string) {
 	threads := watchThreads()
 	cpuBefore := processCPU()
