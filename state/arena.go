@@ -26,6 +26,10 @@ import (
 //	rungs      chunks between base+R and base+4G (see rung)
 //	hi alias   [base+4G, base+4G+R)   read-only
 //	end        the chunk at base+4G+R, holding the chain's last word
+//	sentinels  the defer sentinels, from the next chunk (see chain.go)
+//
+// The sentinels come after the stacks in the memfd; only the real mapping
+// and the aliases show the stacks.
 type arena struct {
 	reserve uintptr // start of the whole reservation (= base - 4 GiB)
 	base    uintptr // the real mapping
@@ -33,8 +37,9 @@ type arena struct {
 
 	// rungs are the chunks the chain climbs through from the real mapping
 	// to the hi alias; consecutive rungs are at most one coarse hop apart.
-	rungs []uintptr
-	end   uintptr // the word holding chainEnd's PC; g.stktopsp is end+8 (amd64), end+relaySpan (arm64)
+	rungs     []uintptr
+	end       uintptr // the word holding chainEnd's PC; g.stktopsp is end+8 (amd64), end+relaySpan (arm64)
+	sentinels uintptr // each slot's defer sentinel, by index
 
 	// A slot is one or more whole chunks (StackSize), named by the index
 	// of its first chunk. member has a bit per chunk that starts a live
@@ -59,7 +64,10 @@ const (
 	pageSize     = 4 << 10
 	regionSize   = 1<<30 - chunk // one coarse hop must span it; see coarseHop
 	regionChunks = regionSize / chunk
-	aliasGap     = 1 << 32 // aliases differ by 2^32: stack offsets are 32-bit
+	// sentinelBytes holds a defer sentinel per chunk, after the stacks in
+	// the memfd.
+	sentinelBytes = (regionChunks*deferSize + pageSize - 1) &^ (pageSize - 1)
+	aliasGap      = 1 << 32 // aliases differ by 2^32: stack offsets are 32-bit
 	// Each arena lives in an aligned window of its own, reserved whole so
 	// that nothing else is mapped there: a stack address then names its
 	// host by its top bits (turboHost).
@@ -67,8 +75,7 @@ const (
 	windowSize  = 1 << windowShift
 
 	// Inside a slot [lo, hi):
-	relayOff    = pageSize // the relay word sits just above the guard page
-	sentinelOff = 48       // the defer sentinel is at hi-sentinelOff: see chain.go
+	relayOff = pageSize // the relay word sits just above the guard page
 )
 
 func newArena() (*arena, error) {
@@ -85,7 +92,7 @@ func newArena() (*arena, error) {
 }
 
 func (a *arena) mapAll() error {
-	if err := unix.Ftruncate(a.fd, regionSize); err != nil {
+	if err := unix.Ftruncate(a.fd, regionSize+sentinelBytes); err != nil {
 		return fmt.Errorf("state: size stack memfd: %w", err)
 	}
 	res, err := mmap(0, 2*windowSize, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE, -1)
@@ -120,6 +127,11 @@ func (a *arena) mapAll() error {
 			return fmt.Errorf("state: map chain rung at %#x: %w", q, err)
 		}
 	}
+	a.sentinels = a.end - relayOff + chunk
+	if _, err := mmapAt(a.sentinels, sentinelBytes, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_FIXED, a.fd, regionSize); err != nil {
+		a.unmap()
+		return fmt.Errorf("state: map defer sentinels at %#x: %w", a.sentinels, err)
+	}
 	a.hiTop = a.base + regionSize
 	return nil
 }
@@ -139,7 +151,11 @@ func (a *arena) release() {
 }
 
 func mmap(at, size uintptr, prot, flags, fd int) (uintptr, error) {
-	p, _, e := unix.Syscall6(unix.SYS_MMAP, at, size, uintptr(prot), uintptr(flags), uintptr(fd), 0)
+	return mmapAt(at, size, prot, flags, fd, 0)
+}
+
+func mmapAt(at, size uintptr, prot, flags, fd int, off int64) (uintptr, error) {
+	p, _, e := unix.Syscall6(unix.SYS_MMAP, at, size, uintptr(prot), uintptr(flags), uintptr(fd), uintptr(off))
 	if e != 0 {
 		return 0, e
 	}

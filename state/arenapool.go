@@ -43,13 +43,17 @@ func takeArena() (*arena, error) {
 }
 
 // putArena takes the arena of a host that has ended, no slot in use. Its
-// stack pages go back to the kernel (a punched hole frees memfd pages as
-// MADV_REMOVE does a slot's), its slots are forgotten, and it waits for
-// the next host, unless enough wait already.
+// stack and sentinel pages go back to the kernel (a punched hole frees
+// memfd pages as MADV_REMOVE does a slot's), its slots are forgotten, and
+// it waits for the next host, unless enough wait already.
 func putArena(a *arena) {
 	var err error
 	if a.fresh > 0 { // a zero length is EINVAL, and an arena no host used has no pages
-		err = unix.Fallocate(a.fd, unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE, 0, int64(a.fresh)*chunk)
+		const punch = unix.FALLOC_FL_PUNCH_HOLE | unix.FALLOC_FL_KEEP_SIZE
+		err = unix.Fallocate(a.fd, punch, 0, int64(a.fresh)*chunk)
+		if err == nil {
+			err = unix.Fallocate(a.fd, punch, regionSize, int64(a.fresh*deferSize+pageSize-1)&^(pageSize-1))
+		}
 	}
 	if err == nil {
 		err = a.clearSlots()

@@ -10,7 +10,7 @@ import "unsafe"
 // return address: every word of the chain decides the next one.
 
 const (
-	linkOff = 88 // the link word is hi-linkOff: see newFrame
+	linkOff = 40 // the link word is hi-linkOff: see newFrame
 	// linkSpan is what a hop from a link word spans besides its delta: the
 	// word itself.
 	linkSpan = 8
@@ -26,7 +26,7 @@ func newFrame(t *tctx) {
 	words := (*[5]uintptr)(ptr(x))
 	words[0] = contextEntryPC()
 	words[2] = uintptr(unsafe.Pointer(t))
-	words[3], words[4] = t.sentinel(), 0
+	words[3], words[4] = t.sentinel, 0
 	t.sp = x
 }
 

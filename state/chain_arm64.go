@@ -25,9 +25,9 @@ import "unsafe"
 // R+relaySpan along with R.
 
 const (
-	linkOff   = 112 // the link word is hi-linkOff: see newFrame
-	linkSpan  = 48  // contextEntry's frame, which holds swap's arguments below the word at L+linkSpan
-	relaySpan = 16  // the frame at a relay word
+	linkOff   = 64 // the link word is hi-linkOff: see newFrame
+	linkSpan  = 48 // contextEntry's frame, which holds swap's arguments below the word at L+linkSpan
+	relaySpan = 16 // the frame at a relay word
 )
 
 // newFrame builds, below the link word at the top of t's slot, the frame a
@@ -42,7 +42,7 @@ func newFrame(t *tctx) {
 	words := (*[9]uintptr)(ptr(x))
 	words[0] = contextEntryPC()
 	words[3] = uintptr(unsafe.Pointer(t))
-	words[4], words[5], words[6] = 0, t.sentinel(), 0
+	words[4], words[5], words[6] = 0, t.sentinel, 0
 	words[8] = hopFinePC(relaySpan)
 	t.sp = x
 }
@@ -89,8 +89,7 @@ const (
 var (
 	_ [0]struct{} = [hopFineS - 1<<fineStepShift]struct{}{} // fineStepShift is log2 of the fine step
 	_ [0]struct{} = [hopFineO - relaySpan]struct{}{}        // the fine table starts at a relay's frame
-	_ [0]struct{} = [sentinelOff - deferSize]struct{}{}     // the sentinel fills the slot's top
 )
 
-// The word above the link frame is below the sentinel.
-var _ [linkOff - linkSpan - sentinelOff - 8]struct{}
+// The word above the link frame is inside the slot.
+var _ [linkOff - linkSpan - 8]struct{}

@@ -1032,12 +1032,11 @@ TEXT ·hopFine63<>(SB), 0, $0-0
 	HOP_FINE_16
 	UNDEF
 
-// Entries 0 to 255 of table Coarse: SP delta 4160 to 16715840.
+// Entries 0 to 255 of table Coarse: SP delta 4112 to 16715792.
 TEXT ·hopCoarse0<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	SUB $4096, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1056,13 +1055,12 @@ TEXT ·hopCoarse0<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 256 to 511 of table Coarse: SP delta 16781376 to 33493056.
+// Entries 256 to 511 of table Coarse: SP delta 16781328 to 33493008.
 TEXT ·hopCoarse1<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	SUB $16773120, RSP
 	SUB $8192, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1081,14 +1079,13 @@ TEXT ·hopCoarse1<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 512 to 767 of table Coarse: SP delta 33558592 to 50270272.
+// Entries 512 to 767 of table Coarse: SP delta 33558544 to 50270224.
 TEXT ·hopCoarse2<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $12288, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1107,7 +1104,7 @@ TEXT ·hopCoarse2<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 768 to 1023 of table Coarse: SP delta 50335808 to 67047488.
+// Entries 768 to 1023 of table Coarse: SP delta 50335760 to 67047440.
 TEXT ·hopCoarse3<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1115,7 +1112,6 @@ TEXT ·hopCoarse3<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $16384, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1134,7 +1130,7 @@ TEXT ·hopCoarse3<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 1024 to 1279 of table Coarse: SP delta 67113024 to 83824704.
+// Entries 1024 to 1279 of table Coarse: SP delta 67112976 to 83824656.
 TEXT ·hopCoarse4<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1143,7 +1139,6 @@ TEXT ·hopCoarse4<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $20480, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1162,7 +1157,7 @@ TEXT ·hopCoarse4<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 1280 to 1535 of table Coarse: SP delta 83890240 to 100601920.
+// Entries 1280 to 1535 of table Coarse: SP delta 83890192 to 100601872.
 TEXT ·hopCoarse5<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1172,7 +1167,6 @@ TEXT ·hopCoarse5<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $24576, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1191,7 +1185,7 @@ TEXT ·hopCoarse5<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 1536 to 1791 of table Coarse: SP delta 100667456 to 117379136.
+// Entries 1536 to 1791 of table Coarse: SP delta 100667408 to 117379088.
 TEXT ·hopCoarse6<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1202,7 +1196,6 @@ TEXT ·hopCoarse6<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $28672, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1221,7 +1214,7 @@ TEXT ·hopCoarse6<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 1792 to 2047 of table Coarse: SP delta 117444672 to 134156352.
+// Entries 1792 to 2047 of table Coarse: SP delta 117444624 to 134156304.
 TEXT ·hopCoarse7<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1233,7 +1226,6 @@ TEXT ·hopCoarse7<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $32768, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1252,7 +1244,7 @@ TEXT ·hopCoarse7<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 2048 to 2303 of table Coarse: SP delta 134221888 to 150933568.
+// Entries 2048 to 2303 of table Coarse: SP delta 134221840 to 150933520.
 TEXT ·hopCoarse8<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1265,7 +1257,6 @@ TEXT ·hopCoarse8<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $36864, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1284,7 +1275,7 @@ TEXT ·hopCoarse8<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 2304 to 2559 of table Coarse: SP delta 150999104 to 167710784.
+// Entries 2304 to 2559 of table Coarse: SP delta 150999056 to 167710736.
 TEXT ·hopCoarse9<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1298,7 +1289,6 @@ TEXT ·hopCoarse9<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $40960, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1317,7 +1307,7 @@ TEXT ·hopCoarse9<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 2560 to 2815 of table Coarse: SP delta 167776320 to 184488000.
+// Entries 2560 to 2815 of table Coarse: SP delta 167776272 to 184487952.
 TEXT ·hopCoarse10<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1332,7 +1322,6 @@ TEXT ·hopCoarse10<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $45056, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1351,7 +1340,7 @@ TEXT ·hopCoarse10<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 2816 to 3071 of table Coarse: SP delta 184553536 to 201265216.
+// Entries 2816 to 3071 of table Coarse: SP delta 184553488 to 201265168.
 TEXT ·hopCoarse11<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1367,7 +1356,6 @@ TEXT ·hopCoarse11<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $49152, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1386,7 +1374,7 @@ TEXT ·hopCoarse11<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 3072 to 3327 of table Coarse: SP delta 201330752 to 218042432.
+// Entries 3072 to 3327 of table Coarse: SP delta 201330704 to 218042384.
 TEXT ·hopCoarse12<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1403,7 +1391,6 @@ TEXT ·hopCoarse12<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $53248, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1422,7 +1409,7 @@ TEXT ·hopCoarse12<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 3328 to 3583 of table Coarse: SP delta 218107968 to 234819648.
+// Entries 3328 to 3583 of table Coarse: SP delta 218107920 to 234819600.
 TEXT ·hopCoarse13<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1440,7 +1427,6 @@ TEXT ·hopCoarse13<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $57344, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1459,7 +1445,7 @@ TEXT ·hopCoarse13<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 3584 to 3839 of table Coarse: SP delta 234885184 to 251596864.
+// Entries 3584 to 3839 of table Coarse: SP delta 234885136 to 251596816.
 TEXT ·hopCoarse14<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1478,7 +1464,6 @@ TEXT ·hopCoarse14<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $61440, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1497,7 +1482,7 @@ TEXT ·hopCoarse14<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 3840 to 4095 of table Coarse: SP delta 251662400 to 268374080.
+// Entries 3840 to 4095 of table Coarse: SP delta 251662352 to 268374032.
 TEXT ·hopCoarse15<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1517,7 +1502,6 @@ TEXT ·hopCoarse15<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $65536, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1536,7 +1520,7 @@ TEXT ·hopCoarse15<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 4096 to 4351 of table Coarse: SP delta 268439616 to 285151296.
+// Entries 4096 to 4351 of table Coarse: SP delta 268439568 to 285151248.
 TEXT ·hopCoarse16<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1557,7 +1541,6 @@ TEXT ·hopCoarse16<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $69632, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1576,7 +1559,7 @@ TEXT ·hopCoarse16<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 4352 to 4607 of table Coarse: SP delta 285216832 to 301928512.
+// Entries 4352 to 4607 of table Coarse: SP delta 285216784 to 301928464.
 TEXT ·hopCoarse17<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1598,7 +1581,6 @@ TEXT ·hopCoarse17<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $73728, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1617,7 +1599,7 @@ TEXT ·hopCoarse17<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 4608 to 4863 of table Coarse: SP delta 301994048 to 318705728.
+// Entries 4608 to 4863 of table Coarse: SP delta 301994000 to 318705680.
 TEXT ·hopCoarse18<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1640,7 +1622,6 @@ TEXT ·hopCoarse18<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $77824, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1659,7 +1640,7 @@ TEXT ·hopCoarse18<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 4864 to 5119 of table Coarse: SP delta 318771264 to 335482944.
+// Entries 4864 to 5119 of table Coarse: SP delta 318771216 to 335482896.
 TEXT ·hopCoarse19<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1683,7 +1664,6 @@ TEXT ·hopCoarse19<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $81920, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1702,7 +1682,7 @@ TEXT ·hopCoarse19<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 5120 to 5375 of table Coarse: SP delta 335548480 to 352260160.
+// Entries 5120 to 5375 of table Coarse: SP delta 335548432 to 352260112.
 TEXT ·hopCoarse20<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1727,7 +1707,6 @@ TEXT ·hopCoarse20<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $86016, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1746,7 +1725,7 @@ TEXT ·hopCoarse20<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 5376 to 5631 of table Coarse: SP delta 352325696 to 369037376.
+// Entries 5376 to 5631 of table Coarse: SP delta 352325648 to 369037328.
 TEXT ·hopCoarse21<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1772,7 +1751,6 @@ TEXT ·hopCoarse21<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $90112, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1791,7 +1769,7 @@ TEXT ·hopCoarse21<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 5632 to 5887 of table Coarse: SP delta 369102912 to 385814592.
+// Entries 5632 to 5887 of table Coarse: SP delta 369102864 to 385814544.
 TEXT ·hopCoarse22<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1818,7 +1796,6 @@ TEXT ·hopCoarse22<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $94208, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1837,7 +1814,7 @@ TEXT ·hopCoarse22<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 5888 to 6143 of table Coarse: SP delta 385880128 to 402591808.
+// Entries 5888 to 6143 of table Coarse: SP delta 385880080 to 402591760.
 TEXT ·hopCoarse23<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1865,7 +1842,6 @@ TEXT ·hopCoarse23<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $98304, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1884,7 +1860,7 @@ TEXT ·hopCoarse23<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 6144 to 6399 of table Coarse: SP delta 402657344 to 419369024.
+// Entries 6144 to 6399 of table Coarse: SP delta 402657296 to 419368976.
 TEXT ·hopCoarse24<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1913,7 +1889,6 @@ TEXT ·hopCoarse24<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $102400, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1932,7 +1907,7 @@ TEXT ·hopCoarse24<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 6400 to 6655 of table Coarse: SP delta 419434560 to 436146240.
+// Entries 6400 to 6655 of table Coarse: SP delta 419434512 to 436146192.
 TEXT ·hopCoarse25<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -1962,7 +1937,6 @@ TEXT ·hopCoarse25<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $106496, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -1981,7 +1955,7 @@ TEXT ·hopCoarse25<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 6656 to 6911 of table Coarse: SP delta 436211776 to 452923456.
+// Entries 6656 to 6911 of table Coarse: SP delta 436211728 to 452923408.
 TEXT ·hopCoarse26<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2012,7 +1986,6 @@ TEXT ·hopCoarse26<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $110592, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2031,7 +2004,7 @@ TEXT ·hopCoarse26<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 6912 to 7167 of table Coarse: SP delta 452988992 to 469700672.
+// Entries 6912 to 7167 of table Coarse: SP delta 452988944 to 469700624.
 TEXT ·hopCoarse27<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2063,7 +2036,6 @@ TEXT ·hopCoarse27<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $114688, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2082,7 +2054,7 @@ TEXT ·hopCoarse27<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 7168 to 7423 of table Coarse: SP delta 469766208 to 486477888.
+// Entries 7168 to 7423 of table Coarse: SP delta 469766160 to 486477840.
 TEXT ·hopCoarse28<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2115,7 +2087,6 @@ TEXT ·hopCoarse28<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $118784, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2134,7 +2105,7 @@ TEXT ·hopCoarse28<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 7424 to 7679 of table Coarse: SP delta 486543424 to 503255104.
+// Entries 7424 to 7679 of table Coarse: SP delta 486543376 to 503255056.
 TEXT ·hopCoarse29<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2168,7 +2139,6 @@ TEXT ·hopCoarse29<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $122880, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2187,7 +2157,7 @@ TEXT ·hopCoarse29<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 7680 to 7935 of table Coarse: SP delta 503320640 to 520032320.
+// Entries 7680 to 7935 of table Coarse: SP delta 503320592 to 520032272.
 TEXT ·hopCoarse30<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2222,7 +2192,6 @@ TEXT ·hopCoarse30<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $126976, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2241,7 +2210,7 @@ TEXT ·hopCoarse30<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 7936 to 8191 of table Coarse: SP delta 520097856 to 536809536.
+// Entries 7936 to 8191 of table Coarse: SP delta 520097808 to 536809488.
 TEXT ·hopCoarse31<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2277,7 +2246,6 @@ TEXT ·hopCoarse31<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $131072, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2296,7 +2264,7 @@ TEXT ·hopCoarse31<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 8192 to 8447 of table Coarse: SP delta 536875072 to 553586752.
+// Entries 8192 to 8447 of table Coarse: SP delta 536875024 to 553586704.
 TEXT ·hopCoarse32<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2333,7 +2301,6 @@ TEXT ·hopCoarse32<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $135168, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2352,7 +2319,7 @@ TEXT ·hopCoarse32<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 8448 to 8703 of table Coarse: SP delta 553652288 to 570363968.
+// Entries 8448 to 8703 of table Coarse: SP delta 553652240 to 570363920.
 TEXT ·hopCoarse33<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2390,7 +2357,6 @@ TEXT ·hopCoarse33<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $139264, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2409,7 +2375,7 @@ TEXT ·hopCoarse33<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 8704 to 8959 of table Coarse: SP delta 570429504 to 587141184.
+// Entries 8704 to 8959 of table Coarse: SP delta 570429456 to 587141136.
 TEXT ·hopCoarse34<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2448,7 +2414,6 @@ TEXT ·hopCoarse34<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $143360, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2467,7 +2432,7 @@ TEXT ·hopCoarse34<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 8960 to 9215 of table Coarse: SP delta 587206720 to 603918400.
+// Entries 8960 to 9215 of table Coarse: SP delta 587206672 to 603918352.
 TEXT ·hopCoarse35<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2507,7 +2472,6 @@ TEXT ·hopCoarse35<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $147456, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2526,7 +2490,7 @@ TEXT ·hopCoarse35<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 9216 to 9471 of table Coarse: SP delta 603983936 to 620695616.
+// Entries 9216 to 9471 of table Coarse: SP delta 603983888 to 620695568.
 TEXT ·hopCoarse36<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2567,7 +2531,6 @@ TEXT ·hopCoarse36<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $151552, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2586,7 +2549,7 @@ TEXT ·hopCoarse36<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 9472 to 9727 of table Coarse: SP delta 620761152 to 637472832.
+// Entries 9472 to 9727 of table Coarse: SP delta 620761104 to 637472784.
 TEXT ·hopCoarse37<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2628,7 +2591,6 @@ TEXT ·hopCoarse37<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $155648, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2647,7 +2609,7 @@ TEXT ·hopCoarse37<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 9728 to 9983 of table Coarse: SP delta 637538368 to 654250048.
+// Entries 9728 to 9983 of table Coarse: SP delta 637538320 to 654250000.
 TEXT ·hopCoarse38<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2690,7 +2652,6 @@ TEXT ·hopCoarse38<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $159744, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2709,7 +2670,7 @@ TEXT ·hopCoarse38<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 9984 to 10239 of table Coarse: SP delta 654315584 to 671027264.
+// Entries 9984 to 10239 of table Coarse: SP delta 654315536 to 671027216.
 TEXT ·hopCoarse39<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2753,7 +2714,6 @@ TEXT ·hopCoarse39<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $163840, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2772,7 +2732,7 @@ TEXT ·hopCoarse39<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 10240 to 10495 of table Coarse: SP delta 671092800 to 687804480.
+// Entries 10240 to 10495 of table Coarse: SP delta 671092752 to 687804432.
 TEXT ·hopCoarse40<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2817,7 +2777,6 @@ TEXT ·hopCoarse40<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $167936, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2836,7 +2795,7 @@ TEXT ·hopCoarse40<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 10496 to 10751 of table Coarse: SP delta 687870016 to 704581696.
+// Entries 10496 to 10751 of table Coarse: SP delta 687869968 to 704581648.
 TEXT ·hopCoarse41<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2882,7 +2841,6 @@ TEXT ·hopCoarse41<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $172032, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2901,7 +2859,7 @@ TEXT ·hopCoarse41<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 10752 to 11007 of table Coarse: SP delta 704647232 to 721358912.
+// Entries 10752 to 11007 of table Coarse: SP delta 704647184 to 721358864.
 TEXT ·hopCoarse42<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -2948,7 +2906,6 @@ TEXT ·hopCoarse42<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $176128, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -2967,7 +2924,7 @@ TEXT ·hopCoarse42<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 11008 to 11263 of table Coarse: SP delta 721424448 to 738136128.
+// Entries 11008 to 11263 of table Coarse: SP delta 721424400 to 738136080.
 TEXT ·hopCoarse43<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3015,7 +2972,6 @@ TEXT ·hopCoarse43<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $180224, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3034,7 +2990,7 @@ TEXT ·hopCoarse43<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 11264 to 11519 of table Coarse: SP delta 738201664 to 754913344.
+// Entries 11264 to 11519 of table Coarse: SP delta 738201616 to 754913296.
 TEXT ·hopCoarse44<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3083,7 +3039,6 @@ TEXT ·hopCoarse44<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $184320, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3102,7 +3057,7 @@ TEXT ·hopCoarse44<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 11520 to 11775 of table Coarse: SP delta 754978880 to 771690560.
+// Entries 11520 to 11775 of table Coarse: SP delta 754978832 to 771690512.
 TEXT ·hopCoarse45<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3152,7 +3107,6 @@ TEXT ·hopCoarse45<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $188416, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3171,7 +3125,7 @@ TEXT ·hopCoarse45<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 11776 to 12031 of table Coarse: SP delta 771756096 to 788467776.
+// Entries 11776 to 12031 of table Coarse: SP delta 771756048 to 788467728.
 TEXT ·hopCoarse46<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3222,7 +3176,6 @@ TEXT ·hopCoarse46<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $192512, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3241,7 +3194,7 @@ TEXT ·hopCoarse46<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 12032 to 12287 of table Coarse: SP delta 788533312 to 805244992.
+// Entries 12032 to 12287 of table Coarse: SP delta 788533264 to 805244944.
 TEXT ·hopCoarse47<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3293,7 +3246,6 @@ TEXT ·hopCoarse47<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $196608, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3312,7 +3264,7 @@ TEXT ·hopCoarse47<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 12288 to 12543 of table Coarse: SP delta 805310528 to 822022208.
+// Entries 12288 to 12543 of table Coarse: SP delta 805310480 to 822022160.
 TEXT ·hopCoarse48<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3365,7 +3317,6 @@ TEXT ·hopCoarse48<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $200704, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3384,7 +3335,7 @@ TEXT ·hopCoarse48<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 12544 to 12799 of table Coarse: SP delta 822087744 to 838799424.
+// Entries 12544 to 12799 of table Coarse: SP delta 822087696 to 838799376.
 TEXT ·hopCoarse49<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3438,7 +3389,6 @@ TEXT ·hopCoarse49<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $204800, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3457,7 +3407,7 @@ TEXT ·hopCoarse49<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 12800 to 13055 of table Coarse: SP delta 838864960 to 855576640.
+// Entries 12800 to 13055 of table Coarse: SP delta 838864912 to 855576592.
 TEXT ·hopCoarse50<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3512,7 +3462,6 @@ TEXT ·hopCoarse50<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $208896, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3531,7 +3480,7 @@ TEXT ·hopCoarse50<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 13056 to 13311 of table Coarse: SP delta 855642176 to 872353856.
+// Entries 13056 to 13311 of table Coarse: SP delta 855642128 to 872353808.
 TEXT ·hopCoarse51<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3587,7 +3536,6 @@ TEXT ·hopCoarse51<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $212992, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3606,7 +3554,7 @@ TEXT ·hopCoarse51<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 13312 to 13567 of table Coarse: SP delta 872419392 to 889131072.
+// Entries 13312 to 13567 of table Coarse: SP delta 872419344 to 889131024.
 TEXT ·hopCoarse52<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3663,7 +3611,6 @@ TEXT ·hopCoarse52<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $217088, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3682,7 +3629,7 @@ TEXT ·hopCoarse52<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 13568 to 13823 of table Coarse: SP delta 889196608 to 905908288.
+// Entries 13568 to 13823 of table Coarse: SP delta 889196560 to 905908240.
 TEXT ·hopCoarse53<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3740,7 +3687,6 @@ TEXT ·hopCoarse53<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $221184, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3759,7 +3705,7 @@ TEXT ·hopCoarse53<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 13824 to 14079 of table Coarse: SP delta 905973824 to 922685504.
+// Entries 13824 to 14079 of table Coarse: SP delta 905973776 to 922685456.
 TEXT ·hopCoarse54<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3818,7 +3764,6 @@ TEXT ·hopCoarse54<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $225280, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3837,7 +3782,7 @@ TEXT ·hopCoarse54<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 14080 to 14335 of table Coarse: SP delta 922751040 to 939462720.
+// Entries 14080 to 14335 of table Coarse: SP delta 922750992 to 939462672.
 TEXT ·hopCoarse55<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3897,7 +3842,6 @@ TEXT ·hopCoarse55<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $229376, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3916,7 +3860,7 @@ TEXT ·hopCoarse55<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 14336 to 14591 of table Coarse: SP delta 939528256 to 956239936.
+// Entries 14336 to 14591 of table Coarse: SP delta 939528208 to 956239888.
 TEXT ·hopCoarse56<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -3977,7 +3921,6 @@ TEXT ·hopCoarse56<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $233472, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -3996,7 +3939,7 @@ TEXT ·hopCoarse56<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 14592 to 14847 of table Coarse: SP delta 956305472 to 973017152.
+// Entries 14592 to 14847 of table Coarse: SP delta 956305424 to 973017104.
 TEXT ·hopCoarse57<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4058,7 +4001,6 @@ TEXT ·hopCoarse57<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $237568, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -4077,7 +4019,7 @@ TEXT ·hopCoarse57<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 14848 to 15103 of table Coarse: SP delta 973082688 to 989794368.
+// Entries 14848 to 15103 of table Coarse: SP delta 973082640 to 989794320.
 TEXT ·hopCoarse58<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4140,7 +4082,6 @@ TEXT ·hopCoarse58<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $241664, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -4159,7 +4100,7 @@ TEXT ·hopCoarse58<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 15104 to 15359 of table Coarse: SP delta 989859904 to 1006571584.
+// Entries 15104 to 15359 of table Coarse: SP delta 989859856 to 1006571536.
 TEXT ·hopCoarse59<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4223,7 +4164,6 @@ TEXT ·hopCoarse59<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $245760, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -4242,7 +4182,7 @@ TEXT ·hopCoarse59<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 15360 to 15615 of table Coarse: SP delta 1006637120 to 1023348800.
+// Entries 15360 to 15615 of table Coarse: SP delta 1006637072 to 1023348752.
 TEXT ·hopCoarse60<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4307,7 +4247,6 @@ TEXT ·hopCoarse60<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $249856, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -4326,7 +4265,7 @@ TEXT ·hopCoarse60<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 15616 to 15871 of table Coarse: SP delta 1023414336 to 1040126016.
+// Entries 15616 to 15871 of table Coarse: SP delta 1023414288 to 1040125968.
 TEXT ·hopCoarse61<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4392,7 +4331,6 @@ TEXT ·hopCoarse61<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $253952, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -4411,7 +4349,7 @@ TEXT ·hopCoarse61<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 15872 to 16127 of table Coarse: SP delta 1040191552 to 1056903232.
+// Entries 15872 to 16127 of table Coarse: SP delta 1040191504 to 1056903184.
 TEXT ·hopCoarse62<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4478,7 +4416,6 @@ TEXT ·hopCoarse62<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $258048, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -4497,7 +4434,7 @@ TEXT ·hopCoarse62<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 16128 to 16383 of table Coarse: SP delta 1056968768 to 1073680448.
+// Entries 16128 to 16383 of table Coarse: SP delta 1056968720 to 1073680400.
 TEXT ·hopCoarse63<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4565,7 +4502,6 @@ TEXT ·hopCoarse63<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $262144, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -4584,7 +4520,7 @@ TEXT ·hopCoarse63<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 16384 to 16639 of table Coarse: SP delta 1073745984 to 1090457664.
+// Entries 16384 to 16639 of table Coarse: SP delta 1073745936 to 1090457616.
 TEXT ·hopCoarse64<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4653,7 +4589,6 @@ TEXT ·hopCoarse64<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $266240, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16
@@ -4672,7 +4607,7 @@ TEXT ·hopCoarse64<>(SB), 0, $0-0
 	HOP_COARSE_16
 	UNDEF
 
-// Entries 16640 to 16783 of table Coarse: SP delta 1090523200 to 1099894848.
+// Entries 16640 to 16783 of table Coarse: SP delta 1090523152 to 1099894800.
 TEXT ·hopCoarse65<>(SB), 0, $0-0
 	NO_LOCAL_POINTERS
 	CALL ·hopNever<>(SB)
@@ -4742,7 +4677,6 @@ TEXT ·hopCoarse65<>(SB), 0, $0-0
 	SUB $16773120, RSP
 	SUB $16773120, RSP
 	SUB $270336, RSP
-	SUB $48, RSP
 	HOP_COARSE_16
 	HOP_COARSE_16
 	HOP_COARSE_16

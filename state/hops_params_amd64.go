@@ -13,7 +13,7 @@ const (
 	hopFineN       = 8192
 	hopFineF       = 16
 	hopFineFuncs   = 512
-	hopCoarseO     = 4176
+	hopCoarseO     = 4128
 	hopCoarseS     = 65536
 	hopCoarseN     = 16384
 	hopCoarseF     = 256

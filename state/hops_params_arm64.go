@@ -13,7 +13,7 @@ const (
 	hopFineN       = 4096
 	hopFineF       = 64
 	hopFineFuncs   = 64
-	hopCoarseO     = 4160
+	hopCoarseO     = 4112
 	hopCoarseS     = 65536
 	hopCoarseN     = 16784
 	hopCoarseF     = 256

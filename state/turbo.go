@@ -131,17 +131,17 @@ func (tb *turbo) newContext(s *State, running *tctx) error {
 		a.owners = append(a.owners, nil)
 	}
 	lo := a.slotLo(i)
-	t := &tctx{relay: lo + relayOff, gLo: lo - aliasGap, top: lo + uintptr(k)*chunk, slot: i, s: s, overflow: overflowAfter(k)}
+	t := &tctx{relay: lo + relayOff, gLo: lo - aliasGap, top: lo + uintptr(k)*chunk, sentinel: a.sentinels + uintptr(i)*deferSize, slot: i, s: s, overflow: overflowAfter(k)}
 	a.owners[i] = t
 	s.tc = t
 	if running != nil {
 		s.pt.g = running.s.pt.g
 	}
-	// The top of the slot: the context's defer sentinel, a record that
-	// no frame owns (its sp is its own address), and below it the frame a
-	// new context is suspended in (newFrame), which the chain enters as
-	// swap would leave it.
-	sent := t.sentinel()
+	// The context's defer sentinel, a record that no frame owns (its sp is
+	// its own address), and at the top of the slot the frame a new context
+	// is suspended in (newFrame), which the chain enters as swap would
+	// leave it.
+	sent := t.sentinel
 	*(*[deferSize / 8]uintptr)(ptr(sent)) = [deferSize / 8]uintptr{deferSP / 8: sent}
 	newFrame(t)
 	suspended(t)

@@ -33,10 +33,10 @@ const pcspMax = 1_100_000_000
 // delta after a table's last instruction, o + n*s, must not exceed pcspMax.
 const (
 	amd64FineO, amd64FineS, amd64FineN, amd64FineF         = 0, 8, 8192, 16
-	amd64CoarseO, amd64CoarseS, amd64CoarseN, amd64CoarseF = 4176, 65536, 16384, 256
+	amd64CoarseO, amd64CoarseS, amd64CoarseN, amd64CoarseF = 4128, 65536, 16384, 256
 
 	arm64FineO, arm64FineS, arm64FineN, arm64FineF = 16, 16, 4096, 64
-	arm64CoarseO, arm64CoarseS, arm64CoarseF       = 4160, 65536, 256
+	arm64CoarseO, arm64CoarseS, arm64CoarseF       = 4112, 65536, 256
 	// As many entries as pcspMax allows; the last function holds the rest.
 	arm64CoarseN = (pcspMax - arm64CoarseO) / arm64CoarseS
 )
