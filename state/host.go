@@ -152,20 +152,25 @@ func (h *host) resumeInterrupted(from *State) {
 // that; on the turbo engine the context leaves from here, because past
 // this frame the runtime would walk on into other contexts' frames.
 func (h *host) runBody(s *State) {
-	returned := false
-	defer func() {
-		if p := recover(); p != nil {
-			h.recordPanic(s, p, trimChain(debug.Stack()))
-		} else if !returned && turboOn {
-			turboExit(s, h.finish(s))
-		}
-	}()
+	defer h.bodyEnded(s)
 	if v := s.raise; v != nil {
 		s.raise = nil
 		panic(v)
 	}
 	s.fn()
-	returned = true
+	s.fn = nil // it returned; bodyEnded tells runtime.Goexit by fn still set
+}
+
+// bodyEnded is runBody's deferred call. It is a method on runBody's
+// arguments rather than a closure over a local: on the turbo engine
+// every suspended context has runBody's frame, and such a closure and
+// its variable are two stack objects per context for the GC to index.
+func (h *host) bodyEnded(s *State) {
+	if p := recover(); p != nil {
+		h.recordPanic(s, p, trimChain(debug.Stack()))
+	} else if s.fn != nil && turboOn {
+		turboExit(s, h.finish(s))
+	}
 }
 
 // finish marks the ending context done and returns the context to resume.

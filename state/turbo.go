@@ -226,7 +226,13 @@ func enterArena(a *arena, to *tctx)
 func leaveArena(a *arena)
 func contextEntry()
 func chainEnd()
-func swapFrame(from, to *tctx, d, p unsafe.Pointer)
+
+// swapFrame's signature is how the GC scans swap's arguments in a
+// suspended context: d and p, its defer and panic records. from and to
+// are plain words to it, as scanning them would cost every collection two
+// lookups per context for records that their States and arena.owners
+// keep alive anyway.
+func swapFrame(from, to uintptr, d, p unsafe.Pointer)
 func codeAddrs(pcs *[4]uintptr)
 
 // codePCs are the entry PCs of contextEntry, chainEnd, swapFrame and
