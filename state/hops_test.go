@@ -16,15 +16,6 @@ import (
 	"testing"
 )
 
-// hopPC is hopFinePC or hopCoarsePC for table t. Its caller has checked
-// the tables and passes only the deltas t holds.
-func hopPC(t hopTable, delta uintptr) uintptr {
-	if t.name == hopFine.name {
-		return hopFinePC(delta)
-	}
-	return hopCoarsePC(delta)
-}
-
 // TestHopGenerated checks that the generated files are what hopgen writes
 // now, so that neither drifts from the other.
 func TestHopGenerated(t *testing.T) {
@@ -75,8 +66,8 @@ func TestHopLocate(t *testing.T) {
 	}
 }
 
-// TestHopEntries checks sampled entries of every function: the PC hopPC
-// gives is in the function the runtime names as the table's, and the SP
+// TestHopEntries checks sampled entries of every function: the PC the
+// table's hop function (hopFinePC, hopCoarsePC) gives is in the function the runtime names as the table's, and the SP
 // growth of the instructions from the function's entry up to that PC, which
 // is what the assembler records in pcsp for it, is the delta asked for.
 func TestHopEntries(t *testing.T) {
@@ -91,7 +82,8 @@ func TestHopEntries(t *testing.T) {
 	for _, tc := range []struct {
 		tab   hopTable
 		funcs []uintptr
-	}{{hopFine, fine[:]}, {hopCoarse, coarse[:]}} {
+		pc    func(delta uintptr) uintptr
+	}{{hopFine, fine[:], hopFinePC}, {hopCoarse, coarse[:], hopCoarsePC}} {
 		tab := tc.tab
 		var sample []uintptr
 		for j := range uintptr(len(tc.funcs)) {
@@ -102,7 +94,7 @@ func TestHopEntries(t *testing.T) {
 		}
 		for _, i := range sample {
 			delta := tab.o + i*tab.s
-			pc := hopPC(tab, delta)
+			pc := tc.pc(delta)
 			j := i / tab.f
 			fn := tc.funcs[j]
 			f := runtime.FuncForPC(pc)
