@@ -152,7 +152,7 @@ func (h *host) resumeInterrupted(from *State) {
 // that; on the turbo engine the context leaves from here, because past
 // this frame the runtime would walk on into other contexts' frames.
 func (h *host) runBody(s *State) {
-	defer h.bodyEnded(s)
+	defer bodyEnded()
 	if v := s.raise; v != nil {
 		s.raise = nil
 		panic(v)
@@ -161,11 +161,14 @@ func (h *host) runBody(s *State) {
 	s.fn = nil // it returned; bodyEnded tells runtime.Goexit by fn still set
 }
 
-// bodyEnded is runBody's deferred call. It is a method on runBody's
-// arguments rather than a closure over a local: on the turbo engine
-// every suspended context has runBody's frame, and such a closure and
-// its variable are two stack objects per context for the GC to index.
-func (h *host) bodyEnded(s *State) {
+// bodyEnded is runBody's deferred call. It takes no arguments and finds
+// the context as the running one, which it is while its deferred calls
+// run: a deferred call with arguments, or a closure, is a stack object in
+// runBody's frame, which every suspended turbo context has, and each
+// collection indexes every stack object.
+func bodyEnded() {
+	s := Running()
+	h := s.h
 	if p := recover(); p != nil {
 		h.recordPanic(s, p, trimChain(debug.Stack()))
 	} else if s.fn != nil && turboOn {

@@ -93,7 +93,7 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	// which thread a goroutine is locked to.
 	if !turboOn {
 		if threadLocks(g) != h.locks {
-			panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
+			panicThreadLocked(s)
 		}
 	}
 	s.status = StatusSuspended
@@ -108,6 +108,17 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	}
 	// The portable engine parks in the slot where to's goroutine is parked.
 	return s, moveInto(s, to).switcher()
+}
+
+// panicThreadLocked is depart's panic for a context that switches while
+// locked to its thread. Formatting the message in depart would give
+// depart's frame, which every suspended turbo context has, a stack object
+// (Sprintf's arguments) for each collection to index; so it is kept out,
+// and out of line.
+//
+//go:noinline
+func panicThreadLocked(s *State) {
+	panic(fmt.Sprintf("state: Transfer from context %q while it holds runtime.LockOSThread (or is inside a cgo callback) that the host did not hold at Run; unlock before switching", s.desc))
 }
 
 // arrive runs in s as soon as it is resumed: whoever resumed s has already
