@@ -95,7 +95,7 @@ func (a *arena) mapAll() error {
 	if err := unix.Ftruncate(a.fd, regionSize+sentinelBytes); err != nil {
 		return fmt.Errorf("state: size stack memfd: %w", err)
 	}
-	res, err := mmap(0, 2*windowSize, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE, -1)
+	res, err := mmap(0, 2*windowSize, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE, -1, 0)
 	if err != nil {
 		return fmt.Errorf("state: reserve %d bytes for stacks: %w", 2*windowSize, err)
 	}
@@ -108,7 +108,7 @@ func (a *arena) mapAll() error {
 		prot int
 	}{{a.base - aliasGap, unix.PROT_READ}, {a.base, unix.PROT_READ | unix.PROT_WRITE}, {a.base + aliasGap, unix.PROT_READ}}
 	for _, m := range maps {
-		if _, err := mmap(m.at, regionSize, m.prot, unix.MAP_SHARED|unix.MAP_FIXED, a.fd); err != nil {
+		if _, err := mmap(m.at, regionSize, m.prot, unix.MAP_SHARED|unix.MAP_FIXED, a.fd, 0); err != nil {
 			a.unmap()
 			return fmt.Errorf("state: map stacks at %#x: %w", m.at, err)
 		}
@@ -122,13 +122,13 @@ func (a *arena) mapAll() error {
 	a.rungs = append(a.rungs, last)
 	a.end = a.base + aliasGap + regionSize + relayOff
 	for _, q := range append(append([]uintptr(nil), a.rungs...), a.end-relayOff) {
-		if _, err := mmap(q, chunk, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED, -1); err != nil {
+		if _, err := mmap(q, chunk, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED, -1, 0); err != nil {
 			a.unmap()
 			return fmt.Errorf("state: map chain rung at %#x: %w", q, err)
 		}
 	}
 	a.sentinels = a.end - relayOff + chunk
-	if _, err := mmapAt(a.sentinels, sentinelBytes, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_FIXED, a.fd, regionSize); err != nil {
+	if _, err := mmap(a.sentinels, sentinelBytes, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_FIXED, a.fd, regionSize); err != nil {
 		a.unmap()
 		return fmt.Errorf("state: map defer sentinels at %#x: %w", a.sentinels, err)
 	}
@@ -150,11 +150,7 @@ func (a *arena) release() {
 	unix.Close(a.fd)
 }
 
-func mmap(at, size uintptr, prot, flags, fd int) (uintptr, error) {
-	return mmapAt(at, size, prot, flags, fd, 0)
-}
-
-func mmapAt(at, size uintptr, prot, flags, fd int, off int64) (uintptr, error) {
+func mmap(at, size uintptr, prot, flags, fd int, off int64) (uintptr, error) {
 	p, _, e := unix.Syscall6(unix.SYS_MMAP, at, size, uintptr(prot), uintptr(flags), uintptr(fd), uintptr(off))
 	if e != 0 {
 		return 0, e
