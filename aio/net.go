@@ -265,7 +265,7 @@ func (c *conn) Read(b []byte) (int, error) {
 		if c.closed {
 			return 0, c.opErr("read", net.ErrClosed)
 		}
-		n, err := unix.Read(c.fd, b)
+		n, err := sockRead(c.fd, b)
 		switch {
 		case err == unix.EAGAIN:
 			if err := c.waitFor(unix.POLLIN, c.rdl); err != nil {
@@ -342,7 +342,7 @@ func (c *conn) Write(b []byte) (int, error) {
 		if c.closed {
 			return total, c.opErr("write", net.ErrClosed)
 		}
-		n, err := unix.Write(c.fd, b[total:])
+		n, err := sockWrite(c.fd, b[total:])
 		switch err {
 		case nil:
 			total += n

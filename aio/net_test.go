@@ -2,9 +2,11 @@ package aio_test
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -210,6 +212,77 @@ func TestInteropWithNetPackage(t *testing.T) {
 		}
 		if err := <-result; err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestLargeTransfers: writes of sizes around 64 KiB, the most a socket
+// read or write makes raw, and far above it arrive whole and in order,
+// read back with buffers of both kinds of size.
+func TestLargeTransfers(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		const raw = 64 << 10
+		sizes := []int{1, raw - 1, raw, raw + 1, 4 << 20, 3}
+		total := 0
+		for _, n := range sizes {
+			total += n
+		}
+		data := make([]byte, total)
+		rand.NewChaCha8([32]byte{1}).Read(data)
+		got := make([]byte, 0, total)
+		err := sched.New().Run(func() {
+			ln, err := aio.Listen("tcp4", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			sched.Async(func() any { // the far end: echo everything back
+				c, err := ln.Accept()
+				if err != nil {
+					t.Error(err)
+					return nil
+				}
+				defer c.Close()
+				if _, err := io.Copy(c, c); err != nil {
+					t.Error(err)
+				}
+				return nil
+			})
+			c, err := aio.Dial("tcp4", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			writer := sched.Async(func() any {
+				rest := data
+				for _, n := range sizes {
+					if k, err := c.Write(rest[:n]); k != n || err != nil {
+						return fmt.Errorf("write of %d bytes: wrote %d, %v", n, k, err)
+					}
+					rest = rest[n:]
+				}
+				return c.(interface{ CloseWrite() error }).CloseWrite()
+			})
+			for i := 0; ; i++ {
+				buf := make([]byte, []int{7, raw + 5, 2 << 20}[i%3])
+				k, err := c.Read(buf)
+				got = append(got, buf[:k]...)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("read after %d bytes: %v", len(got), err)
+				}
+			}
+			if v, err := writer.Join(); v != nil || err != nil {
+				t.Fatalf("writer: %v, %v", v, err)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, data) {
+			t.Fatalf("%d bytes came back; they differ from the %d written", len(got), total)
 		}
 	})
 }

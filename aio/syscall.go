@@ -32,3 +32,33 @@ func statxNUL(dirfd int, path []byte, flags, mask int, st *unix.Statx_t) error {
 	}
 	return nil
 }
+
+// rawIOMax bounds the socket reads and writes that sockIO makes raw.
+const rawIOMax = 64 << 10
+
+// sockRead and sockWrite are unix.Read and unix.Write for a nonblocking
+// socket.
+func sockRead(fd int, b []byte) (int, error)  { return sockIO(unix.SYS_READ, fd, b) }
+func sockWrite(fd int, b []byte) (int, error) { return sockIO(unix.SYS_WRITE, fd, b) }
+
+// sockIO makes read or write (trap) on a nonblocking socket, which never
+// sleeps in it. Up to rawIOMax bytes the call is raw, without telling the
+// Go scheduler, as uring's submissions are (see ioUringEnter there for
+// what that saves): an echo server writes between every few switches. A
+// larger copy would keep the thread's P long enough to hold up a
+// collection's stop-the-world.
+func sockIO(trap uintptr, fd int, b []byte) (int, error) {
+	// b stays referenced and unmoved during the call: the conversion is in
+	// the argument list of an assembly function.
+	var n uintptr
+	var errno unix.Errno
+	if len(b) > rawIOMax {
+		n, _, errno = unix.Syscall(trap, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
+	} else {
+		n, _, errno = unix.RawSyscall(trap, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
+	}
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}

@@ -91,7 +91,7 @@ func (r *Ring) Submit() (int, error) {
 		return int(toSubmit), nil
 	}
 	for {
-		n, err := ioUringEnter(r.fd, toSubmit, 0, flags, nil, 0)
+		n, err := ioUringEnter(r.fd, toSubmit, 0, flags, nil, 0, false)
 		if err == unix.EINTR {
 			continue // nothing was submitted: the call failed as a whole
 		}
@@ -135,7 +135,7 @@ func (r *Ring) SubmitAndWait(waitNr uint32, timeout time.Duration) (int, error) 
 			// The kernel copies sizeofGetEventsArg bytes from r.waitArg.
 			arg, argSize = unsafe.Pointer(&r.waitArg), sizeofGetEventsArg
 		}
-		n, err := ioUringEnter(r.fd, toSubmit, waitNr, flags, arg, argSize)
+		n, err := ioUringEnter(r.fd, toSubmit, waitNr, flags, arg, argSize, timeout != 0)
 		switch {
 		case err == nil:
 			return n, nil

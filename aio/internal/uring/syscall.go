@@ -22,11 +22,25 @@ func ioUringSetup(entries uint32, p *Params) (int, error) {
 }
 
 // ioUringEnter is io_uring_enter(2); arg and argSize are the optional
-// argument (a sigset or, with EnterExtArg, a getEventsArg).
-func ioUringEnter(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSize uintptr) (int, error) {
+// argument (a sigset or, with EnterExtArg, a getEventsArg). A call that
+// may wait for completions tells the Go scheduler it is in a system call,
+// so that the thread's P serves other goroutines meanwhile; one that
+// cannot wait (!mayWait) is made raw. Issuing requests never sleeps on
+// their I/O: the kernel tries each without blocking and hands what would
+// block to its own workers. Telling the scheduler costs every call the
+// runtime's entersyscall and exitsyscall, and a P left in a system call
+// invites sysmon to retake it, which costs futex wake-ups and a thread
+// switch; a loop that submits between every few switches pays both often.
+func ioUringEnter(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSize uintptr, mayWait bool) (int, error) {
 	// arg, when not nil, points to Go memory held by the caller for the
 	// duration of the call (it lives in the Ring).
-	n, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(fd), uintptr(toSubmit), uintptr(minComplete), uintptr(flags), uintptr(arg), argSize)
+	var n uintptr
+	var errno unix.Errno
+	if mayWait {
+		n, _, errno = unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(fd), uintptr(toSubmit), uintptr(minComplete), uintptr(flags), uintptr(arg), argSize)
+	} else {
+		n, _, errno = unix.RawSyscall6(unix.SYS_IO_URING_ENTER, uintptr(fd), uintptr(toSubmit), uintptr(minComplete), uintptr(flags), uintptr(arg), argSize)
+	}
 	if errno != 0 {
 		return int(n), errno
 	}
