@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,8 +124,12 @@ const echoLoadEnv = "CORO_BENCH_ECHO_LOAD"
 func loadEcho(b *testing.B, addr string) {
 	threads := watchThreads()
 	cpuBefore := processCPU()
+	retransBefore, retransOK := tcpRetransmits()
 	out, err := selfexec.Output([]string{fmt.Sprintf("%s=%s %d %d", echoLoadEnv, addr, EchoConns, b.N)}, "-test.run=^$")
 	b.ReportMetric(float64(processCPU()-cpuBefore)/float64(b.N), "server-cpu-ns")
+	if retransAfter, ok := tcpRetransmits(); ok && retransOK {
+		b.ReportMetric(float64(retransAfter-retransBefore), "retransmits")
+	}
 	threads.report(b)
 	if err != nil {
 		b.Fatalf("echo load: %v\n%s", err, out)
@@ -133,6 +139,35 @@ func loadEcho(b *testing.B, addr string) {
 		b.Fatalf("echo load printed %q", out)
 	}
 	b.ReportMetric(ns/float64(b.N), "ns/op")
+}
+
+// tcpRetransmits is the machine's count of retransmitted TCP segments
+// (RetransSegs in /proc/net/snmp), or false where it cannot be read. A
+// loopback segment is lost when the kernel's per-CPU backlog of received
+// packets is full (net.core.netdev_max_backlog, 1,000 by default), and
+// its connection then waits at least 200 ms for the retransmission: an
+// echo round with retransmits timed such stalls too.
+func tcpRetransmits() (int64, bool) {
+	snmp, err := os.ReadFile("/proc/net/snmp")
+	if err != nil {
+		return 0, false
+	}
+	var names []string
+	for line := range strings.Lines(string(snmp)) {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || fields[0] != "Tcp:" {
+			continue
+		}
+		if names == nil {
+			names = fields // the header line comes first
+			continue
+		}
+		if i := slices.Index(names, "RetransSegs"); i > 0 && i < len(fields) {
+			n, err := strconv.ParseInt(fields[i], 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
 }
 
 // processCPU is the CPU time the process has used, in nanoseconds.
