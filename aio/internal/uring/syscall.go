@@ -25,12 +25,13 @@ func ioUringSetup(entries uint32, p *Params) (int, error) {
 // argument (a sigset or, with EnterExtArg, a getEventsArg). A call that
 // may wait for completions tells the Go scheduler it is in a system call,
 // so that the thread's P serves other goroutines meanwhile; one that
-// cannot wait (!mayWait) is made raw. Issuing requests never sleeps on
-// their I/O: the kernel tries each without blocking and hands what would
-// block to its own workers. Telling the scheduler costs every call the
-// runtime's entersyscall and exitsyscall, and a P left in a system call
-// invites sysmon to retake it, which costs futex wake-ups and a thread
-// switch; a loop that submits between every few switches pays both often.
+// cannot wait (!mayWait) is made raw. Submitting does not wait for the
+// requests' I/O: the kernel tries each without blocking and hands what
+// would block to its own workers. Telling the scheduler costs every call
+// the runtime's entersyscall and exitsyscall, and a P left in a system
+// call invites sysmon to retake it, which costs futex wake-ups and a
+// thread switch; a loop that submits between every few switches pays
+// both often.
 func ioUringEnter(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSize uintptr, mayWait bool) (int, error) {
 	// arg, when not nil, points to Go memory held by the caller for the
 	// duration of the call (it lives in the Ring).
