@@ -121,11 +121,16 @@ func CedeRoundTrip(b *testing.B) {
 			return nil
 		})
 		sched.Cede() // let it start
+		t := startTurns(b)
 		b.ResetTimer()
-		for range b.N {
-			sched.Cede()
+		for n := t.batch(); n > 0; n = t.batch() {
+			for range n {
+				sched.Cede()
+			}
+			t.pull()
 		}
 		b.StopTimer()
+		t.report("x-iter.Pull-in-turns")
 		stop = true
 	})
 }
