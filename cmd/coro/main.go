@@ -119,7 +119,8 @@ func figure(u bench.Unit, r testing.BenchmarkResult) float64 {
 
 // extras are the metrics a result has besides the group's unit, in the
 // order of their units, so that every row of a group lists them alike.
-// Values of 100 and more are rounded to whole numbers.
+// Values of 100 and more are rounded to whole numbers, smaller ones to
+// three significant digits.
 func extras(u bench.Unit, r testing.BenchmarkResult) []string {
 	var units []string
 	for unit := range r.Extra {
@@ -131,10 +132,11 @@ func extras(u bench.Unit, r testing.BenchmarkResult) []string {
 	e := make([]string, len(units))
 	for i, unit := range units {
 		v := r.Extra[unit]
+		text := strconv.FormatFloat(v, 'g', 3, 64)
 		if math.Abs(v) >= 100 {
-			v = math.Round(v)
+			text = strconv.FormatFloat(math.Round(v), 'f', -1, 64)
 		}
-		e[i] = strconv.FormatFloat(v, 'f', -1, 64) + " " + unit
+		e[i] = text + " " + unit
 	}
 	return e
 }
