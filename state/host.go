@@ -158,7 +158,7 @@ func (h *host) runBody(s *State) {
 		panic(v)
 	}
 	s.fn()
-	s.fn = nil // it returned; bodyEnded tells runtime.Goexit by fn still set
+	s.fn = nil // it returned: s.fn stays set only through runtime.Goexit
 }
 
 // bodyEnded is runBody's deferred call. It takes no arguments and finds
@@ -170,6 +170,7 @@ func bodyEnded() {
 	s := Running()
 	h := s.h
 	if p := recover(); p != nil {
+		s.fn = nil // it ended, and the panic with it
 		h.recordPanic(s, p, trimChain(debug.Stack()))
 	} else if s.fn != nil && turboOn {
 		turboExit(s, h.finish(s))

@@ -130,15 +130,15 @@ func (s *State) run() {
 	g := getg()
 	s.pt.g = g
 	hosts.store(uintptr(g), s)
-	returned := false
 	defer func() {
 		// Every way fn can end passes here: return, a recovered panic, or
-		// runtime.Goexit (Cancel, or fn's own).
+		// runtime.Goexit (Cancel, or fn's own), which alone leaves s.fn
+		// set (runBody).
+		goexit := s.fn != nil
 		hosts.store(uintptr(g), nil)
-		exitPortable(s, h.finish(s), !returned)
+		exitPortable(s, h.finish(s), goexit)
 	}()
 	h.runBody(s)
-	returned = true
 }
 
 // exitPortable arranges for next to run once s's goroutine ends, which it
