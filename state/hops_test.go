@@ -67,9 +67,10 @@ func TestHopLocate(t *testing.T) {
 }
 
 // TestHopEntries checks sampled entries of every function: the PC the
-// table's hop function (hopFinePC, hopCoarsePC) gives is in the function the runtime names as the table's, and the SP
-// growth of the instructions from the function's entry up to that PC, which
-// is what the assembler records in pcsp for it, is the delta asked for.
+// table's hop function (hopFinePC, hopCoarsePC) gives is in the function
+// the runtime names as the table's, and the SP growth of the instructions
+// from the function's entry up to that PC, which is what the assembler
+// records in pcsp for it, is the delta asked for.
 func TestHopEntries(t *testing.T) {
 	if err := hopTables(); err != nil {
 		t.Fatal(err)
