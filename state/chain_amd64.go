@@ -16,29 +16,42 @@ const (
 	linkSpan = 8
 )
 
-// newFrame builds, below the link word at the top of t's slot, the frame a
-// new context is suspended in, as if in swap called from contextEntry:
-// the return address into contextEntry, then swap's four arguments, the
-// first of which is the link word, the second t, the third the defer
-// chain, which is the sentinel alone.
+// A suspended context keeps four words just below its SP, which points
+// at the return address into the frame that called swap:
+//
+//	SP-32  swapFrame's PC, where the relay's fine hop leads
+//	SP-24  a hop of overSpan, whose frame holds swapFrame's arguments
+//	SP-16  d: the context's defer chain
+//	SP-8   p: its panic record
+//
+// so the unwinder meets swapFrame, whose arguments d and p are, then the
+// caller's frame.
+const overSpan = 16
+
+// newFrame builds, around the link word at the top of t's slot, the words
+// of a new context suspended as if in swap called from contextEntry: the
+// return address into contextEntry, with the link word above it and t
+// above that (turboRun's argument), and below it d, the defer chain, which
+// is the sentinel alone, and p, nil.
 func newFrame(t *tctx) {
 	x := t.link() - 8
-	words := (*[5]uintptr)(ptr(x))
+	words := (*[3]uintptr)(ptr(x))
 	words[0] = contextEntryPC()
 	words[2] = uintptr(unsafe.Pointer(t))
-	words[3], words[4] = t.sentinel, 0
+	below := (*[2]uintptr)(ptr(x - 16))
+	below[0], below[1] = t.sentinel, 0
 	t.sp = x
 }
 
 // suspended writes the hops that lead the chain from t's relay word to
-// where t is suspended, as swap does on every switch: swapFrame's PC just
-// below t's SP, reached by a fine hop when it is within the fine table's
-// reach, as it always is on a stack of one chunk; otherwise by a coarse
-// hop to a word on the unused part of the stack below, and a fine hop from
-// there.
+// where t is suspended, as swap does on every switch: swapFrame's PC and
+// the hop over its arguments below t's SP, the first reached by a fine
+// hop when it is within the fine table's reach, as it always is on a stack
+// of one chunk; otherwise by a coarse hop to a word on the unused part of
+// the stack below, and a fine hop from there.
 func suspended(t *tctx) {
-	w := t.sp - 8
-	*(*uintptr)(ptr(w)) = swapFramePC()
+	w := t.sp - 32
+	*(*[2]uintptr)(ptr(w)) = [2]uintptr{swapFramePC(), hopFinePC(overSpan)}
 	relay := t.relay
 	if d := w - relay - 8; d >= hopFineO+hopFineN*hopFineS {
 		via := relay + 8 + hopCoarseO + (d-hopCoarseO-8)/chunk*chunk
@@ -54,9 +67,8 @@ func layRung(q uintptr) {
 	*(*uintptr)(ptr(rungIn(q))) = hopFinePC(rungOut(q) - rungIn(q) - 8)
 }
 
-// head is the first defer record of suspended context t: swap keeps it in
-// its third argument, above its return address and two others.
-func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 24)) }
+// head is the first defer record of suspended context t: d, below its SP.
+func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp - 16)) }
 
 // fineFuncShift turns a fine hop's delta into its function's index, for
 // swap (chain.go checks it).

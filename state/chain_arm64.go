@@ -17,8 +17,8 @@ import "unsafe"
 //     word at L+linkSpan holds the PC of a 16-byte hop (relaySpan), so the
 //     coarse hop in L spans [L+linkSpan, R) and lands on a relay word R
 //     that starts a frame of relaySpan bytes;
-//   - a relay word R holds a fine hop spanning [R+relaySpan, sp), and the
-//     word at R+relaySpan the PC of the frame at sp: swapFrame's, where a
+//   - a relay word R holds a fine hop spanning [R+relaySpan, F), and the
+//     word at R+relaySpan the PC of the frame at F: swapFrame's, where a
 //     context is suspended, or a 48-byte hop, a rung's departure frame.
 //
 // So L and R alone change as on amd64, and swap writes the word at
@@ -26,41 +26,56 @@ import "unsafe"
 
 const (
 	linkOff   = 64 // the link word is hi-linkOff: see newFrame
-	linkSpan  = 48 // contextEntry's frame, which holds swap's arguments below the word at L+linkSpan
+	linkSpan  = 48 // contextEntry's frame: the link word, t, and spare words up to L+linkSpan
 	relaySpan = 16 // the frame at a relay word
 )
 
-// newFrame builds, below the link word at the top of t's slot, the frame a
-// new context is suspended in, as if in swap called from contextEntry:
-// swapFrame's 16 bytes, whose saved LR returns into contextEntry, then
-// contextEntry's frame of linkSpan bytes, whose saved LR is the link word
-// and whose argument area holds swap's four arguments: t (also turboRun's
-// argument), nil, the defer chain, which is the sentinel alone, and nil.
-// Above it, the word that says the link leads to a relay.
+// A suspended context keeps its last words just below its SP, where the
+// caller of swap left it, in two frames:
+//
+//	SP-48  swapFrame's 16 bytes; the saved LR is a hop of overSpan
+//	SP-32  that hop's frame (t.sp): the saved LR is the return address
+//	       into the caller, then d, the context's defer chain, and p, its
+//	       panic record
+//
+// so the unwinder meets swapFrame, whose arguments d and p are, then the
+// caller's frame.
+const overSpan = 32
+
+// newFrame builds, around the link word at the top of t's slot, the words
+// of a new context suspended as if in swap called from contextEntry: the
+// hop's frame returns into contextEntry with d the defer chain, which is
+// the sentinel alone, and p nil. Above it is contextEntry's frame of
+// linkSpan bytes, whose saved LR is the link word and whose next word is
+// t, turboRun's argument; above that, the word that says the link leads
+// to a relay.
 func newFrame(t *tctx) {
-	x := t.link() - 16
-	words := (*[9]uintptr)(ptr(x))
-	words[0] = contextEntryPC()
-	words[3] = uintptr(unsafe.Pointer(t))
-	words[4], words[5], words[6] = 0, t.sentinel, 0
-	words[8] = hopFinePC(relaySpan)
+	l := t.link()
+	x := l - 32
+	words := (*[3]uintptr)(ptr(x))
+	words[0], words[1], words[2] = contextEntryPC(), t.sentinel, 0
+	*(*uintptr)(ptr(l + 8)) = uintptr(unsafe.Pointer(t))
+	*(*uintptr)(ptr(l + linkSpan)) = hopFinePC(relaySpan)
 	t.sp = x
 }
 
 // suspended writes the hops that lead the chain from t's relay word to
-// where t is suspended, as swap does on every switch: a fine hop when t's
-// SP is within the fine table's reach, as it always is on a stack of one
-// chunk; otherwise a coarse hop to a word on the unused part of the stack
-// below, which starts a relay's frame, and a fine hop from there.
+// where t is suspended, as swap does on every switch: a fine hop when
+// swapFrame's frame is within the fine table's reach, as it always is on
+// a stack of one chunk; otherwise a coarse hop to a word on the unused
+// part of the stack below, which starts a relay's frame, and a fine hop
+// from there.
 func suspended(t *tctx) {
+	sf := t.sp - 16 // swapFrame's frame
+	*(*uintptr)(ptr(sf)) = hopFinePC(overSpan)
 	relay := t.relay
-	if d := t.sp - relay - relaySpan; d >= hopFineO+hopFineN*hopFineS {
+	if d := sf - relay - relaySpan; d >= hopFineO+hopFineN*hopFineS {
 		via := relay + relaySpan + hopCoarseO + (d-hopCoarseO-2*relaySpan)/chunk*chunk
 		*(*uintptr)(ptr(relay)) = hopCoarsePC(via - relay - relaySpan)
 		*(*uintptr)(ptr(relay + relaySpan)) = hopFinePC(relaySpan)
 		relay = via
 	}
-	*(*uintptr)(ptr(relay)) = hopFinePC(t.sp - relay - relaySpan)
+	*(*uintptr)(ptr(relay)) = hopFinePC(sf - relay - relaySpan)
 	*(*uintptr)(ptr(relay + relaySpan)) = swapFramePC()
 }
 
@@ -73,10 +88,9 @@ func layRung(q uintptr) {
 	*(*uintptr)(ptr(out + linkSpan)) = hopFinePC(relaySpan)
 }
 
-// head is the first defer record of suspended context t: swap keeps it in
-// its third argument, above swapFrame's 16 bytes, the caller's saved LR
-// and two other arguments.
-func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 40)) }
+// head is the first defer record of suspended context t: d, in the hop's
+// frame below its SP.
+func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 8)) }
 
 // For swap, which computes hops itself: fineStepShift is log2 of the fine
 // step, and fineFuncShift turns a fine hop's delta beyond the table's base

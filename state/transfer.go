@@ -56,15 +56,14 @@ func switchVia(pick func(*State) *State, depart func(s, to *State, pick func(*St
 // context is resumed.
 func park(sw func() bool) { sw() }
 
-// stay is depart's switch when no switch is left to make: the turbo
-// engine has already swapped, or the transfer is to the running context.
+// stay is depart's switch when no switch is left to make: the transfer is
+// to the running context.
 func stay() bool { return true }
 
 // depart checks a transfer from s to to, makes to the running context and
 // returns s and the call that suspends s and runs to. For Switch, s and to
 // are nil and pick is not: depart looks up the running context, s, and
-// asks pick for to. Switch and Transfer both call depart directly, so on
-// the turbo engine, where depart swaps, they return through the same frames.
+// asks pick for to.
 func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	var g unsafe.Pointer // the calling goroutine, which the portable engine needs twice
 	if !turboOn {
@@ -100,11 +99,9 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	to.status = StatusRunning
 	h.current = to
 	if turboOn {
-		// swap saves s's frame chain, so its caller is the frame s resumes
-		// in: returning from here and from park are the returns that follow
-		// every switch.
-		swap(s.tc, to.tc, nil, nil)
-		return s, stay
+		// park calls swap from the frame Transfer or Switch is inlined in,
+		// and swap resumes to by jumping into the frame it called swap from.
+		return s, h.tb.switcher(s.tc, to.tc)
 	}
 	// The portable engine parks in the slot where to's goroutine is parked.
 	return s, moveInto(s, to).switcher()

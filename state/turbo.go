@@ -40,6 +40,30 @@ type turbo struct {
 	panicked bool
 	value    any
 	goexit   bool
+	// call is the func value depart hands Transfer to make the switch:
+	// calling it runs swap, which finds from and to here.
+	call swapCall
+}
+
+// swapCall is a closure record whose code is swap: the caller of the func
+// value passes its address in the closure register (DX, R26), as Go does
+// for every func value. Transfer and Switch call it from their callers'
+// frames, so the switch returns straight into the code that asked for it
+// (see swap). from and to are plain words, set just before each call:
+// their States keep the records alive.
+type swapCall struct {
+	fn       uintptr // swap's entry, the assembly's own (ABI0) symbol
+	from, to uintptr // the running context's tctx, and the one to resume
+	over     uintptr // the hop over swapFrame's arguments: hopFinePC(overSpan)
+}
+
+// switcher readies the host's swap from from to to and returns the call
+// that makes it.
+func (tb *turbo) switcher(from, to *tctx) func() bool {
+	c := &tb.call
+	c.from, c.to = uintptr(unsafe.Pointer(from)), uintptr(unsafe.Pointer(to))
+	// A func value is a pointer to its closure record.
+	return *(*func() bool)(unsafe.Pointer(&c))
 }
 
 type turboEngine struct{ why EngineInfo }
@@ -77,7 +101,7 @@ func runTurbo(h *host) {
 	if err != nil {
 		panic(err)
 	}
-	h.tb = &turbo{a: a}
+	h.tb = &turbo{a: a, call: swapCall{fn: swapPC(), over: hopFinePC(overSpan)}}
 	// main's stack first, while a failure can still be Run's panic.
 	if err := h.tb.newContext(h.main, nil); err != nil {
 		putArena(a)
@@ -220,24 +244,25 @@ func ptr(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p
 func (a *arena) owner(i int) *tctx { return a.owners[i] }
 
 // Implemented in turbo_<arch>.s.
-func swap(from, to *tctx, d, p unsafe.Pointer)
+
+// swap is only entered through a swapCall (turbo.switcher), never called
+// by name: it takes its arguments from the closure record.
+func swap()
 func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal uintptr)
 func enterArena(a *arena, to *tctx)
 func leaveArena(a *arena)
 func contextEntry()
 func chainEnd()
 
-// swapFrame's signature is how the GC scans swap's arguments in a
-// suspended context: d and p, its defer and panic records. from and to
-// are plain words to it, as scanning them would cost every collection two
-// lookups per context for records that their States and arena.owners
-// keep alive anyway.
-func swapFrame(from, to uintptr, d, p unsafe.Pointer)
-func codeAddrs(pcs *[4]uintptr)
+// swapFrame's signature is how the GC scans the two words a suspended
+// context keeps below its SP (chain_<arch>.go): d and p, its defer and
+// panic records, which swap saves as swapFrame's arguments.
+func swapFrame(d, p unsafe.Pointer)
+func codeAddrs(pcs *[5]uintptr)
 
-// codePCs are the entry PCs of contextEntry, chainEnd, swapFrame and
-// segvHandler.
-var codePCs = func() (pcs [4]uintptr) {
+// codePCs are the entry PCs of contextEntry, chainEnd, swapFrame,
+// segvHandler and swap.
+var codePCs = func() (pcs [5]uintptr) {
 	codeAddrs(&pcs)
 	return pcs
 }()
@@ -245,6 +270,7 @@ var codePCs = func() (pcs [4]uintptr) {
 func contextEntryPC() uintptr { return codePCs[0] }
 func chainEndPC() uintptr     { return codePCs[1] }
 func swapFramePC() uintptr    { return codePCs[2] }
+func swapPC() uintptr         { return codePCs[4] }
 
 // turboTracebacks is Tracebacks on the turbo engine, where every context
 // of a host shares one goroutine. The running context's frames are the

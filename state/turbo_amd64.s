@@ -12,31 +12,36 @@
 // stackPreempt is the runtime's preemption request in g.stackguard0.
 #define stackPreempt $-1314
 
-// func swap(from, to *tctx, d, p unsafe.Pointer)
-// from is the running context. Its defer and panic records stay behind in
-// d and p, on its own stack, where the GC scans them as swapFrame's
-// arguments while it is suspended.
-TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
-	MOVQ	from+0(FP), SI
-	MOVQ	to+8(FP), DI
+// func swap()
+// Entered only through the func value turbo.switcher returns, called from
+// the frame that asked for the switch: DX points at the closure record
+// (swapCall), 0(SP) is the return address into that frame. from is the
+// running context. Its defer and panic records stay behind below its SP,
+// where the GC scans them as swapFrame's arguments while it is suspended
+// (chain_amd64.go).
+TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
+	MOVQ	swapCall_from(DX), SI
+	MOVQ	swapCall_to(DX), DI
 	MOVQ	(TLS), R8
 	MOVQ	const_gDefer(R8), AX
-	MOVQ	AX, d+16(FP)
+	MOVQ	AX, -16(SP)
 	MOVQ	tctx_dword(SI), BX // the defer circle enters from again
 	MOVQ	AX, (BX)
 	MOVQ	const_gPanic(R8), AX
-	MOVQ	AX, p+24(FP)
-	// To the unwinder, from is suspended in swapFrame, whose return
-	// address is swap's own: its PC goes just below SP.
-	MOVQ	$·swapFrame(SB), AX
 	MOVQ	AX, -8(SP)
+	// To the unwinder, from is suspended in swapFrame, whose return
+	// address is a hop over d and p to the caller's return address.
+	MOVQ	$·swapFrame(SB), AX
+	MOVQ	AX, -32(SP)
+	MOVQ	swapCall_over(DX), AX
+	MOVQ	AX, -24(SP)
 	MOVQ	SP, tctx_sp(SI)
 	MOVQ	BP, tctx_bp(SI)
-	// Fine hop from the relay word to SP-8: delta SP-16-relay, a multiple
+	// Fine hop from the relay word to SP-32: delta SP-40-relay, a multiple
 	// of 8; entry delta/8 of the fine table (hopFinePC). Beyond the table's
 	// reach (a stack of several chunks), a coarse hop comes first (far).
 	MOVQ	tctx_relay(SI), BX
-	LEAQ	-16(SP), CX
+	LEAQ	-40(SP), CX
 	SUBQ	BX, CX
 	CMPQ	CX, $(const_hopFineN*const_hopFineS)
 	JAE	far
@@ -92,7 +97,11 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 
 // resume runs to (DI), a suspended context, on goroutine R8: the chains
 // end before it, the GC's stack window starts 4 GiB below its slot, and
-// its defer and panic records come back from its swap arguments.
+// its defer and panic records come back from below its SP. It returns
+// into the frame that called swap by a jump, not a RET: the CPU predicts
+// a RET from the calls it has seen, which were the other context's, so
+// a RET here and every return after it would mispredict. The jump's
+// target is predicted from the branches that led to it instead.
 TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVQ	tctx_entryWord(DI), BX
 	MOVQ	tctx_endVal(DI), AX
@@ -101,15 +110,16 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVQ	$0, (BX)
 	MOVQ	tctx_gLo(DI), AX
 	MOVQ	AX, const_gStackLo(R8)
-	MOVQ	tctx_sp(DI), SP
-	MOVQ	tctx_bp(DI), R9
-	XCHGQ	BP, R9 // loads BP; vet's frame-pointer check takes this for a read
-	// 0(SP) return address, then from, to, d, p
-	MOVQ	24(SP), AX
+	MOVQ	tctx_sp(DI), CX // the return address, with d and p below it
+	MOVQ	-16(CX), AX
 	MOVQ	AX, const_gDefer(R8)
-	MOVQ	32(SP), AX
+	MOVQ	-8(CX), AX
 	MOVQ	AX, const_gPanic(R8)
-	RET
+	MOVQ	tctx_bp(DI), R9
+	LEAQ	8(CX), SP
+	XCHGQ	BP, R9 // loads BP; vet's frame-pointer check takes this for a read
+	MOVL	$1, AX // the func value's result, true
+	JMP	(CX)
 
 // func enterArena(a *arena, to *tctx)
 // Moves the host goroutine onto its arena, running to. It returns when
@@ -175,7 +185,7 @@ left:
 	RET
 
 // contextEntry is where a new context starts, returned into by resume
-// from the frame newContext built: 0(SP) is the slot's link word, which
+// from the frame newFrame built: 0(SP) is the slot's link word, which
 // the unwinder takes for contextEntry's return address, and 8(SP) the
 // context's tctx.
 TEXT ·contextEntry(SB), NOSPLIT|NOFRAME, $0-0
@@ -189,8 +199,8 @@ TEXT ·contextEntry(SB), NOSPLIT|NOFRAME, $0-0
 	INT	$3
 
 // swapFrame is never run. A suspended context's innermost frame appears
-// to be in it, so the GC scans swap's arguments by its signature.
-TEXT ·swapFrame(SB), NOSPLIT|NOFRAME, $0-32
+// to be in it, so the GC scans d and p by its signature.
+TEXT ·swapFrame(SB), NOSPLIT|NOFRAME, $0-16
 	INT	$3
 
 // chainEnd is never run: the chain's last word holds its PC, and the
@@ -269,7 +279,7 @@ notOurs:
 	MOVQ	·oldSegvHandler(SB), AX
 	JMP	AX
 
-// func codeAddrs(pcs *[4]uintptr)
+// func codeAddrs(pcs *[5]uintptr)
 // The addresses of the routines whose PCs go into stacks and the
 // chain, in the order of codePCs.
 TEXT ·codeAddrs(SB), NOSPLIT, $0-8
@@ -282,4 +292,6 @@ TEXT ·codeAddrs(SB), NOSPLIT, $0-8
 	MOVQ	AX, 16(DI)
 	MOVQ	$·segvHandler(SB), AX
 	MOVQ	AX, 24(DI)
+	MOVQ	$·swap(SB), AX
+	MOVQ	AX, 32(DI)
 	RET

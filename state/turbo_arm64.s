@@ -15,27 +15,33 @@
 // -1314: CMN with 1314 compares with it.
 #define stackPreemptNeg $1314
 
-// func swap(from, to *tctx, d, p unsafe.Pointer)
-// from is the running context. Its defer and panic records stay behind in
-// d and p, on its own stack, where the GC scans them as swapFrame's
-// arguments while it is suspended.
-TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-32
-	MOVD	from+0(FP), R0
-	MOVD	to+8(FP), R1
+// func swap()
+// Entered only through the func value turbo.switcher returns, called from
+// the frame that asked for the switch: R26 points at the closure record
+// (swapCall), R30 is the return address into that frame. from is the
+// running context. Its defer and panic records stay behind below its SP,
+// where the GC scans them as swapFrame's arguments while it is suspended
+// (chain_arm64.go).
+TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
+	MOVD	swapCall_from(R26), R0
+	MOVD	swapCall_to(R26), R1
 	MOVD	const_gDefer(g), R2
-	MOVD	R2, d+16(FP)
+	MOVD	R2, -24(RSP)
 	MOVD	tctx_dword(R0), R3 // the defer circle enters from again
 	MOVD	R2, (R3)
 	MOVD	const_gPanic(g), R2
-	MOVD	R2, p+24(FP)
-	// To the unwinder, from is suspended in swapFrame's 16-byte frame just
-	// below SP, whose saved LR is the return address into swap's caller.
-	MOVD	R30, -16(RSP)
+	MOVD	R2, -16(RSP)
+	// To the unwinder, from is suspended in swapFrame's 16-byte frame at
+	// SP-48, whose saved LR is a hop over d and p to the return address.
+	MOVD	R30, -32(RSP)
+	MOVD	swapCall_over(R26), R2
+	MOVD	R2, -48(RSP)
 	MOVD	RSP, R4
-	SUB	$16, R4
+	SUB	$32, R4
 	MOVD	R4, tctx_sp(R0)
+	SUB	$16, R4
 	MOVD	R29, tctx_bp(R0)
-	// Fine hop from the relay word across [relay+relaySpan, SP-16): delta
+	// Fine hop from the relay word across [relay+relaySpan, SP-48): delta
 	// R6. Beyond the table's reach (a stack of several chunks), a coarse
 	// hop comes first (far).
 	MOVD	tctx_relay(R0), R5
@@ -98,7 +104,10 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 
 // resume runs to (R1), a suspended context: the chains end before it, the
 // GC's stack window starts 4 GiB below its slot, and its defer and panic
-// records come back from its swap arguments.
+// records come back from below its SP. It returns into the frame that
+// called swap by a branch to a register, not a RET: the CPU predicts a
+// RET from the calls it has seen, which were the other context's, so a
+// RET here and every return after it would mispredict.
 TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVD	tctx_entryWord(R1), R3
 	MOVD	tctx_endVal(R1), R2
@@ -107,18 +116,18 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVD	ZR, (R3)
 	MOVD	tctx_gLo(R1), R2
 	MOVD	R2, const_gStackLo(g)
-	// 0(R2) the saved LR, 8(R2) free, then the caller's frame: 16(R2) its
-	// own saved LR, then from, to, d, p
+	// 0(R2) the return address, then d and p
 	MOVD	tctx_sp(R1), R2
-	MOVD	40(R2), R3
+	MOVD	8(R2), R3
 	MOVD	R3, const_gDefer(g)
-	MOVD	48(R2), R3
+	MOVD	16(R2), R3
 	MOVD	R3, const_gPanic(g)
-	MOVD	0(R2), R30
+	MOVD	0(R2), R3
 	MOVD	tctx_bp(R1), R(29) // loads the frame pointer; vet's frame-pointer check, which cannot tell a switch from a clobber, reads only R29
-	ADD	$16, R2
+	ADD	$32, R2
 	MOVD	R2, RSP
-	RET
+	MOVD	$1, R0 // the func value's result, true
+	JMP	(R3)
 
 // func enterArena(a *arena, to *tctx)
 // Moves the host goroutine onto its arena, running to. It returns when
@@ -186,7 +195,7 @@ left:
 	MOVD.P	16(RSP), R30
 	RET
 
-// contextEntry is where a new context starts: resume returns just past
+// contextEntry is where a new context starts: resume jumps just past
 // its first instruction (contextEntryPC) with RSP at the frame that
 // newFrame built, as if that instruction had run. 0(RSP) is the slot's
 // link word, which the unwinder takes for the frame's saved LR, and
@@ -200,8 +209,8 @@ TEXT ·contextEntry(SB), NOSPLIT|NOFRAME, $0-0
 
 // swapFrame is never run. A suspended context's innermost frame appears
 // to be in it, just past its first instruction (swapFramePC), so the GC
-// scans swap's arguments by its signature above a 16-byte frame.
-TEXT ·swapFrame(SB), NOSPLIT|NOFRAME, $0-32
+// scans d and p by its signature above a 16-byte frame.
+TEXT ·swapFrame(SB), NOSPLIT|NOFRAME, $0-16
 	SUB	$16, RSP
 	UNDEF
 
@@ -280,7 +289,7 @@ notOurs:
 	MOVD	·oldSegvHandler(SB), R3
 	B	(R3)
 
-// func codeAddrs(pcs *[4]uintptr)
+// func codeAddrs(pcs *[5]uintptr)
 // The addresses of the routines whose PCs go into stacks and the
 // chain, in the order of codePCs: contextEntry's and swapFrame's just
 // past the instruction that makes their frames.
@@ -296,4 +305,6 @@ TEXT ·codeAddrs(SB), NOSPLIT, $0-8
 	MOVD	R1, 16(R0)
 	MOVD	$·segvHandler(SB), R1
 	MOVD	R1, 24(R0)
+	MOVD	$·swap(SB), R1
+	MOVD	R1, 32(R0)
 	RET

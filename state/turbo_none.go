@@ -2,8 +2,6 @@
 
 package state
 
-import "unsafe"
-
 // This build has no turbo engine and turboOn is never set: the stubs that
 // panic are never reached, the others say there is nothing to do.
 
@@ -25,7 +23,7 @@ func runTurbo(*host) { panic("state: no turbo engine in this build") }
 
 func (*turbo) newContext(*State, *tctx) error { panic("state: no turbo engine in this build") }
 
-func swap(_, _ *tctx, _, _ unsafe.Pointer) { panic("state: no turbo engine in this build") }
+func (*turbo) switcher(_, _ *tctx) func() bool { panic("state: no turbo engine in this build") }
 
 func turboTracebacks([]*State) []string { panic("state: no turbo engine in this build") }
 
