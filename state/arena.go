@@ -47,9 +47,9 @@ type arena struct {
 	member [(regionChunks + 63) / 64]uint64
 	// lowest and highest bound the members, so that scans stop early.
 	lowest, highest int
-	fresh           int     // chunks below this have been handed out at least once
-	free            [][]int // free[k]: freed slots of k chunks, last freed first
-	owners          []*tctx // the context on each slot, by index
+	fresh           int       // chunks below this have been handed out at least once
+	free            [][]*tctx // free[k]: the records of freed slots of k chunks, last freed first
+	owners          []*tctx   // the context on each slot, by index
 
 	// saved goroutine state while the host runs on the arena, restored by
 	// leaveArena. Written by assembly.
@@ -158,28 +158,34 @@ func mmap(at, size uintptr, prot, flags, fd int, off int64) (uintptr, error) {
 	return p, nil
 }
 
-// allocSlot returns the index of the first chunk of a free slot of k
-// chunks, its guard page in place. A slot keeps its size while its host
-// runs: only its first chunk has a guard page, so its chunks are never
-// handed out as slots of another size until clearSlots.
-func (a *arena) allocSlot(k int) (int, error) {
+// allocSlot returns the record of a free slot of k chunks, its guard
+// page in place: a freed slot's own, which keeps the fields that describe
+// the slot, so that a context's creation allocates no record of its own;
+// or a new one. A slot keeps its size while its host runs: only its first
+// chunk has a guard page, so its chunks are never handed out as slots of
+// another size until clearSlots.
+func (a *arena) allocSlot(k int) (*tctx, error) {
 	if k < len(a.free) {
 		if n := len(a.free[k]); n > 0 {
-			i := a.free[k][n-1]
+			t := a.free[k][n-1]
+			a.free[k][n-1] = nil
 			a.free[k] = a.free[k][:n-1]
-			return i, nil
+			return t, nil
 		}
 	}
 	if a.fresh+k > regionChunks {
-		return 0, fmt.Errorf("%w of %d KiB in this host: all %d MiB of its stack space is in slots, none of them free at that size", ErrNoStackRoom, k*chunk>>10, regionSize>>20)
+		return nil, fmt.Errorf("%w of %d KiB in this host: all %d MiB of its stack space is in slots, none of them free at that size", ErrNoStackRoom, k*chunk>>10, regionSize>>20)
 	}
 	i := a.fresh
 	lo := a.slotLo(i)
 	if err := unix.Mprotect(unsafe.Slice((*byte)(ptr(lo)), pageSize), unix.PROT_NONE); err != nil {
-		return 0, fmt.Errorf("state: guard page at %#x: %w", lo, err)
+		return nil, fmt.Errorf("state: guard page at %#x: %w", lo, err)
 	}
 	a.fresh += k
-	return i, nil
+	for len(a.owners) <= i {
+		a.owners = append(a.owners, nil)
+	}
+	return &tctx{relay: lo + relayOff, gLo: lo - aliasGap, top: lo + uintptr(k)*chunk, sentinel: a.sentinels + uintptr(i)*deferSize, slot: i, overflow: overflowAfter(k)}, nil
 }
 
 // freeSlot puts slot t, on which no context runs any more, back in the
@@ -196,7 +202,7 @@ func (a *arena) freeSlot(t *tctx) {
 		lo := a.slotLo(t.slot) + pageSize
 		unix.Madvise(unsafe.Slice((*byte)(ptr(lo)), t.top-lo), unix.MADV_REMOVE)
 	}
-	a.free[k] = append(a.free[k], t.slot)
+	a.free[k] = append(a.free[k], t)
 }
 
 const hotSlots = 64

@@ -2,7 +2,10 @@
 
 package state
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+)
 
 // TestHostsReuseArenas runs hosts one after another, each with contexts
 // that touch their stacks: each starts on the arena the one before left,
@@ -83,6 +86,45 @@ func TestReusedArenaHasAllItsRoom(t *testing.T) {
 			s = New(func() { s.Transfer(main) })
 			main.Transfer(s)
 			started++
+		}
+	})
+}
+
+// TestSlotRecordReused: a freed slot's record lets go of the context
+// that ended on it, which the collector can then free with what it
+// holds, and the next context with a stack of that size gets the slot and
+// its record.
+func TestSlotRecordReused(t *testing.T) {
+	if !turboOn {
+		t.Skip("slots are the turbo engine's; TestTurbo runs this again on it")
+	}
+	Run(func() {
+		main := Current()
+		first := New(func() {})
+		main.Transfer(first) // first runs and ends
+		rec := first.tc
+		freed := make(chan struct{})
+		runtime.AddCleanup(first, func(ch chan struct{}) { close(ch) }, freed)
+		first = nil
+		// A context with a bigger stack takes another slot; starting it
+		// frees first's.
+		main.Transfer(New(func() {}, StackSize(2*chunk)))
+		for i := 0; ; i++ {
+			runtime.GC()
+			select {
+			case <-freed:
+			default:
+				if i < 10 {
+					continue
+				}
+				t.Error("the ended context was never freed: its slot's record still refers to it")
+			}
+			break
+		}
+		var runningOn *tctx
+		main.Transfer(New(func() { runningOn = Current().tc }))
+		if runningOn != rec {
+			t.Errorf("the third context ran on record %p, not the freed slot's %p", runningOn, rec)
 		}
 	})
 }

@@ -146,17 +146,14 @@ func hostMain(h *host, done chan<- struct{}) {
 func (tb *turbo) newContext(s *State, running *tctx) error {
 	a := tb.a
 	tb.reap()
-	k := max(1, (s.stackSize+chunk-1)/chunk)
-	i, err := a.allocSlot(k)
+	t, err := a.allocSlot(max(1, (s.stackSize+chunk-1)/chunk))
 	if err != nil {
 		return err
 	}
-	for len(a.owners) <= i {
-		a.owners = append(a.owners, nil)
-	}
-	lo := a.slotLo(i)
-	t := &tctx{relay: lo + relayOff, gLo: lo - aliasGap, top: lo + uintptr(k)*chunk, sentinel: a.sentinels + uintptr(i)*deferSize, slot: i, s: s, overflow: overflowAfter(k)}
-	a.owners[i] = t
+	// A record comes back with its last context's frame pointer; a new
+	// context's is 0, where frame-pointer unwinders stop.
+	t.s, t.bp = s, 0
+	a.owners[t.slot] = t
 	s.tc = t
 	if running != nil {
 		s.pt.g = running.s.pt.g
@@ -174,10 +171,13 @@ func (tb *turbo) newContext(s *State, running *tctx) error {
 }
 
 // reap frees the slot of the context that ended last; control has left
-// it, since the caller runs on another.
+// it, since the caller runs on another. The slot's record goes back with
+// it, for the next context to start there: the ended context lets go of
+// it, and it of the context, which it would otherwise keep alive.
 func (tb *turbo) reap() {
-	if tb.dead != nil {
-		tb.a.freeSlot(tb.dead)
+	if t := tb.dead; t != nil {
+		t.s.tc, t.s = nil, nil
+		tb.a.freeSlot(t)
 		tb.dead = nil
 	}
 }
