@@ -99,9 +99,10 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 // end before it, the GC's stack window starts 4 GiB below its slot, and
 // its defer and panic records come back from below its SP. It returns
 // into the frame that called swap by a jump, not a RET: the CPU predicts
-// a RET from the calls it has seen, which were the other context's, so
-// a RET here and every return after it would mispredict. The jump's
-// target is predicted from the branches that led to it instead.
+// a RET from the calls it has seen, which were the suspending context's,
+// so a RET here mispredicts whenever the two contexts called swap from
+// different code, and so do the returns after it. The jump's target is
+// predicted from the branches that led to it instead.
 TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVQ	tctx_entryWord(DI), BX
 	MOVQ	tctx_endVal(DI), AX

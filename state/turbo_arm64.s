@@ -106,8 +106,9 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 // GC's stack window starts 4 GiB below its slot, and its defer and panic
 // records come back from below its SP. It returns into the frame that
 // called swap by a branch to a register, not a RET: the CPU predicts a
-// RET from the calls it has seen, which were the other context's, so a
-// RET here and every return after it would mispredict.
+// RET from the calls it has seen, which were the suspending context's,
+// so a RET here mispredicts whenever the two contexts called swap from
+// different code, and so do the returns after it.
 TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVD	tctx_entryWord(R1), R3
 	MOVD	tctx_endVal(R1), R2
