@@ -1,9 +1,6 @@
 package state
 
-import (
-	"fmt"
-	"unsafe"
-)
+import "fmt"
 
 // The switch path. After a stack switch every return mispredicts, until
 // the resumed side has returned past the frames that were live when it
@@ -63,48 +60,67 @@ func stay() bool { return true }
 // depart checks a transfer from s to to, makes to the running context and
 // returns s and the call that suspends s and runs to. For Switch, s and to
 // are nil and pick is not: depart looks up the running context, s, and
-// asks pick for to.
+// asks pick for to. Each engine has its own path, so that the turbo one
+// keeps no goroutine pointer live across pick and tests turboOn once.
 func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
-	var g unsafe.Pointer // the calling goroutine, which the portable engine needs twice
-	if !turboOn {
-		g = getg()
-	}
-	if pick != nil {
-		// Running's choice, written out with g: as a call, Running costs
-		// a Switch 4 ns and gets g again.
-		if turboOn {
+	if turboOn {
+		if pick != nil {
 			s = runningTurbo()
-		} else {
-			s = hosts.load(uintptr(g))
+			to = pick(s)
+			mustRun(s)
 		}
-		to = pick(s)
-		if s == nil {
-			panic("state: Switch called outside a host; start one with state.Run")
-		}
-	}
-	h := s.h
-	if h == nil || h.current != s || to.h != h || to.status != StatusSuspended {
-		if !s.prepare(to) {
+		h := s.h
+		if !plainSwitch(h, s, to) && !s.prepare(to) {
 			return s, stay
 		}
-	}
-	// Only the runtime's coroutine switch, under the portable engine, cares
-	// which thread a goroutine is locked to.
-	if !turboOn {
-		if threadLocks(g) != h.locks {
-			panicThreadLocked(s)
-		}
-	}
-	s.status = StatusSuspended
-	to.status = StatusRunning
-	h.current = to
-	if turboOn {
+		commit(h, s, to)
 		// park calls swap from the frame Transfer or Switch is inlined in,
 		// and swap resumes to by jumping into the frame it called swap from.
 		return s, h.tb.switcher(s.tc, to.tc)
 	}
+	g := getg() // needed twice
+	if pick != nil {
+		// Running's choice, written out with g: as a call, Running costs
+		// a Switch 4 ns and gets g again.
+		s = hosts.load(uintptr(g))
+		to = pick(s)
+		mustRun(s)
+	}
+	h := s.h
+	if !plainSwitch(h, s, to) && !s.prepare(to) {
+		return s, stay
+	}
+	// Only the runtime's coroutine switch cares which thread a goroutine
+	// is locked to.
+	if threadLocks(g) != h.locks {
+		panicThreadLocked(s)
+	}
+	commit(h, s, to)
 	// The portable engine parks in the slot where to's goroutine is parked.
 	return s, moveInto(s, to).switcher()
+}
+
+// mustRun panics when Switch found no running context: it was called
+// outside a host.
+func mustRun(s *State) {
+	if s == nil {
+		panic("state: Switch called outside a host; start one with state.Run")
+	}
+}
+
+// plainSwitch reports whether a transfer from s to to is a plain switch:
+// h, s's host, runs s, and to is one of its suspended contexts. Anything
+// else is prepare's to check; when prepare lets the transfer go on, h is
+// still s's host.
+func plainSwitch(h *host, s, to *State) bool {
+	return h != nil && h.current == s && to.h == h && to.status == StatusSuspended
+}
+
+// commit makes to the running context of h in s's place.
+func commit(h *host, s, to *State) {
+	s.status = StatusSuspended
+	to.status = StatusRunning
+	h.current = to
 }
 
 // panicThreadLocked is depart's panic for a context that switches while
