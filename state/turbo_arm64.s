@@ -16,12 +16,8 @@
 #define stackPreemptNeg $1314
 
 // func swap()
-// Entered only through the func value turbo.switcher returns, called from
-// the frame that asked for the switch: R26 points at the closure record
-// (swapCall), R30 is the return address into that frame. from is the
-// running context. Its defer and panic records stay behind below its SP,
-// where the GC scans them as swapFrame's arguments while it is suspended
-// (chain_arm64.go).
+// As on amd64, with R26 the closure register and R30 the return address
+// into the caller; chain_arm64.go gives the words below SP.
 TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	swapCall_from(R26), R0
 	MOVD	swapCall_to(R26), R1
