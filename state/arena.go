@@ -55,7 +55,13 @@ type arena struct {
 	// leaveArena. Written by assembly.
 	origSP, origBP, origLo, origHi, origTop uintptr
 
-	hiTop uintptr // g.stack.hi while on the arena: top of the real mapping
+	// hiTop is g.stack.hi while the host runs on the arena: the top of the
+	// highest live slot. The runtime recognises a pointer into a stack only
+	// below g.stack.hi, so it must cover every live slot; and it charges
+	// g.stack.hi - SP to its pacer as stack to scan, which goes into the
+	// next heap goal (runtime/mgcpacer.go, lastStackScan), so it is no
+	// higher: the top of the whole mapping would add up to 1 GiB.
+	hiTop uintptr
 }
 
 const (
@@ -132,7 +138,6 @@ func (a *arena) mapAll() error {
 		a.unmap()
 		return fmt.Errorf("state: map defer sentinels at %#x: %w", a.sentinels, err)
 	}
-	a.hiTop = a.base + regionSize
 	return nil
 }
 

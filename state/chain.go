@@ -99,6 +99,10 @@ func (a *arena) insert(t *tctx, running *tctx) {
 	a.setMember(t.slot, true)
 	succ := a.nextMember(t.slot)
 	if succ < 0 || succ < t.slot { // t is the highest slot
+		a.hiTop = t.top
+		if running != nil { // on the arena: hi covers t before anything leads there
+			setStackHi(t.top)
+		}
 		a.climb(t)
 	}
 	if succ >= 0 {
@@ -114,7 +118,9 @@ func (a *arena) insert(t *tctx, running *tctx) {
 // the main context, leaving last, can be. The values are those for a
 // suspended successor: when the successor is the context exitSwap
 // resumes, resume overwrites its entry word and its defer link, as it
-// does for any context it resumes.
+// does for any context it resumes. When t was the highest slot, hiTop
+// drops to its predecessor's top, which exitSwap makes g.stack.hi: t's
+// SP must stay below g.stack.hi while t runs.
 func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintptr) {
 	a.setMember(t.slot, false)
 	succ, pred := a.nextMember(t.slot), a.prevMember(t.slot)
@@ -124,6 +130,7 @@ func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintpt
 	s := a.owner(succ)
 	a.setEntry(s)
 	if succ < t.slot { // t was the highest: pred's link now climbs
+		a.hiTop = a.owner(pred).top
 		frameWord, frameVal = a.climbing(a.owner(pred))
 		return frameWord, frameVal, s.dword, head(s)
 	}

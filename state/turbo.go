@@ -199,7 +199,7 @@ func turboExit(s, next *State) {
 	fw, fv, dw, dv := tb.a.remove(s.tc)
 	tb.reap()
 	tb.dead = s.tc
-	exitSwap(next.tc, fw, fv, dw, dv)
+	exitSwap(next.tc, fw, fv, dw, dv, tb.a.hiTop)
 }
 
 // turboMain runs the host's main context and then leaves the arena.
@@ -243,12 +243,16 @@ func ptr(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p
 
 func (a *arena) owner(i int) *tctx { return a.owners[i] }
 
+// setStackHi sets the calling goroutine's g.stack.hi: a host's goroutine
+// keeps it at arena.hiTop while it runs on the arena.
+func setStackHi(hi uintptr) { *(*uintptr)(unsafe.Add(getg(), gStackHi)) = hi }
+
 // Implemented in turbo_<arch>.s.
 
 // swap is only entered through a swapCall (turbo.switcher), never called
 // by name: it takes its arguments from the closure record.
 func swap()
-func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal uintptr)
+func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal, hi uintptr)
 func enterArena(a *arena, to *tctx)
 func leaveArena(a *arena)
 func contextEntry()

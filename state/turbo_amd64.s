@@ -81,10 +81,11 @@ far:
 	LEAQ	(8+const_hopCoarseO)(BX)(DX*1), BX
 	JMP	fine
 
-// func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal uintptr)
+// func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal, hi uintptr)
 // The running context has ended and left the circles (arena.remove):
-// write the words its removal changed, and resume to.
-TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
+// write the words its removal changed and the stack's new top, which may
+// be below the ending context's SP, and resume to.
+TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-48
 	MOVQ	to+0(FP), DI
 	MOVQ	frameWord+8(FP), BX
 	MOVQ	frameVal+16(FP), AX
@@ -93,6 +94,8 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 	MOVQ	deferVal+32(FP), AX
 	MOVQ	AX, (BX)
 	MOVQ	(TLS), R8
+	MOVQ	hi+40(FP), AX
+	MOVQ	AX, const_gStackHi(R8)
 	JMP	resume<>(SB)
 
 // resume runs to (DI), a suspended context, on goroutine R8: the chains

@@ -85,10 +85,11 @@ far:
 	SUB	$const_relaySpan, R6
 	B	fine
 
-// func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal uintptr)
+// func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal, hi uintptr)
 // The running context has ended and left the circles (arena.remove):
-// write the words its removal changed, and resume to.
-TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
+// write the words its removal changed and the stack's new top, which may
+// be below the ending context's SP, and resume to.
+TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-48
 	MOVD	to+0(FP), R1
 	MOVD	frameWord+8(FP), R3
 	MOVD	frameVal+16(FP), R2
@@ -96,6 +97,8 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-40
 	MOVD	deferWord+24(FP), R3
 	MOVD	deferVal+32(FP), R2
 	MOVD	R2, (R3)
+	MOVD	hi+40(FP), R2
+	MOVD	R2, const_gStackHi(g)
 	B	resume<>(SB)
 
 // resume runs to (R1), a suspended context: the chains end before it, the
