@@ -89,6 +89,11 @@ var Groups = []Group{
 		Turbo("suspended state contexts, turbo engine", "mem", MemSuspended),
 		{Name: "parked goroutines", Fn: MemParked},
 	}},
+	{"heap goal after a collection, 10,000 idle", "MiB", "parked goroutines", []Case{
+		{Name: "suspended state contexts", Fn: GoalSuspended},
+		Turbo("suspended state contexts, turbo engine", "goal", GoalSuspended),
+		{Name: "parked goroutines", Fn: GoalParked},
+	}},
 	{"4 KiB random reads, 1,000 readers", NsPerOp, "goroutines, os.File.ReadAt", []Case{
 		{Name: "coroutines, aio ReadAt", Fn: AIORandomReads},
 		{Name: "coroutines, aio ReadAt, CORO_AIO=pool", Fn: AIORandomReadsPool},

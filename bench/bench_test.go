@@ -34,6 +34,8 @@ func BenchmarkGCSuspendedPerCore(b *testing.B) { GCSuspendedPerCore(b) }
 func BenchmarkGCParked(b *testing.B)           { GCParked(b) }
 func BenchmarkMemSuspended(b *testing.B)       { MemSuspended(b) }
 func BenchmarkMemParked(b *testing.B)          { MemParked(b) }
+func BenchmarkGoalSuspended(b *testing.B)      { GoalSuspended(b) }
+func BenchmarkGoalParked(b *testing.B)         { GoalParked(b) }
 
 func BenchmarkAIORandomReads(b *testing.B)          { AIORandomReads(b) }
 func BenchmarkAIORandomReadsPool(b *testing.B)      { AIORandomReadsPool(b) }

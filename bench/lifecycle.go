@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,6 +127,16 @@ func MemSuspended(b *testing.B) { probe(b, "mem-suspended", "B/idle") }
 // MemParked reports the same for Idle parked goroutines.
 func MemParked(b *testing.B) { probe(b, "mem-parked", "B/idle") }
 
+// GoalSuspended reports the heap goal after a collection with Idle
+// suspended continuations, as the metric MiB, at GOGC=100. The runtime
+// adds the stack it expects to scan to the goal; on the turbo engine it
+// counts everything from the running context, here the host's main
+// waiting for the collection to end, to the top of the highest live stack.
+func GoalSuspended(b *testing.B) { probe(b, "goal-suspended", "MiB") }
+
+// GoalParked reports the same with Idle parked goroutines.
+func GoalParked(b *testing.B) { probe(b, "goal-parked", "MiB") }
+
 // probeEnv names the measurement a fresh process makes (RunProbe).
 const probeEnv = "CORO_BENCH_PROBE"
 
@@ -134,6 +146,8 @@ var probes = map[string]func() float64{
 	"gc-parked":             func() float64 { return gcTime(withParked) },
 	"mem-suspended":         func() float64 { return memPer(withSuspended) },
 	"mem-parked":            func() float64 { return memPer(withParked) },
+	"goal-suspended":        func() float64 { return heapGoal(withSuspended) },
+	"goal-parked":           func() float64 { return heapGoal(withParked) },
 }
 
 func probe(b *testing.B, name, unit string) {
@@ -196,6 +210,19 @@ func memPer(with func(func())) float64 {
 	var during uint64
 	with(func() { during = inUse() })
 	return float64(during-before) / Idle
+}
+
+// heapGoal is the runtime's heap goal in MiB after a collection made
+// while with holds its idle stacks, at GOGC=100 whatever the environment
+// says.
+func heapGoal(with func(func())) float64 {
+	debug.SetGCPercent(100)
+	goal := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
+	with(func() {
+		runtime.GC()
+		metrics.Read(goal)
+	})
+	return float64(goal[0].Value.Uint64()) / (1 << 20)
 }
 
 // inUse is the memory held for stacks and live heap objects after a
