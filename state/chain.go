@@ -2,6 +2,8 @@
 
 package state
 
+import "unsafe"
+
 // The frame chain keeps suspended stacks visible to the garbage collector.
 //
 // The GC scans a goroutine by unwinding from its stack pointer: each
@@ -76,6 +78,9 @@ type tctx struct {
 	sentinel uintptr // the defer sentinel, in arena.sentinels
 	slot     int     // the slot's first chunk
 	s        *State
+	// labels are the context's profiler labels while it is suspended
+	// (switchLabels); nil while it runs, when they are the goroutine's.
+	labels unsafe.Pointer
 	// overflow is what segvHandler writes after the context's description
 	// when it overflows: the stack's size.
 	overflow string

@@ -15,6 +15,7 @@ const (
 	gTopSP   = 128 // g.stktopsp
 	gGoid    = 152 // g.goid
 	gM       = 48  // g.m
+	gLabels  = 352 // g.labels
 	mLockExt = 648 // m.lockedExt
 	mLockInt = 652 // m.lockedInt
 	gKnown   = true

@@ -54,6 +54,7 @@ func TestGOffsets(t *testing.T) {
 		{"g.stktopsp", g["stktopsp"], gTopSP},
 		{"g.goid", g["goid"], gGoid},
 		{"g.m", g["m"], gM},
+		{"g.labels", g["labels"], gLabels},
 		{"m.lockedExt", m["lockedExt"], mLockExt},
 		{"_defer.heap", df["heap"], 0},
 		{"_defer.rangefunc", df["rangefunc"], 1},

@@ -74,6 +74,7 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 			return s, stay
 		}
 		commit(h, s, to)
+		switchLabels(s.pt.g, s.tc, to.tc)
 		// park calls swap from the frame Transfer or Switch is inlined in,
 		// and swap resumes to by jumping into the frame it called swap from.
 		return s, h.tb.switcher(s.tc, to.tc)

@@ -157,6 +157,7 @@ func (tb *turbo) newContext(s *State, running *tctx) error {
 	s.tc = t
 	if running != nil {
 		s.pt.g = running.s.pt.g
+		t.labels = *(*unsafe.Pointer)(unsafe.Add(s.pt.g, gLabels)) // running's: see switchLabels
 	}
 	// The context's defer sentinel, a record that no frame owns (its sp is
 	// its own address), and at the top of the slot the frame a new context
@@ -176,7 +177,7 @@ func (tb *turbo) newContext(s *State, running *tctx) error {
 // it, and it of the context, which it would otherwise keep alive.
 func (tb *turbo) reap() {
 	if t := tb.dead; t != nil {
-		t.s.tc, t.s = nil, nil
+		t.s.tc, t.s, t.labels = nil, nil, nil
 		tb.a.freeSlot(t)
 		tb.dead = nil
 	}
@@ -199,6 +200,7 @@ func turboExit(s, next *State) {
 	fw, fv, dw, dv := tb.a.remove(s.tc)
 	tb.reap()
 	tb.dead = s.tc
+	switchLabels(s.pt.g, s.tc, next.tc)
 	exitSwap(next.tc, fw, fv, dw, dv, tb.a.hiTop)
 }
 
@@ -242,6 +244,20 @@ func closeAndLeave(m *State) {
 func ptr(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p)) }
 
 func (a *arena) owner(i int) *tctx { return a.owners[i] }
+
+// switchLabels moves the profiler labels (runtime/pprof's, g.labels) of
+// host goroutine g from the running context from to the record, and those
+// of the context to resume into g. A goroutine's labels are its own, and
+// a goroutine it starts begins with them; on this engine a host's
+// contexts share one goroutine, so each keeps its labels while suspended,
+// and a new one begins with those of the context that enters it, as on
+// the portable engine. Without labels it costs two tests.
+func switchLabels(g unsafe.Pointer, from, to *tctx) {
+	gl := (*unsafe.Pointer)(unsafe.Add(g, gLabels))
+	if l := *gl; l != nil || to.labels != nil {
+		from.labels, *gl, to.labels = l, to.labels, nil
+	}
+}
 
 // setStackHi sets the calling goroutine's g.stack.hi: a host's goroutine
 // keeps it at arena.hiTop while it runs on the arena.

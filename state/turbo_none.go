@@ -2,6 +2,8 @@
 
 package state
 
+import "unsafe"
+
 // This build has no turbo engine and turboOn is never set: the stubs that
 // panic are never reached, the others say there is nothing to do.
 
@@ -24,6 +26,8 @@ func runTurbo(*host) { panic("state: no turbo engine in this build") }
 func (*turbo) newContext(*State, *tctx) error { panic("state: no turbo engine in this build") }
 
 func (*turbo) switcher(_, _ *tctx) func() bool { panic("state: no turbo engine in this build") }
+
+func switchLabels(unsafe.Pointer, *tctx, *tctx) { panic("state: no turbo engine in this build") }
 
 func turboTracebacks([]*State) []string { panic("state: no turbo engine in this build") }
 
