@@ -3,6 +3,7 @@ package state_test
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -166,5 +167,71 @@ func TestSwitchingUnderProfilerAndTracer(t *testing.T) {
 	}
 	if prof.Len() == 0 || tr.Len() == 0 {
 		t.Errorf("profile %d bytes, trace %d bytes", prof.Len(), tr.Len())
+	}
+}
+
+// Contexts that use iter.Pull: the host goroutine, on whichever stack
+// the context runs, parks in the runtime's coroutine switch while the
+// iterator runs, and contexts switch while their iterators wait. Each
+// iterator keeps data only its own goroutine's stack refers to, each
+// context data only its stack does, through collections and churn.
+func TestGCTortureIterPull(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(1))
+	defer churn.Start()()
+	const n, rounds = 20, 30
+	bad := make([]string, n)
+	state.Run(func() {
+		main := state.Current()
+		ring := make([]*state.State, n)
+		for i := range ring {
+			ring[i] = state.New(func() {
+				next, stop := iter.Pull(func(yield func([]int) bool) {
+					mine := make([]int, 64) // only this iterator's stack holds it
+					for r := 0; ; r++ {
+						for j := range mine {
+							mine[j] = i*1000 + r
+						}
+						if !yield(append([]int(nil), mine...)) {
+							return
+						}
+						if r%3 == i%3 {
+							runtime.GC() // with the host parked in a context's switch
+						}
+					}
+				})
+				defer stop()
+				kept := make([]int, 32) // only this context's stack holds it
+				for j := range kept {
+					kept[j] = i
+				}
+				for r := range rounds {
+					got, ok := next()
+					if !ok || len(got) != 64 || got[0] != i*1000+r || got[63] != i*1000+r {
+						bad[i] = fmt.Sprintf("round %d: iterator gave %v (ok %v)", r, got[:min(len(got), 2)], ok)
+						return
+					}
+					for _, v := range kept {
+						if v != i {
+							bad[i] = fmt.Sprintf("round %d: kept holds %d", r, v)
+							return
+						}
+					}
+					if i+1 < n {
+						ring[i].Transfer(ring[i+1]) // leave the iterator suspended
+					} else {
+						ring[i].Transfer(main)
+					}
+				}
+			})
+		}
+		for range rounds {
+			main.Transfer(ring[0])
+			runtime.GC()
+		}
+	})
+	for i, b := range bad {
+		if b != "" {
+			t.Errorf("ctx%d: %s", i, b)
+		}
 	}
 }
