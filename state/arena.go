@@ -54,14 +54,6 @@ type arena struct {
 	// saved goroutine state while the host runs on the arena, restored by
 	// leaveArena. Written by assembly.
 	origSP, origBP, origLo, origHi, origTop uintptr
-
-	// hiTop is g.stack.hi while the host runs on the arena: the top of the
-	// highest live slot. The runtime recognises a pointer into a stack only
-	// below g.stack.hi, so it must cover every live slot; and it charges
-	// g.stack.hi - SP to its pacer as stack to scan, which goes into the
-	// next heap goal (runtime/mgcpacer.go, lastStackScan), so it is no
-	// higher: the top of the whole mapping would add up to 1 GiB.
-	hiTop uintptr
 }
 
 const (

@@ -104,8 +104,9 @@ func (a *arena) insert(t *tctx, running *tctx) {
 	a.setMember(t.slot, true)
 	succ := a.nextMember(t.slot)
 	if succ < 0 || succ < t.slot { // t is the highest slot
-		a.hiTop = t.top
-		if running != nil { // on the arena: hi covers t before anything leads there
+		// On the arena g.stack.hi covers t before anything leads there;
+		// main, inserted before, gets it from enterArena.
+		if running != nil {
 			setStackHi(t.top)
 		}
 		a.climb(t)
@@ -123,9 +124,9 @@ func (a *arena) insert(t *tctx, running *tctx) {
 // the main context, leaving last, can be. The values are those for a
 // suspended successor: when the successor is the context exitSwap
 // resumes, resume overwrites its entry word and its defer link, as it
-// does for any context it resumes. When t was the highest slot, hiTop
-// drops to its predecessor's top, which exitSwap makes g.stack.hi: t's
-// SP must stay below g.stack.hi while t runs.
+// does for any context it resumes. When t was the highest slot, the
+// stack's top (liveTop) drops below t, which exitSwap writes: t's SP must
+// stay below g.stack.hi while t runs.
 func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintptr) {
 	a.setMember(t.slot, false)
 	succ, pred := a.nextMember(t.slot), a.prevMember(t.slot)
@@ -135,7 +136,6 @@ func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintpt
 	s := a.owner(succ)
 	a.setEntry(s)
 	if succ < t.slot { // t was the highest: pred's link now climbs
-		a.hiTop = a.owner(pred).top
 		frameWord, frameVal = a.climbing(a.owner(pred))
 		return frameWord, frameVal, s.dword, head(s)
 	}

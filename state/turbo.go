@@ -157,7 +157,7 @@ func (tb *turbo) newContext(s *State, running *tctx) error {
 	s.tc = t
 	if running != nil {
 		s.pt.g = running.s.pt.g
-		t.labels = *(*unsafe.Pointer)(unsafe.Add(s.pt.g, gLabels)) // running's: see switchLabels
+		t.labels = *labelsOf(s.pt.g) // running's: see switchLabels
 	}
 	// The context's defer sentinel, a record that no frame owns (its sp is
 	// its own address), and at the top of the slot the frame a new context
@@ -201,7 +201,7 @@ func turboExit(s, next *State) {
 	tb.reap()
 	tb.dead = s.tc
 	switchLabels(s.pt.g, s.tc, next.tc)
-	exitSwap(next.tc, fw, fv, dw, dv, tb.a.hiTop)
+	exitSwap(next.tc, fw, fv, dw, dv, tb.a.liveTop())
 }
 
 // turboMain runs the host's main context and then leaves the arena.
@@ -253,14 +253,25 @@ func (a *arena) owner(i int) *tctx { return a.owners[i] }
 // and a new one begins with those of the context that enters it, as on
 // the portable engine. Without labels it costs two tests.
 func switchLabels(g unsafe.Pointer, from, to *tctx) {
-	gl := (*unsafe.Pointer)(unsafe.Add(g, gLabels))
+	gl := labelsOf(g)
 	if l := *gl; l != nil || to.labels != nil {
 		from.labels, *gl, to.labels = l, to.labels, nil
 	}
 }
 
-// setStackHi sets the calling goroutine's g.stack.hi: a host's goroutine
-// keeps it at arena.hiTop while it runs on the arena.
+// labelsOf is where goroutine g keeps its profiler labels (g.labels).
+func labelsOf(g unsafe.Pointer) *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Add(g, gLabels)) }
+
+// liveTop is g.stack.hi while the host runs on the arena: the top of the
+// highest live slot. The runtime recognises a pointer into a stack only
+// below g.stack.hi, so it must cover every live slot; and it charges
+// g.stack.hi - SP to its pacer as stack to scan, which goes into the next
+// heap goal (runtime/mgcpacer.go, lastStackScan), so it is no higher: the
+// top of the whole mapping would add up to 1 GiB. insert raises it,
+// exitSwap lowers it, and enterArena starts with main's, the only slot.
+func (a *arena) liveTop() uintptr { return a.owner(a.highest).top }
+
+// setStackHi sets the calling goroutine's g.stack.hi (liveTop).
 func setStackHi(hi uintptr) { *(*uintptr)(unsafe.Add(getg(), gStackHi)) = hi }
 
 // Implemented in turbo_<arch>.s.

@@ -141,7 +141,7 @@ TEXT ·enterArena(SB), NOSPLIT|NOFRAME, $0-16
 	MOVQ	AX, arena_origHi(SI)
 	MOVQ	const_gTopSP(R8), AX
 	MOVQ	AX, arena_origTop(SI)
-	MOVQ	arena_hiTop(SI), AX
+	MOVQ	tctx_top(DI), AX // to, main, is the only slot: its top is liveTop
 	MOVQ	AX, const_gStackHi(R8)
 	MOVQ	arena_end(SI), AX
 	ADDQ	$8, AX

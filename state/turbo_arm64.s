@@ -147,7 +147,7 @@ TEXT ·enterArena(SB), NOSPLIT|NOFRAME, $0-16
 	MOVD	R2, arena_origHi(R0)
 	MOVD	const_gTopSP(g), R2
 	MOVD	R2, arena_origTop(R0)
-	MOVD	arena_hiTop(R0), R2
+	MOVD	tctx_top(R1), R2 // to, main, is the only slot: its top is liveTop
 	MOVD	R2, const_gStackHi(g)
 	// chainEnd's frame starts after the relay-sized one at the last word.
 	MOVD	arena_end(R0), R2
