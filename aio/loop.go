@@ -39,8 +39,8 @@ type loop struct {
 	be       backend
 	pool     *pool // be itself, or the helper pool; nil until needed
 	inflight int   // submitted, not completed
-	// spares are requests do can fill in: as many as were ever in flight
-	// at once through do.
+	// spares are requests do and a socket's await fill in: as many as
+	// were ever in flight at once through them.
 	spares []*request
 	// deliver is l.complete, made once: a method value made at each Poll
 	// would be allocated there, as the backend's wait lets it escape.
@@ -137,20 +137,10 @@ func (l *loop) complete(r *request) {
 func do(req *request) int {
 	c := sched.Current()
 	l := loopFor(c)
-	r := l.spare()
-	buf := r.cpath // kept: the path buffer of a spare
-	*r = *req
-	r.cpath = buf
+	r := l.spareLike(req)
 	req.res = l.run(c, r)
 	l.recycle(r)
 	return req.res
-}
-
-// doInPlace runs r itself, for a caller that must reach the request in
-// flight (a socket's waits, which Close cancels).
-func doInPlace(r *request) int {
-	c := sched.Current()
-	return loopFor(c).run(c, r)
 }
 
 // run submits r for coroutine c and sleeps until it completes. If the
@@ -170,21 +160,30 @@ func (l *loop) run(c *sched.Coro, r *request) int {
 	return r.res
 }
 
-// spare returns a request for do to fill in: the last one recycled, or a
-// new one.
-func (l *loop) spare() *request {
+// spareLike returns a request filled in like req: the last one recycled,
+// or a new one.
+func (l *loop) spareLike(req *request) *request {
+	var r *request
 	if n := len(l.spares); n > 0 {
-		r := l.spares[n-1]
+		r = l.spares[n-1]
 		l.spares = l.spares[:n-1]
-		return r
+	} else {
+		r = new(request)
 	}
-	return new(request)
+	buf := r.cpath // kept: the path buffer of a spare
+	*r = *req
+	r.cpath = buf
+	return r
 }
 
-// recycle makes r, which has completed normally, a spare. Nothing holds it
-// any more: the backend dropped it when it delivered the completion, and
-// only a cancelled request (never recycled: its coroutine unwinds past do)
-// can still be named in a cancel. Its path buffer is kept for the next.
+// recycle makes r, which has completed, a spare. Nothing holds it any
+// more: the backend dropped it when it delivered the completion, and a
+// cancel sent meanwhile named it by its ring tag, which outlives it
+// harmlessly (tagTable), or withdrew it from the pool's polls. Only the
+// pool's cancel of another request holds it by pointer until a worker
+// takes it; such a request is cancelled by settle alone, as its coroutine
+// unwinds past do, and is never recycled. Its path buffer is kept for the
+// next.
 func (l *loop) recycle(r *request) {
 	*r = request{cpath: r.cpath[:0]}
 	l.spares = append(l.spares, r)

@@ -184,10 +184,17 @@ type sock struct {
 	waits  []*request
 }
 
-// await runs r, a wait on the socket, until it completes or the deadline
-// (zero: none) passes.
-func (s *sock) await(r *request, deadline time.Time) error {
+// await runs a request like req, a wait on the socket, until it completes
+// or the deadline (zero: none) passes, and leaves its result in req.res.
+// As in do, the request in flight is one of the loop's spares, so a socket
+// read or wait allocates none; s.waits names it meanwhile, for Close and
+// the deadlines to interrupt.
+func (s *sock) await(req *request, deadline time.Time) error {
+	c := sched.Current()
+	l := loopFor(c)
+	r := l.spareLike(req)
 	s.waits = append(s.waits, r)
+	completed := false
 	defer func() {
 		for i, w := range s.waits {
 			if w == r {
@@ -195,15 +202,20 @@ func (s *sock) await(r *request, deadline time.Time) error {
 				break
 			}
 		}
+		if completed { // not when the coroutine unwinds: as for do
+			l.recycle(r)
+		}
 	}()
-	return within(deadline, func() { doInPlace(r) })
+	err := within(deadline, func() { l.run(c, r) })
+	req.res, completed = r.res, true
+	return err
 }
 
 // waitFor sleeps until the socket is ready for events (unix.POLLIN or
 // POLLOUT) or the deadline (zero: none) passes.
 func (s *sock) waitFor(events int, deadline time.Time) error {
-	r := &request{op: opPoll, fd: s.fd, flags: events}
-	if err := s.await(r, deadline); err != nil {
+	r := request{op: opPoll, fd: s.fd, flags: events}
+	if err := s.await(&r, deadline); err != nil {
 		return err
 	}
 	if r.res < 0 && r.res != -int(unix.ECANCELED) {
@@ -294,8 +306,8 @@ func (c *conn) ringRead(b []byte) (int, error) {
 		if c.closed {
 			return 0, c.opErr("read", net.ErrClosed)
 		}
-		r := &request{op: opRead, fd: c.fd, buf: b, off: -1}
-		if err := c.await(r, c.rdl); err != nil {
+		r := request{op: opRead, fd: c.fd, buf: b, off: -1}
+		if err := c.await(&r, c.rdl); err != nil {
 			return 0, c.opErr("read", err)
 		}
 		switch {
