@@ -27,7 +27,7 @@ type pool struct {
 	mu       sync.Mutex
 	finished []*request        // completed, not yet delivered
 	spare    []*request        // the batch take returned last: finished's next buffer, once the loop is through with it
-	cancels  map[*request]bool // cancelled before a worker took them
+	cancels  map[*request]bool // cancelled before a worker took them (or after: take drops those)
 	workers  sync.WaitGroup
 	closed   bool
 
@@ -185,6 +185,13 @@ func (p *pool) take() []*request {
 	clear(p.spare) // delivered: hold no request
 	p.mu.Lock()
 	done := p.finished
+	// A cancel that came after a worker took its request is left over;
+	// once the request is delivered nothing can cancel it any more.
+	if len(p.cancels) > 0 {
+		for _, r := range done {
+			delete(p.cancels, r)
+		}
+	}
 	p.finished = p.spare[:0]
 	p.mu.Unlock()
 	p.spare = done
