@@ -14,15 +14,19 @@ import (
 // serialise on mu and publish a grown table whole; an old table is never
 // written again.
 type gtable struct {
-	mu  sync.Mutex
-	cur atomic.Pointer[gslots] // never nil: see newGtable
+	// near caches entries in front of the table, one slot per home: a
+	// Switch looks up the running context each time, and finds it here
+	// with one load when the table is a package variable. A slot belongs
+	// to the goroutine whose key it holds, which alone writes or frees it
+	// (store), so a goroutine that finds its own key there finds its
+	// latest context; a slot with key 0 is free for the next goroutine
+	// that stores. The table keeps every entry, cached or not.
+	near [nearSlots]gentry
+	mu   sync.Mutex
+	cur  atomic.Pointer[gslots] // nil until the first store
 }
 
-func newGtable() *gtable {
-	gt := new(gtable)
-	gt.cur.Store(newGslots(64))
-	return gt
-}
+const nearSlots = 4096 // 64 KiB
 
 // gslots is an open-addressed table with linear probing. A deleted entry
 // keeps its key with a nil context, so probe chains stay intact and the same
@@ -48,35 +52,46 @@ func newGslots(size int) *gslots {
 
 // home is where g's probe chain starts. g is a heap address aligned to at
 // least 8; Fibonacci hashing spreads the useful bits.
-func (t *gslots) home(g uintptr) uintptr {
-	return (g * 0x9E3779B97F4A7C15 >> 20) & uintptr(len(t.entries)-1)
-}
+func (t *gslots) home(g uintptr) uintptr { return spread(g) & uintptr(len(t.entries)-1) }
+
+func spread(g uintptr) uintptr { return g * 0x9E3779B97F4A7C15 >> 20 }
+
+// nearSlot is g's slot in near.
+func (gt *gtable) nearSlot(g uintptr) *gentry { return &gt.near[spread(g)&(nearSlots-1)] }
 
 // load returns g's context, or nil.
-func (gt *gtable) load(g uintptr) *State { return gt.cur.Load().lookup(g) }
-
-// lookup returns g's context in t, or nil. The first probe usually
-// decides, so it is made here, in a body small enough that find's loop
-// costs no call on the path of every Switch.
-func (t *gslots) lookup(g uintptr) *State {
-	if e := &t.entries[t.home(g)]; e.key.Load() == g {
+func (gt *gtable) load(g uintptr) *State {
+	if e := gt.nearSlot(g); e.key.Load() == g {
 		return e.ctx.Load()
 	}
-	return t.lookupProbing(g)
-}
-
-// lookupProbing is lookup past the first probe.
-func (t *gslots) lookupProbing(g uintptr) *State {
-	if e, found := t.find(g); found {
-		return e.ctx.Load()
+	if t := gt.cur.Load(); t != nil {
+		if e, found := t.find(g); found {
+			return e.ctx.Load()
+		}
 	}
 	return nil
 }
 
-// store sets g's context; nil deletes the entry.
+// store sets g's context; nil deletes the entry. Only g itself stores
+// for g: near relies on it.
 func (gt *gtable) store(g uintptr, s *State) {
 	gt.mu.Lock()
 	defer gt.mu.Unlock()
+	switch e := gt.nearSlot(g); e.key.Load() {
+	case g:
+		if s == nil {
+			e.key.Store(0) // free: only g looks for g, and g is here
+		}
+		e.ctx.Store(s)
+	case 0:
+		if s != nil {
+			e.ctx.Store(s)
+			e.key.Store(g) // after the context, as in the table
+		}
+	}
+	if gt.cur.Load() == nil {
+		gt.cur.Store(newGslots(64))
+	}
 	for {
 		t := gt.cur.Load()
 		e, found := t.find(g)

@@ -34,7 +34,7 @@ type host struct {
 // hosts maps each goroutine of a portable host to the context it runs
 // (see gtable): the host's own goroutine to main, every context goroutine
 // to its context.
-var hosts = newGtable()
+var hosts gtable
 
 // currentHost returns the calling goroutine's host, or nil. Turbo hosts
 // are found by their arena (turboHost) and have no entry in hosts.
