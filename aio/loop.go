@@ -178,12 +178,9 @@ func (l *loop) spareLike(req *request) *request {
 
 // recycle makes r, which has completed, a spare. Nothing holds it any
 // more: the backend dropped it when it delivered the completion, and a
-// cancel sent meanwhile named it by its ring tag, which outlives it
-// harmlessly (tagTable), or withdrew it from the pool's polls. Only the
-// pool's cancel of another request holds it by pointer until a worker
-// takes it; such a request is cancelled by settle alone, as its coroutine
-// unwinds past do, and is never recycled. Its path buffer is kept for the
-// next.
+// cancel sent meanwhile named it by a ring tag, which outlives it
+// harmlessly (tagTable), or by pointer in the pool, which forgets it by
+// the time it delivers it (take). Its path buffer is kept for the next.
 func (l *loop) recycle(r *request) {
 	*r = request{cpath: r.cpath[:0]}
 	l.spares = append(l.spares, r)
