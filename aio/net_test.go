@@ -118,9 +118,6 @@ func TestTCPEchoBetweenCoroutines(t *testing.T) {
 // garbage per request.
 func TestEchoAllocs(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		if raceDetector {
-			t.Skip("the race detector's runtime allocates; the count is a plain build's")
-		}
 		runSched(t, func() {
 			c := served(t, func(c net.Conn) { io.Copy(c, c) })
 			defer c.Close()
