@@ -142,8 +142,11 @@ func bounded(c *Coro, fn func(), arm func(fire func()) (disarm func()), cause fu
 }
 
 // timeoutError is the token bounded throws; each call has its own, so
-// nested ones recover only their own.
-type timeoutError struct{}
+// nested ones recover only their own. It holds a byte because pointers to
+// zero-size values need not differ: every new(struct{}) may point at the
+// same address, and an inner WithTimeout would then take an outer one's
+// throw for its own.
+type timeoutError struct{ _ byte }
 
 func (*timeoutError) Error() string { return ErrTimeout.Error() }
 

@@ -197,6 +197,32 @@ func TestWithTimeoutOuterFirst(t *testing.T) {
 	})
 }
 
+// Both deadlines pass while the coroutine is suspended, and another
+// coroutine's idling fires them, the outer one last: the inner
+// WithTimeout must let the outer one's throw through to its owner, not
+// take it for its own, or the outer function would run on past its
+// deadline and return nil.
+func TestWithTimeoutBothPass(t *testing.T) {
+	run(t, func() {
+		var outer, inner error
+		pastInner := false
+		c := sched.Async(func() any {
+			outer = sched.WithTimeout(20*time.Millisecond, func() {
+				inner = sched.WithTimeout(10*time.Millisecond, func() { sched.Schedule() })
+				pastInner = true
+			})
+			return nil
+		})
+		sched.Cede()                      // c waits in both
+		time.Sleep(30 * time.Millisecond) // both pass while nothing yields
+		sched.Sleep(time.Millisecond)     // main idles: both fire, the inner one first
+		c.Join()
+		if !errors.Is(outer, sched.ErrTimeout) || pastInner {
+			t.Errorf("outer returned %v, inner %v: the outer deadline did not end the outer function", outer, inner)
+		}
+	})
+}
+
 func TestWithContext(t *testing.T) {
 	run(t, func() {
 		ctx, cancel := context.WithCancel(context.Background())
