@@ -116,8 +116,8 @@ func WithContext(ctx context.Context, fn func()) error {
 // fire, which throws a token of this call's own at c; if it did, bounded
 // stops the unwinding it caused and returns cause().
 func bounded(c *Coro, fn func(), arm func(fire func()) (disarm func()), cause func() error) (err error) {
-	tok := new(timeoutError)
-	thrown := false
+	var thrown timeoutError // escapes with fire, so its address is this call's own
+	tok := &thrown
 	disarm := arm(func() {
 		thrown = true
 		c.Throw(tok) // at once, if c is the coroutine idling when it fires
@@ -141,12 +141,12 @@ func bounded(c *Coro, fn func(), arm func(fire func()) (disarm func()), cause fu
 	return nil
 }
 
-// timeoutError is the token bounded throws; each call has its own, so
-// nested ones recover only their own. It holds a byte because pointers to
-// zero-size values need not differ: every new(struct{}) may point at the
-// same address, and an inner WithTimeout would then take an outer one's
-// throw for its own.
-type timeoutError struct{ _ byte }
+// timeoutError is bounded's flag that it threw, and a pointer to it is
+// the token it throws: each call has its own, so nested ones recover only
+// their own. It is not zero-size: pointers to zero-size values need not
+// differ (every new(struct{}) may point at the same address), and an inner
+// WithTimeout would then take an outer one's throw for its own.
+type timeoutError bool
 
 func (*timeoutError) Error() string { return ErrTimeout.Error() }
 
