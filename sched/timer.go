@@ -25,9 +25,9 @@ import (
 type Timer struct {
 	when    time.Time
 	c       *Coro
-	fire    func() // called when it fires (WithTimeout); nil: c is readied
-	index   int    // in the scheduler's heap; -1 once fired or stopped
+	index   int // in the scheduler's heap; -1 once fired or stopped
 	expired bool
+	throws  bool // WithTimeout's: it throws itself at c instead of readying it
 }
 
 // Timeout starts a Timer for the running coroutine.
@@ -76,13 +76,20 @@ var ErrTimeout = fmt.Errorf("sched: timed out: %w", os.ErrDeadlineExceeded)
 // WithTimeout.
 //
 //	err := sched.WithTimeout(time.Second, func() { v, ok = ch.Get() })
-func WithTimeout(d time.Duration, fn func()) error {
+func WithTimeout(d time.Duration, fn func()) (err error) {
 	c := current()
-	return bounded(c, fn, func(fire func()) (disarm func()) {
-		t := &Timer{when: time.Now().Add(d), c: c, fire: fire}
-		heap.Push(&c.s.timers, t)
-		return t.Stop
-	}, func() error { return ErrTimeout })
+	// The timer is the whole state of the call: it says whether it fired,
+	// and is the token it throws, its own.
+	t := &Timer{when: time.Now().Add(d), c: c, throws: true}
+	heap.Push(&c.s.timers, t)
+	defer func() {
+		t.Stop()
+		if t.expired && caught(c, (*timeoutError)(t), recover()) {
+			err = ErrTimeout
+		}
+	}()
+	fn()
+	return nil
 }
 
 // WithContext runs fn and returns ctx's error if ctx is done before fn
@@ -112,11 +119,11 @@ func WithContext(ctx context.Context, fn func()) error {
 	}, ctx.Err)
 }
 
-// bounded runs fn for WithTimeout and WithContext: arm sets up what calls
-// fire, which throws a token of this call's own at c; if it did, bounded
-// stops the unwinding it caused and returns cause().
+// bounded runs fn for WithContext: arm sets up what calls fire, which
+// throws a token of this call's own at c; if it did, bounded stops the
+// unwinding it caused and returns cause().
 func bounded(c *Coro, fn func(), arm func(fire func()) (disarm func()), cause func() error) (err error) {
-	var thrown timeoutError // escapes with fire, so its address is this call's own
+	var thrown contextCancel // escapes with fire, so its address is this call's own
 	tok := &thrown
 	disarm := arm(func() {
 		thrown = true
@@ -124,31 +131,43 @@ func bounded(c *Coro, fn func(), arm func(fire func()) (disarm func()), cause fu
 	})
 	defer func() {
 		disarm()
-		if !thrown {
-			return // fn returned or panicked by itself: not ours to recover
-		}
-		r := recover()
-		if r == tok {
+		if bool(thrown) && caught(c, tok, recover()) {
 			err = cause()
-			return
-		}
-		c.st.Raise(nil) // fn ended before it could see the throw
-		if r != nil {
-			panic(r)
 		}
 	}()
 	fn()
 	return nil
 }
 
-// timeoutError is bounded's flag that it threw, and a pointer to it is
-// the token it throws: each call has its own, so nested ones recover only
-// their own. It is not zero-size: pointers to zero-size values need not
-// differ (every new(struct{}) may point at the same address), and an inner
-// WithTimeout would then take an outer one's throw for its own.
-type timeoutError bool
+// caught ends the unwinding of a call that threw tok at c, which has
+// recovered r: it reports whether r is tok, and otherwise withdraws the
+// throw, which fn ended before it could see, and panics on with r. (Call
+// it only after a throw: recover stops any panic.)
+func caught(c *Coro, tok error, r any) bool {
+	if r == tok {
+		return true
+	}
+	c.st.Raise(nil)
+	if r != nil {
+		panic(r)
+	}
+	return false
+}
+
+// timeoutError is a WithTimeout's Timer as the token it throws: each call
+// has its own, so nested ones recover only their own.
+type timeoutError Timer
 
 func (*timeoutError) Error() string { return ErrTimeout.Error() }
+
+// contextCancel is bounded's flag that it threw, and a pointer to it is
+// the token it throws, its own. It is not zero-size: pointers to zero-size
+// values need not differ (every new(struct{}) may point at the same
+// address), and an inner call would then take an outer one's throw for
+// its own.
+type contextCancel bool
+
+func (*contextCancel) Error() string { return "sched: context done" }
 
 // timerHeap orders pending timers by when they fire (container/heap).
 type timerHeap []*Timer
@@ -186,8 +205,8 @@ func (h *timerHeap) fire(now time.Time) {
 	for len(*h) > 0 && !(*h)[0].when.After(now) {
 		t := heap.Pop(h).(*Timer)
 		t.expired = true
-		if t.fire != nil {
-			t.fire()
+		if t.throws {
+			t.c.Throw((*timeoutError)(t)) // at once, if c is the coroutine idling
 		} else {
 			t.c.Ready()
 		}

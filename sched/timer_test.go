@@ -223,6 +223,22 @@ func TestWithTimeoutBothPass(t *testing.T) {
 	})
 }
 
+// A WithTimeout's timer is its whole state, flag and token, so a call
+// allocates only the timer: a socket read with a deadline makes one
+// allocation.
+func TestWithTimeoutAllocs(t *testing.T) {
+	run(t, func() {
+		allocs := testing.AllocsPerRun(100, func() {
+			if err := sched.WithTimeout(time.Hour, func() {}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 1 {
+			t.Errorf("WithTimeout made %v allocations, want 1", allocs)
+		}
+	})
+}
+
 func TestWithContext(t *testing.T) {
 	run(t, func() {
 		ctx, cancel := context.WithCancel(context.Background())
