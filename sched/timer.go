@@ -96,43 +96,28 @@ func WithTimeout(d time.Duration, fn func()) (err error) {
 // returns, ending the wait fn is in as WithTimeout does. ctx may be
 // cancelled from any goroutine; until fn returns, the scheduler counts it
 // as something that can still wake a coroutine (Hold).
-func WithContext(ctx context.Context, fn func()) error {
+func WithContext(ctx context.Context, fn func()) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	c := current()
-	return bounded(c, fn, func(fire func()) (disarm func()) {
-		release := c.s.Hold()
-		armed := true
-		stop := context.AfterFunc(ctx, func() {
-			c.s.Post(func() {
-				if armed {
-					fire()
-				}
-			})
+	release := c.s.Hold()
+	var thrown contextCancel // escapes with the callback, so its address is this call's own
+	armed := true
+	stop := context.AfterFunc(ctx, func() {
+		c.s.Post(func() {
+			if armed {
+				thrown = true
+				c.Throw(&thrown) // at once, if c is the coroutine idling
+			}
 		})
-		return func() {
-			armed = false
-			stop()
-			release()
-		}
-	}, ctx.Err)
-}
-
-// bounded runs fn for WithContext: arm sets up what calls fire, which
-// throws a token of this call's own at c; if it did, bounded stops the
-// unwinding it caused and returns cause().
-func bounded(c *Coro, fn func(), arm func(fire func()) (disarm func()), cause func() error) (err error) {
-	var thrown contextCancel // escapes with fire, so its address is this call's own
-	tok := &thrown
-	disarm := arm(func() {
-		thrown = true
-		c.Throw(tok) // at once, if c is the coroutine idling when it fires
 	})
 	defer func() {
-		disarm()
-		if bool(thrown) && caught(c, tok, recover()) {
-			err = cause()
+		armed = false
+		stop()
+		release()
+		if bool(thrown) && caught(c, &thrown, recover()) {
+			err = ctx.Err()
 		}
 	}()
 	fn()
@@ -160,8 +145,8 @@ type timeoutError Timer
 
 func (*timeoutError) Error() string { return ErrTimeout.Error() }
 
-// contextCancel is bounded's flag that it threw, and a pointer to it is
-// the token it throws, its own. It is not zero-size: pointers to zero-size
+// contextCancel is WithContext's flag that it threw, and a pointer to it
+// is the token it throws, its own. It is not zero-size: pointers to zero-size
 // values need not differ (every new(struct{}) may point at the same
 // address), and an inner call would then take an outer one's throw for
 // its own.
