@@ -73,6 +73,13 @@ func loopFor(c *sched.Coro) *loop {
 	return l
 }
 
+// running returns the running coroutine and its scheduler's loop, made
+// on first use.
+func running() (*sched.Coro, *loop) {
+	c := sched.Current()
+	return c, loopFor(c)
+}
+
 // UsePool makes the requests of scheduler s go through the thread pool,
 // as CORO_AIO=pool does for every scheduler; s keeps its choice for life,
 // so UsePool must come before its first request.
@@ -135,8 +142,7 @@ func (l *loop) complete(r *request) {
 // caller's stack and a file opened, stat'ed and closed allocates no
 // request.
 func do(req *request) int {
-	c := sched.Current()
-	l := loopFor(c)
+	c, l := running()
 	r := l.spareLike(req)
 	req.res = l.run(c, r)
 	l.recycle(r)

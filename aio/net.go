@@ -188,10 +188,8 @@ type sock struct {
 // or the deadline (zero: none) passes, and leaves its result in req.res.
 // As in do, the request in flight is one of the loop's spares, so a socket
 // read or wait allocates none; s.waits names it meanwhile, for Close and
-// the deadlines to interrupt.
-func (s *sock) await(req *request, deadline time.Time) error {
-	c := sched.Current()
-	l := loopFor(c)
+// the deadlines to interrupt. c is the running coroutine and l its loop.
+func (s *sock) await(c *sched.Coro, l *loop, req *request, deadline time.Time) error {
 	r := l.spareLike(req)
 	s.waits = append(s.waits, r)
 	completed := false
@@ -215,7 +213,8 @@ func (s *sock) await(req *request, deadline time.Time) error {
 // POLLOUT) or the deadline (zero: none) passes.
 func (s *sock) waitFor(events int, deadline time.Time) error {
 	r := request{op: opPoll, fd: s.fd, flags: events}
-	if err := s.await(&r, deadline); err != nil {
+	c, l := running()
+	if err := s.await(c, l, &r, deadline); err != nil {
 		return err
 	}
 	if r.res < 0 && r.res != -int(unix.ECANCELED) {
@@ -270,8 +269,10 @@ type conn struct {
 // On io_uring the read itself goes to the ring, which waits for data
 // without a failed read and a separate poll first.
 func (c *conn) Read(b []byte) (int, error) {
-	if ringReads() && len(b) > 0 {
-		return c.ringRead(b)
+	if co, l := running(); len(b) > 0 {
+		if _, ring := l.be.(*uringBackend); ring {
+			return c.ringRead(co, l, b)
+		}
 	}
 	for {
 		if c.closed {
@@ -294,20 +295,14 @@ func (c *conn) Read(b []byte) (int, error) {
 	}
 }
 
-// ringReads reports whether the running coroutine's loop is io_uring.
-func ringReads() bool {
-	_, ok := loopFor(sched.Current()).be.(*uringBackend)
-	return ok
-}
-
-// ringRead is Read through the ring.
-func (c *conn) ringRead(b []byte) (int, error) {
+// ringRead is Read through the ring, for coroutine co of loop l.
+func (c *conn) ringRead(co *sched.Coro, l *loop, b []byte) (int, error) {
 	for {
 		if c.closed {
 			return 0, c.opErr("read", net.ErrClosed)
 		}
 		r := request{op: opRead, fd: c.fd, buf: b, off: -1}
-		if err := c.await(&r, c.rdl); err != nil {
+		if err := c.await(co, l, &r, c.rdl); err != nil {
 			return 0, c.opErr("read", err)
 		}
 		switch {
