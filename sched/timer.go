@@ -27,7 +27,9 @@ type Timer struct {
 	c       *Coro
 	index   int // in the scheduler's heap; -1 once fired or stopped
 	expired bool
-	throws  bool // WithTimeout's: it throws itself at c instead of readying it
+	// scope is set on WithTimeout's timers, which throw themselves at c
+	// instead of readying it: the call's nesting level (see throwScoped).
+	scope int
 }
 
 // Timeout starts a Timer for the running coroutine.
@@ -80,9 +82,10 @@ func WithTimeout(d time.Duration, fn func()) (err error) {
 	c := current()
 	// The timer is the whole state of the call: it says whether it fired,
 	// and is the token it throws, its own.
-	t := &Timer{when: time.Now().Add(d), c: c, throws: true}
+	t := &Timer{when: time.Now().Add(d), c: c, scope: c.enterScope()}
 	heap.Push(&c.s.timers, t)
 	defer func() {
+		c.scopes--
 		t.Stop()
 		if t.expired && caught(c, (*timeoutError)(t), recover()) {
 			err = ErrTimeout
@@ -102,26 +105,54 @@ func WithContext(ctx context.Context, fn func()) (err error) {
 	}
 	c := current()
 	release := c.s.Hold()
-	var thrown contextCancel // escapes with the callback, so its address is this call's own
+	tok := contextCancel{scope: c.enterScope()} // escapes with the callback, so its address is this call's own
 	armed := true
 	stop := context.AfterFunc(ctx, func() {
 		c.s.Post(func() {
 			if armed {
-				thrown = true
-				c.Throw(&thrown) // at once, if c is the coroutine idling
+				tok.thrown = true
+				throwScoped(c, &tok)
 			}
 		})
 	})
 	defer func() {
+		c.scopes--
 		armed = false
 		stop()
 		release()
-		if bool(thrown) && caught(c, &thrown, recover()) {
+		if tok.thrown && caught(c, &tok, recover()) {
 			err = ctx.Err()
 		}
 	}()
 	fn()
 	return nil
+}
+
+// enterScope counts a WithTimeout or WithContext call that c enters, and
+// returns its nesting level: 1 for the outermost. The call counts itself
+// out when it ends.
+func (c *Coro) enterScope() int {
+	c.scopes++
+	return c.scopes
+}
+
+// scopedThrow is the token a WithTimeout or WithContext call throws to end
+// its function.
+type scopedThrow interface {
+	error
+	level() int // the call's nesting level in its coroutine
+}
+
+// throwScoped throws tok at c, which is in tok's call (at once if c is the
+// coroutine idling), unless the throw of a call enclosing that one is
+// already on its way: it unwinds tok's call too, and replacing it would
+// let the enclosing function run on past its end. A throw of an enclosed
+// call is replaced, for the same reason.
+func throwScoped(c *Coro, tok scopedThrow) {
+	if p, ok := c.st.Raised().(scopedThrow); ok && p.level() < tok.level() {
+		return
+	}
+	c.Throw(tok)
 }
 
 // caught ends the unwinding of a call that threw tok at c, which has
@@ -144,15 +175,19 @@ func caught(c *Coro, tok error, r any) bool {
 type timeoutError Timer
 
 func (*timeoutError) Error() string { return ErrTimeout.Error() }
+func (t *timeoutError) level() int  { return t.scope }
 
-// contextCancel is WithContext's flag that it threw, and a pointer to it
-// is the token it throws, its own. It is not zero-size: pointers to zero-size
-// values need not differ (every new(struct{}) may point at the same
-// address), and an inner call would then take an outer one's throw for
-// its own.
-type contextCancel bool
+// contextCancel is WithContext's state, and a pointer to it is the token
+// it throws, its own. (Were it zero-size, it would not be: pointers to
+// zero-size values need not differ, and an inner call would then take an
+// outer one's throw for its own.)
+type contextCancel struct {
+	thrown bool
+	scope  int // the call's nesting level (see throwScoped)
+}
 
 func (*contextCancel) Error() string { return "sched: context done" }
+func (c *contextCancel) level() int  { return c.scope }
 
 // timerHeap orders pending timers by when they fire (container/heap).
 type timerHeap []*Timer
@@ -190,8 +225,8 @@ func (h *timerHeap) fire(now time.Time) {
 	for len(*h) > 0 && !(*h)[0].when.After(now) {
 		t := heap.Pop(h).(*Timer)
 		t.expired = true
-		if t.throws {
-			t.c.Throw((*timeoutError)(t)) // at once, if c is the coroutine idling
+		if t.scope > 0 {
+			throwScoped(t.c, (*timeoutError)(t))
 		} else {
 			t.c.Ready()
 		}

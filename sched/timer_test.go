@@ -198,27 +198,62 @@ func TestWithTimeoutOuterFirst(t *testing.T) {
 }
 
 // Both deadlines pass while the coroutine is suspended, and another
-// coroutine's idling fires them, the outer one last: the inner
-// WithTimeout must let the outer one's throw through to its owner, not
-// take it for its own, or the outer function would run on past its
-// deadline and return nil.
+// coroutine's idling fires them. Whichever fires first, the outer one's
+// throw must end the outer function: the inner WithTimeout must not take
+// it for its own when it comes last, and the inner timer's throw must not
+// replace it when it comes first. Either mistake lets the outer function
+// run on past its deadline, and the outer call return nil.
 func TestWithTimeoutBothPass(t *testing.T) {
+	for _, order := range []struct {
+		name         string
+		outer, inner time.Duration
+	}{
+		{"inner first", 20 * time.Millisecond, 10 * time.Millisecond},
+		{"outer first", 10 * time.Millisecond, 20 * time.Millisecond},
+	} {
+		run(t, func() {
+			var outer, inner error
+			pastInner := false
+			c := sched.Async(func() any {
+				outer = sched.WithTimeout(order.outer, func() {
+					inner = sched.WithTimeout(order.inner, func() { sched.Schedule() })
+					pastInner = true
+				})
+				return nil
+			})
+			sched.Cede()                      // c waits in both
+			time.Sleep(30 * time.Millisecond) // both pass while nothing yields
+			sched.Sleep(time.Millisecond)     // main idles: both fire
+			c.Join()
+			if !errors.Is(outer, sched.ErrTimeout) || pastInner {
+				t.Errorf("%s: outer returned %v, inner %v: the outer deadline did not end the outer function", order.name, outer, inner)
+			}
+		})
+	}
+}
+
+// An outer WithContext's cancel and an inner WithTimeout's deadline both
+// come while the coroutine is suspended: whichever the scheduler delivers
+// first, the outer one's ends the outer function.
+func TestWithContextOuterWinsOverInnerTimeout(t *testing.T) {
 	run(t, func() {
+		ctx, cancel := context.WithCancel(context.Background())
 		var outer, inner error
 		pastInner := false
 		c := sched.Async(func() any {
-			outer = sched.WithTimeout(20*time.Millisecond, func() {
+			outer = sched.WithContext(ctx, func() {
 				inner = sched.WithTimeout(10*time.Millisecond, func() { sched.Schedule() })
 				pastInner = true
 			})
 			return nil
 		})
-		sched.Cede()                      // c waits in both
-		time.Sleep(30 * time.Millisecond) // both pass while nothing yields
-		sched.Sleep(time.Millisecond)     // main idles: both fire, the inner one first
+		sched.Cede() // c waits in both
+		cancel()
+		time.Sleep(20 * time.Millisecond) // the deadline passes while nothing yields
+		sched.Sleep(time.Millisecond)     // main idles: both reach c
 		c.Join()
-		if !errors.Is(outer, sched.ErrTimeout) || pastInner {
-			t.Errorf("outer returned %v, inner %v: the outer deadline did not end the outer function", outer, inner)
+		if !errors.Is(outer, context.Canceled) || pastInner || inner != nil {
+			t.Errorf("outer returned %v, inner %v, past the inner call %v: the cancel did not end the outer function", outer, inner, pastInner)
 		}
 	})
 }
