@@ -25,7 +25,11 @@ type Scheduler struct {
 
 	idle   func() bool
 	timers timerHeap
-	poller atomic.Pointer[Poller] // read by other goroutines in wakeUp
+	// spareTimers are WithTimeout's timers whose calls have ended, for
+	// the next calls to take: a socket read with a deadline allocates
+	// none. Like the ready queues, it keeps the most ever in use at once.
+	spareTimers []*Timer
+	poller      atomic.Pointer[Poller] // read by other goroutines in wakeUp
 
 	pool     []*poolWorker
 	poolSize int

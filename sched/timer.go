@@ -81,8 +81,9 @@ var ErrTimeout = fmt.Errorf("sched: timed out: %w", os.ErrDeadlineExceeded)
 func WithTimeout(d time.Duration, fn func()) (err error) {
 	c := current()
 	// The timer is the whole state of the call: it says whether it fired,
-	// and is the token it throws, its own.
-	t := &Timer{when: time.Now().Add(d), c: c, scope: c.enterScope()}
+	// and is the token it throws, its own while the call lasts.
+	t := c.s.spareTimer()
+	*t = Timer{when: time.Now().Add(d), c: c, scope: c.enterScope()}
 	heap.Push(&c.s.timers, t)
 	defer func() {
 		c.scopes--
@@ -90,9 +91,27 @@ func WithTimeout(d time.Duration, fn func()) (err error) {
 		if t.expired && caught(c, (*timeoutError)(t), recover()) {
 			err = ErrTimeout
 		}
+		// No throw of t is pending now (caught withdrew one fn did not
+		// see), so a later call may take t as its own token. A panic
+		// passing through leaves t to the collector.
+		t.c = nil // keeps no ended coroutine alive
+		c.s.spareTimers = append(c.s.spareTimers, t)
 	}()
 	fn()
 	return nil
+}
+
+// spareTimer returns a timer for WithTimeout: one an ended call left, or
+// a new one.
+func (s *Scheduler) spareTimer() *Timer {
+	n := len(s.spareTimers)
+	if n == 0 {
+		return new(Timer)
+	}
+	t := s.spareTimers[n-1]
+	s.spareTimers[n-1] = nil
+	s.spareTimers = s.spareTimers[:n-1]
+	return t
 }
 
 // WithContext runs fn and returns ctx's error if ctx is done before fn

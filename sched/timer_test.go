@@ -258,9 +258,9 @@ func TestWithContextOuterWinsOverInnerTimeout(t *testing.T) {
 	})
 }
 
-// A WithTimeout's timer is its whole state, flag and token, so a call
-// allocates only the timer: a socket read with a deadline makes one
-// allocation.
+// A WithTimeout's timer is its whole state, flag and token, and an ended
+// call leaves it for the next: once warm, a call allocates nothing, and
+// neither does a socket read with a deadline.
 func TestWithTimeoutAllocs(t *testing.T) {
 	run(t, func() {
 		allocs := testing.AllocsPerRun(100, func() {
@@ -268,8 +268,46 @@ func TestWithTimeoutAllocs(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
-		if allocs != 1 {
-			t.Errorf("WithTimeout made %v allocations, want 1", allocs)
+		if allocs != 0 {
+			t.Errorf("WithTimeout made %v allocations, want 0", allocs)
+		}
+	})
+}
+
+// Timers are reused, but a token is a call's own only while the call
+// lasts: rounds of nested calls, timing out in every combination twice
+// over, each get their own outcome, though later rounds run on the
+// timers of earlier ones.
+func TestWithTimeoutReusedTimers(t *testing.T) {
+	run(t, func() {
+		for round := range 8 {
+			innerOut, outerOut := round&1 != 0, round&2 != 0
+			wait := func(out bool, d time.Duration) time.Duration {
+				if out {
+					return d
+				}
+				return time.Hour
+			}
+			var inner error
+			outer := sched.WithTimeout(wait(outerOut, 3*time.Millisecond), func() {
+				inner = sched.WithTimeout(wait(innerOut, time.Millisecond), func() {
+					if innerOut || outerOut {
+						sched.Sleep(time.Hour)
+					}
+				})
+				if outerOut && !innerOut {
+					t.Errorf("round %d: the outer deadline did not end the outer function", round)
+				}
+				if outerOut {
+					sched.Sleep(time.Hour)
+				}
+			})
+			if got := errors.Is(outer, sched.ErrTimeout); got != outerOut {
+				t.Errorf("round %d: outer returned %v", round, outer)
+			}
+			if got := errors.Is(inner, sched.ErrTimeout); got != innerOut {
+				t.Errorf("round %d: inner returned %v", round, inner)
+			}
 		}
 	})
 }
