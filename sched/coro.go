@@ -55,7 +55,7 @@ type Coro struct {
 
 	specific  []any        // Specific values, by Specific index
 	lastRouse func(...any) // most recent RouseCb made here
-	scopes    int          // WithTimeout and WithContext calls it is in (throwScoped)
+	scope     scopedThrow  // the innermost WithTimeout or WithContext call it is in
 }
 
 // ID returns the coroutine's number, unique within its scheduler; main is 1.

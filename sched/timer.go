@@ -27,9 +27,10 @@ type Timer struct {
 	c       *Coro
 	index   int // in the scheduler's heap; -1 once fired or stopped
 	expired bool
-	// scope is set on WithTimeout's timers, which throw themselves at c
-	// instead of readying it: the call's nesting level (see throwScoped).
-	scope int
+	// throws marks WithTimeout's timers, which throw themselves at c
+	// instead of readying it; outer is the call enclosing theirs.
+	throws bool
+	outer  scopedThrow
 }
 
 // Timeout starts a Timer for the running coroutine.
@@ -83,10 +84,11 @@ func WithTimeout(d time.Duration, fn func()) (err error) {
 	// The timer is the whole state of the call: it says whether it fired,
 	// and is the token it throws, its own while the call lasts.
 	t := c.s.spareTimer()
-	*t = Timer{when: time.Now().Add(d), c: c, scope: c.enterScope()}
+	*t = Timer{when: time.Now().Add(d), c: c, throws: true, outer: c.scope}
 	heap.Push(&c.s.timers, t)
+	c.scope = (*timeoutError)(t)
 	defer func() {
-		c.scopes--
+		c.scope = t.outer
 		t.Stop()
 		if t.expired && caught(c, (*timeoutError)(t), recover()) {
 			err = ErrTimeout
@@ -94,7 +96,7 @@ func WithTimeout(d time.Duration, fn func()) (err error) {
 		// No throw of t is pending now (caught withdrew one fn did not
 		// see), so a later call may take t as its own token. A panic
 		// passing through leaves t to the collector.
-		t.c = nil // keeps no ended coroutine alive
+		t.c, t.outer = nil, nil // keep no ended coroutine or call alive
 		c.s.spareTimers = append(c.s.spareTimers, t)
 	}()
 	fn()
@@ -124,22 +126,23 @@ func WithContext(ctx context.Context, fn func()) (err error) {
 	}
 	c := current()
 	release := c.s.Hold()
-	tok := contextCancel{scope: c.enterScope()} // escapes with the callback, so its address is this call's own
+	tok := contextCancel{outer: c.scope} // escapes with the callback, so its address is this call's own
+	c.scope = &tok
 	armed := true
 	stop := context.AfterFunc(ctx, func() {
 		c.s.Post(func() {
 			if armed {
-				tok.thrown = true
-				throwScoped(c, &tok)
+				tok.done = true
+				c.Throw(&tok) // at once, if c is the coroutine idling
 			}
 		})
 	})
 	defer func() {
-		c.scopes--
+		c.scope = tok.outer
 		armed = false
 		stop()
 		release()
-		if tok.thrown && caught(c, &tok, recover()) {
+		if tok.done && caught(c, &tok, recover()) {
 			err = ctx.Err()
 		}
 	}()
@@ -147,39 +150,36 @@ func WithContext(ctx context.Context, fn func()) (err error) {
 	return nil
 }
 
-// enterScope counts a WithTimeout or WithContext call that c enters, and
-// returns its nesting level: 1 for the outermost. The call counts itself
-// out when it ends.
-func (c *Coro) enterScope() int {
-	c.scopes++
-	return c.scopes
-}
-
-// scopedThrow is the token a WithTimeout or WithContext call throws to end
-// its function.
+// scopedThrow is the token a WithTimeout or WithContext call throws to
+// end its function, and its place in the chain of such calls its
+// coroutine is in (Coro.scope).
 type scopedThrow interface {
 	error
-	level() int // the call's nesting level in its coroutine
-}
-
-// throwScoped throws tok at c, which is in tok's call (at once if c is the
-// coroutine idling), unless the throw of a call enclosing that one is
-// already on its way: it unwinds tok's call too, and replacing it would
-// let the enclosing function run on past its end. A throw of an enclosed
-// call is replaced, for the same reason.
-func throwScoped(c *Coro, tok scopedThrow) {
-	if p, ok := c.st.Raised().(scopedThrow); ok && p.level() < tok.level() {
-		return
-	}
-	c.Throw(tok)
+	thrown() bool           // the call's time is up: it has thrown, or is about to
+	enclosing() scopedThrow // the call it is in, or nil
 }
 
 // caught ends the unwinding of a call that threw tok at c, which has
 // recovered r: it reports whether r is tok, and otherwise withdraws the
 // throw, which fn ended before it could see, and panics on with r. (Call
 // it only after a throw: recover stops any panic.)
-func caught(c *Coro, tok error, r any) bool {
+//
+// When r is tok but the time of an enclosing call is up too, caught
+// panics with the outermost such call's token instead: that call's
+// function must end as well, and its own throw may never come, having
+// been replaced by tok's before c resumed, or having come while tok's
+// unwound (all of them are delivered, and the last one wins).
+func caught(c *Coro, tok scopedThrow, r any) bool {
 	if r == tok {
+		var out scopedThrow
+		for o := tok.enclosing(); o != nil; o = o.enclosing() {
+			if o.thrown() {
+				out = o
+			}
+		}
+		if out != nil {
+			panic(out)
+		}
 		return true
 	}
 	c.st.Raise(nil)
@@ -193,20 +193,22 @@ func caught(c *Coro, tok error, r any) bool {
 // has its own, so nested ones recover only their own.
 type timeoutError Timer
 
-func (*timeoutError) Error() string { return ErrTimeout.Error() }
-func (t *timeoutError) level() int  { return t.scope }
+func (*timeoutError) Error() string            { return ErrTimeout.Error() }
+func (t *timeoutError) thrown() bool           { return t.expired }
+func (t *timeoutError) enclosing() scopedThrow { return t.outer }
 
 // contextCancel is WithContext's state, and a pointer to it is the token
 // it throws, its own. (Were it zero-size, it would not be: pointers to
 // zero-size values need not differ, and an inner call would then take an
 // outer one's throw for its own.)
 type contextCancel struct {
-	thrown bool
-	scope  int // the call's nesting level (see throwScoped)
+	done  bool // it has thrown
+	outer scopedThrow
 }
 
-func (*contextCancel) Error() string { return "sched: context done" }
-func (c *contextCancel) level() int  { return c.scope }
+func (*contextCancel) Error() string            { return "sched: context done" }
+func (c *contextCancel) thrown() bool           { return c.done }
+func (c *contextCancel) enclosing() scopedThrow { return c.outer }
 
 // timerHeap orders pending timers by when they fire (container/heap).
 type timerHeap []*Timer
@@ -244,8 +246,8 @@ func (h *timerHeap) fire(now time.Time) {
 	for len(*h) > 0 && !(*h)[0].when.After(now) {
 		t := heap.Pop(h).(*Timer)
 		t.expired = true
-		if t.scope > 0 {
-			throwScoped(t.c, (*timeoutError)(t))
+		if t.throws {
+			t.c.Throw((*timeoutError)(t)) // at once, if c is the coroutine idling
 		} else {
 			t.c.Ready()
 		}
