@@ -129,14 +129,16 @@ func WithContext(ctx context.Context, fn func()) (err error) {
 	tok := contextCancel{outer: c.scope} // escapes with the callback, so its address is this call's own
 	c.scope = &tok
 	armed := true
-	stop := context.AfterFunc(ctx, func() {
-		c.s.Post(func() {
-			if armed {
-				tok.done = true
-				c.Throw(&tok) // at once, if c is the coroutine idling
-			}
-		})
-	})
+	throw := func() {
+		for armed && c.othersThrow() {
+			Sleep(othersThrowWait)
+		}
+		if armed {
+			tok.done = true
+			c.Throw(&tok) // at once, if c is the coroutine idling
+		}
+	}
+	stop := context.AfterFunc(ctx, func() { c.s.Post(throw) })
 	defer func() {
 		c.scope = tok.outer
 		armed = false
@@ -158,6 +160,20 @@ type scopedThrow interface {
 	thrown() bool           // the call's time is up: it has thrown, or is about to
 	enclosing() scopedThrow // the call it is in, or nil
 }
+
+// othersThrow reports whether a Throw other than a WithTimeout's or
+// WithContext's waits for c. It is a panic of the function such a call
+// runs, which must pass through the call, so the call's own throw waits
+// until c has seen it rather than replacing it: it looks again every
+// othersThrowWait. (c, readied by the Throw, normally runs before that;
+// one that Suspend keeps from running costs a look a millisecond.)
+func (c *Coro) othersThrow() bool {
+	v := c.st.Raised()
+	_, scoped := v.(scopedThrow)
+	return v != nil && !scoped
+}
+
+const othersThrowWait = time.Millisecond
 
 // caught ends the unwinding of a call that threw tok at c, which has
 // recovered r: it reports whether r is tok, and otherwise withdraws the
@@ -244,6 +260,11 @@ func (h timerHeap) next() (time.Time, bool) {
 // fire expires the timers that are due and readies their coroutines.
 func (h *timerHeap) fire(now time.Time) {
 	for len(*h) > 0 && !(*h)[0].when.After(now) {
+		if t := (*h)[0]; t.throws && t.c.othersThrow() {
+			t.when = now.Add(othersThrowWait)
+			heap.Fix(h, 0)
+			continue
+		}
 		t := heap.Pop(h).(*Timer)
 		t.expired = true
 		if t.throws {

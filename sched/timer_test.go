@@ -258,6 +258,63 @@ func TestWithContextOuterWinsOverInnerTimeout(t *testing.T) {
 	})
 }
 
+// A Throw that waits for a coroutine in WithTimeout or WithContext is a
+// panic of fn: the call's own throw, coming meanwhile, must not replace
+// it, and it passes through the call. If fn recovers it and waits on, the
+// call's throw comes after it and ends fn.
+func TestScopedThrowKeepsOthersThrow(t *testing.T) {
+	errUser := errors.New("user throw")
+	var cancel context.CancelFunc
+	for _, scope := range []struct {
+		name   string
+		call   func(fn func()) error
+		expire func() // the call's time runs out
+		want   error
+	}{
+		{"WithTimeout", func(fn func()) error { return sched.WithTimeout(time.Millisecond, fn) }, func() {}, sched.ErrTimeout},
+		{"WithContext", func(fn func()) error {
+			ctx, stop := context.WithCancel(context.Background())
+			cancel = stop
+			return sched.WithContext(ctx, fn)
+		}, func() { cancel() }, context.Canceled},
+	} {
+		for _, recovers := range []bool{false, true} {
+			var got any
+			var err error
+			keep := func() {
+				if r := recover(); r != nil {
+					got = r
+				}
+			}
+			run(t, func() {
+				c := sched.Async(func() any {
+					defer keep()
+					err = scope.call(func() {
+						if recovers {
+							func() {
+								defer keep()
+								sched.Schedule()
+							}()
+						}
+						sched.Schedule()
+					})
+					return nil
+				})
+				sched.Cede() // c waits in the call
+				c.SetPrio(sched.PrioLow)
+				c.Throw(errUser)
+				scope.expire()
+				time.Sleep(5 * time.Millisecond)
+				sched.Poll() // the call throws while c has the other throw to see
+				c.Join()
+			})
+			if got != errUser || recovers != errors.Is(err, scope.want) {
+				t.Errorf("%s, fn recovers %v: recovered %v, the call returned %v", scope.name, recovers, got, err)
+			}
+		}
+	}
+}
+
 // A WithTimeout's timer is its whole state, flag and token, and an ended
 // call leaves it for the next: once warm, a call allocates nothing, and
 // neither does a socket read with a deadline.

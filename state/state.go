@@ -145,6 +145,10 @@ func (s *State) Data() any { return s.data }
 // SetData replaces the value returned by Data.
 func (s *State) SetData(v any) { s.data = v }
 
+// Raised returns the value Raise left for the context to panic with when
+// it next resumes, or nil when none waits.
+func (s *State) Raised() any { return s.raise }
+
 // Raise makes the context panic with v when it next resumes from
 // Transfer, or before fn runs if it has not started; Raise(nil) withdraws
 // a pending value. On the running context it panics with v at once.

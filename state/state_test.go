@@ -112,7 +112,8 @@ func TestCancelFromThirdContext(t *testing.T) {
 }
 
 // TestRaise: a raised value is panicked with where the context resumes,
-// once; on a new context, before fn; Raise(nil) withdraws it.
+// once; on a new context, before fn; Raise(nil) withdraws it. Raised
+// shows it until then.
 func TestRaise(t *testing.T) {
 	var ev trace
 	state.Run(func() {
@@ -128,10 +129,13 @@ func TestRaise(t *testing.T) {
 		}, state.Desc("a"))
 		main.Transfer(a)
 		a.Raise("boom")
+		ev.add("raised %v", a.Raised())
 		main.Transfer(a) // a panics in its Transfer and parks again
+		ev.add("raised %v", a.Raised())
 		main.Transfer(a) // a plain resume: nothing pending any more
 		a.Raise("withdrawn")
 		a.Raise(nil)
+		ev.add("raised %v", a.Raised())
 		main.Transfer(a)
 		ev.add("a %v", a.Status())
 
@@ -145,7 +149,8 @@ func TestRaise(t *testing.T) {
 			main.Transfer(fresh)
 		}()
 	})
-	ev.check(t, "a 0 recovered boom", "a 1 recovered <nil>", "a 2 recovered <nil>", "a done",
+	ev.check(t, "raised boom", "a 0 recovered boom", "raised <nil>", "a 1 recovered <nil>", "raised <nil>",
+		"a 2 recovered <nil>", "a done",
 		"main recovered early")
 }
 
