@@ -206,10 +206,10 @@ func (c *Coro) Cancel(v any) {
 // coroutine.
 func (c *Coro) cancel(v any) {
 	c.result, c.end = v, cancelled
-	if c.ready { // its queue entry stays; popRunnable skips it
-		c.ready = false
-		c.s.nready--
-	}
+	// A ready c stays counted and queued while its deferred calls run:
+	// one may switch, and the scheduler may then take the queue entry,
+	// counting it out. destroy counts c out if it is still queued; until
+	// then Ready on c does nothing, as on any ready coroutine.
 	if c.started {
 		c.st.Cancel() // unwinds c; its deferred destroy runs the callbacks
 		return

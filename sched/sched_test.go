@@ -48,6 +48,33 @@ func TestCancelReadyCoroNeverRuns(t *testing.T) {
 	ev.check(t, "nready 1", "on_destroy bye", "nready 0 done true", "join bye true")
 }
 
+// A ready coroutine cancelled while a deferred call of its own cedes:
+// the scheduler may take its queue entry while it unwinds, and must count
+// it out once, or NReady goes negative and a coroutine that a timer
+// readies goes unseen, making Run report a deadlock. (Found by review.)
+func TestCancelReadyCoroThatCedesInDefer(t *testing.T) {
+	var ev events
+	run(t, func() {
+		c := sched.Async(func() any {
+			defer sched.Cede()
+			sched.Schedule()
+			return nil
+		})
+		sched.Cede() // c waits in Schedule
+		c.Ready()
+		d := sched.Async(func() any { ev.add("d ran"); return nil })
+		ev.add("before cancel nready %d", sched.NReady())
+		c.Cancel(nil)
+		ev.add("after cancel nready %d, d done %v", sched.NReady(), d.IsDone())
+		sched.Cede()
+		ev.add("end nready %d", sched.NReady())
+		sched.Async(func() any { time.Sleep(5 * time.Millisecond); return nil })
+		sched.Sleep(time.Millisecond) // its timer is due when the scheduler idles
+		ev.add("slept")
+	})
+	ev.check(t, "before cancel nready 2", "after cancel nready 1, d done false", "d ran", "end nready 0", "slept")
+}
+
 func TestCancelUnwindsDefersThenOnDestroy(t *testing.T) {
 	var ev events
 	run(t, func() {
