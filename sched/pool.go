@@ -25,6 +25,7 @@ func AsyncPool(fn func() any) *Coro {
 		s.pool = s.pool[:n-1]
 		w.coro, c.st = c, w.st
 		w.st.SetData(c)
+		w.st.SetDesc(c.desc) // not the last user's, which panics would name
 	} else {
 		w := &poolWorker{coro: c}
 		c.st = s.newState(c, w.loop)

@@ -216,6 +216,25 @@ func TestAsyncPoolReusesContexts(t *testing.T) {
 	ev.check(t, "job 0 -> 0 <nil>", "job 1 -> 10 <nil>", "job 2 -> 20 <nil>", "terminated -> t", "next -> after")
 }
 
+// A reused pool context takes its new coroutine's description, so that a
+// panic there names that one, not the last user of the context.
+func TestAsyncPoolPanicNamesItsCoroutine(t *testing.T) {
+	r := func() (r any) {
+		defer func() { r = recover() }()
+		sched.Run(func() {
+			a := sched.AsyncPool(func() any { return nil })
+			a.SetDesc("finished worker")
+			a.Join()
+			b := sched.AsyncPool(func() any { panic("boom") })
+			b.Join()
+		})
+		return nil
+	}()
+	if pe, ok := r.(*state.PanicError); !ok || pe.Desc != "[async pool]" {
+		t.Fatalf("the second pool user's panic: %v, want one of context \"[async pool]\"", r)
+	}
+}
+
 func TestPostAndHoldFromOtherGoroutines(t *testing.T) {
 	s := sched.New()
 	release := s.Hold()
