@@ -201,6 +201,51 @@ func TestCancelInFlight(t *testing.T) {
 	})
 }
 
+// lateWrite writes "LATE" to w after d, from a goroutine: on the thread
+// pool it ends a worker's read of an empty pipe, which no cancel stops.
+func lateWrite(w *os.File, d time.Duration) {
+	go func() {
+		time.Sleep(d)
+		w.Write([]byte("LATE"))
+	}()
+}
+
+// A coroutine cancelled with a read in flight inside a WithTimeout whose
+// deadline has passed, its timer not yet fired: the timer's throw comes
+// while the unwinding waits for the kernel, and must not end that wait.
+// Once Cancel has returned, the kernel is done with the buffer. (Found by
+// review: the buffer took data written after Cancel returned.)
+func TestCancelInFlightOutlivesATimeout(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		path, w := emptyPipe(t)
+		runSched(t, func() {
+			f, err := aio.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			buf := make([]byte, 4)
+			reader := sched.Async(func() any {
+				sched.WithTimeout(20*time.Millisecond, func() { f.Read(buf) })
+				return "returned"
+			})
+			sched.Sleep(5 * time.Millisecond) // the read is in flight
+			time.Sleep(30 * time.Millisecond) // its deadline passes; the scheduler has not looked
+			lateWrite(w, 50*time.Millisecond)
+			reader.Cancel("gone")
+			if v, _ := reader.Join(); v != "gone" {
+				t.Fatalf("reader ended with %v", v)
+			}
+			copy(buf, "mine") // the reader is gone: buf is ours again
+			w.Write([]byte("NOW!"))
+			sched.Sleep(100 * time.Millisecond)
+			if string(buf) != "mine" {
+				t.Errorf("buf = %q after Cancel returned: the read was still in flight", buf)
+			}
+		})
+	})
+}
+
 // raceDetector is set in a -race build (race_test.go).
 var raceDetector bool
 

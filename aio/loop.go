@@ -193,15 +193,20 @@ func (l *loop) recycle(r *request) {
 }
 
 // settle runs when run ends. On the normal path r is done; when the
-// coroutine unwinds, it cancels r and waits for the kernel to let go of it.
+// coroutine unwinds, it cancels r and waits for the kernel to let go of
+// it. Nothing may cut that wait short, or the coroutine would go on (and
+// r be recycled) with r in flight: a throw or cancel that comes meanwhile
+// (a deadline passing, a second Cancel) waits for the next resume.
 func (l *loop) settle(r *request) {
 	if r.done {
 		return
 	}
 	r.be.cancel(r)
-	for !r.done {
-		sched.Schedule()
-	}
+	sched.Uninterrupted(func() {
+		for !r.done {
+			sched.Schedule()
+		}
+	})
 }
 
 // Backend returns the backend of the running coroutine's scheduler, with

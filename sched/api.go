@@ -66,6 +66,17 @@ func cedePick(from *state.State) *state.State {
 	return s.switchTo(cur, s.pickNext(cur))
 }
 
+// Uninterrupted runs fn with the throws and cancels aimed at the running
+// coroutine held back: one that comes while fn waits takes effect at the
+// coroutine's first resume after fn returns. A wait that must not be cut
+// short uses it, as aio does when a coroutine unwinds with a request in
+// flight: it waits for the kernel to let go of the request's buffer.
+// (Coro has no counterpart: its C code waits so.)
+func Uninterrupted(fn func()) {
+	current() // sched's panic outside a scheduler
+	state.Uninterrupted(fn)
+}
+
 // CedeNotSelf runs the next ready coroutine of any priority and readies
 // the running one behind it (Coro::cede_notself). It does nothing when no
 // other coroutine is ready.

@@ -133,6 +133,13 @@ func (h *host) bind(s *State) {
 // it is main and another context panicked, or a value was raised in it.
 func (h *host) resumeInterrupted(from *State) {
 	if from.cancelling {
+		if from.unwinding {
+			// A deferred call switched and is resumed: it goes on. A value
+			// raised meanwhile is dropped, as nothing stops a cancel.
+			from.raise = nil
+			return
+		}
+		from.unwinding = true
 		runtime.Goexit() // unwind; the context's entry finishes the cancel
 	}
 	if pe := h.abort; pe != nil && from == h.main {

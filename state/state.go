@@ -59,6 +59,13 @@ type State struct {
 	// cancelling is set when Cancel asks a suspended context to unwind; the
 	// context sees it when it resumes and runs its deferred calls.
 	cancelling bool
+	// unwinding is set once a cancelled context has begun to unwind. A
+	// deferred call that switches is then resumed like any other code: the
+	// cancel does not end it a second time.
+	unwinding bool
+	// held counts the Uninterrupted calls the context is in; while it is
+	// above 0, a resume leaves a cancel or raised value pending.
+	held int
 	// canceller is resumed when a cancelled context has finished unwinding.
 	canceller *State
 	// raise is panicked with when the context next resumes (Raise).
@@ -151,15 +158,30 @@ func (s *State) Raised() any { return s.raise }
 
 // Raise makes the context panic with v when it next resumes from
 // Transfer, or before fn runs if it has not started; Raise(nil) withdraws
-// a pending value. On the running context it panics with v at once.
+// a pending value. On the running context it panics with v at once,
+// unless the context is in Uninterrupted: v then waits for its next resume
+// after that, as it would have had the context been suspended.
 func (s *State) Raise(v any) {
-	if s.status == StatusRunning && v != nil {
+	if s.status == StatusRunning && v != nil && s.held == 0 {
 		panic(v)
 	}
 	s.raise = v
 	if v != nil {
 		s.pending = true
 	}
+}
+
+// Uninterrupted runs fn on the running context with interrupts held: a
+// Cancel, a Raise or, in main, a panic that escaped another context, that
+// comes while fn runs or waits takes effect at the context's first resume
+// after fn returns, not in fn. A wait that must not be cut short uses it, such
+// as one, while the context unwinds, for the kernel to let go of a buffer.
+// It panics outside a host.
+func Uninterrupted(fn func()) {
+	s := Current()
+	s.held++
+	defer func() { s.held-- }()
+	fn()
 }
 
 // Cancel ends the context, running its deferred calls

@@ -111,6 +111,94 @@ func TestCancelFromThirdContext(t *testing.T) {
 	ev.check(t, "a unwound", "c after cancel, a done", "b back", "main end")
 }
 
+// A cancelled context's deferred call that switches is resumed like any
+// other code and goes on: the cancel does not end it a second time, and a
+// value raised meanwhile is dropped.
+func TestCancelLetsSwitchingDeferGoOn(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var a, b *state.State
+		a = state.New(func() {
+			defer func() {
+				ev.add("a unwinding")
+				a.Transfer(main)
+				ev.add("a resumed while unwinding: goes on")
+			}()
+			a.Transfer(main)
+		}, state.Desc("a"))
+		b = state.New(func() {
+			a.Cancel()
+			ev.add("b: a %v", a.Status())
+			b.Transfer(main)
+		}, state.Desc("b"))
+		main.Transfer(a) // a parks
+		main.Transfer(b) // b cancels a, whose deferred call comes back here
+		ev.add("main: a %v", a.Status())
+		a.Raise("dropped")
+		main.Transfer(a) // a's deferred call goes on; a ends and b resumes
+		ev.add("main end")
+	})
+	ev.check(t, "a unwinding", "main: a suspended", "a resumed while unwinding: goes on", "b: a done", "main end")
+}
+
+// A value raised and a cancel that come while a context waits in
+// Uninterrupted, or a value it raises at itself there, take effect at its
+// first resume after it, not in it.
+func TestUninterrupted(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		wait := func(s *state.State) {
+			state.Uninterrupted(func() {
+				s.Transfer(main)
+				ev.add("%s resumed in Uninterrupted", s.Desc())
+			})
+			ev.add("%s after Uninterrupted", s.Desc())
+			s.Transfer(main)
+			ev.add("never")
+		}
+		var a, b *state.State
+		a = state.New(func() {
+			defer func() { ev.add("a recovered %v", recover()) }()
+			wait(a)
+		}, state.Desc("a"))
+		main.Transfer(a)
+		a.Raise("held")
+		main.Transfer(a)
+		main.Transfer(a)
+
+		b = state.New(func() {
+			defer ev.add("b unwound")
+			wait(b)
+		}, state.Desc("b"))
+		var canceller *state.State
+		canceller = state.New(func() {
+			b.Cancel()
+			ev.add("b cancelled: %v", b.Status())
+			canceller.Transfer(main)
+		}, state.Desc("canceller"))
+		main.Transfer(b)
+		main.Transfer(canceller) // b goes on in Uninterrupted, then comes back here
+		main.Transfer(b)         // b unwinds, and canceller comes back here
+
+		func() { // a value raised at the running context waits too
+			defer func() { ev.add("main recovered %v", recover()) }()
+			state.Uninterrupted(func() {
+				main.Raise("own")
+				ev.add("main raised at itself")
+			})
+			ev.add("main after Uninterrupted")
+			main.Transfer(state.New(func() {})) // which ends at once, resuming main
+			ev.add("never")
+		}()
+		ev.add("main end")
+	})
+	ev.check(t, "a resumed in Uninterrupted", "a after Uninterrupted", "a recovered held",
+		"b resumed in Uninterrupted", "b after Uninterrupted", "b unwound", "b cancelled: done",
+		"main raised at itself", "main after Uninterrupted", "main recovered own", "main end")
+}
+
 // TestRaise: a raised value is panicked with where the context resumes,
 // once; on a new context, before fn; Raise(nil) withdraws it. Raised
 // shows it until then.

@@ -152,6 +152,9 @@ func arrivePending(s *State) {
 	if h.relay.kind != relayNone {
 		followRelays(s)
 	}
+	if s.held > 0 {
+		return // s.pending stays set: the first resume after Uninterrupted sees to it
+	}
 	if s.cancelling || s.raise != nil || h.abort != nil {
 		h.resumeInterrupted(s)
 	}
