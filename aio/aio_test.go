@@ -160,44 +160,44 @@ func TestConcurrentReaders(t *testing.T) {
 	})
 }
 
-// emptyPipe returns the path of a pipe's read end, which stays empty, so
-// that reads of it wait, until something is written to w.
-func emptyPipe(t *testing.T) (path string, w *os.File) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		r.Close()
-		w.Close()
+// onEmptyPipe runs test in a scheduler on each backend, with f open on the
+// read end of a pipe that stays empty, so that reads of it wait, until
+// something is written to w.
+func onEmptyPipe(t *testing.T, test func(t *testing.T, f *aio.File, w *os.File)) {
+	backends(t, func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		defer w.Close()
+		runSched(t, func() {
+			f, err := aio.Open("/dev/fd/" + strconv.Itoa(int(r.Fd())))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			test(t, f, w)
+		})
 	})
-	return "/dev/fd/" + strconv.Itoa(int(r.Fd())), w
 }
 
 // A coroutine cancelled while its request is in flight waits for the
 // kernel before unwinding, and nothing is left in flight.
 func TestCancelInFlight(t *testing.T) {
-	backends(t, func(t *testing.T) {
-		path, w := emptyPipe(t)
-		runSched(t, func() {
-			f, err := aio.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			reader := sched.Async(func() any {
-				buf := make([]byte, 10)
-				n, err := f.Read(buf) // the pipe stays empty until the cancel
-				return []any{n, err}
-			})
-			sched.Cede()
-			go func() { w.Write([]byte("late")) }() // lets a pool worker's read finish
-			reader.Cancel("gone")
-			v, err := reader.Join()
-			if v != "gone" || !errors.Is(err, sched.ErrCancelled) {
-				t.Errorf("Join = %v, %v", v, err)
-			}
-			f.Close()
+	onEmptyPipe(t, func(t *testing.T, f *aio.File, w *os.File) {
+		reader := sched.Async(func() any {
+			buf := make([]byte, 10)
+			n, err := f.Read(buf) // the pipe stays empty until the cancel
+			return []any{n, err}
 		})
+		sched.Cede()
+		go func() { w.Write([]byte("late")) }() // lets a pool worker's read finish
+		reader.Cancel("gone")
+		v, err := reader.Join()
+		if v != "gone" || !errors.Is(err, sched.ErrCancelled) {
+			t.Errorf("Join = %v, %v", v, err)
+		}
 	})
 }
 
@@ -216,33 +216,25 @@ func lateWrite(w *os.File, d time.Duration) {
 // Once Cancel has returned, the kernel is done with the buffer. (Found by
 // review: the buffer took data written after Cancel returned.)
 func TestCancelInFlightOutlivesATimeout(t *testing.T) {
-	backends(t, func(t *testing.T) {
-		path, w := emptyPipe(t)
-		runSched(t, func() {
-			f, err := aio.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			buf := make([]byte, 4)
-			reader := sched.Async(func() any {
-				sched.WithTimeout(20*time.Millisecond, func() { f.Read(buf) })
-				return "returned"
-			})
-			sched.Sleep(5 * time.Millisecond) // the read is in flight
-			time.Sleep(30 * time.Millisecond) // its deadline passes; the scheduler has not looked
-			lateWrite(w, 50*time.Millisecond)
-			reader.Cancel("gone")
-			if v, _ := reader.Join(); v != "gone" {
-				t.Fatalf("reader ended with %v", v)
-			}
-			copy(buf, "mine") // the reader is gone: buf is ours again
-			w.Write([]byte("NOW!"))
-			sched.Sleep(100 * time.Millisecond)
-			if string(buf) != "mine" {
-				t.Errorf("buf = %q after Cancel returned: the read was still in flight", buf)
-			}
+	onEmptyPipe(t, func(t *testing.T, f *aio.File, w *os.File) {
+		buf := make([]byte, 4)
+		reader := sched.Async(func() any {
+			sched.WithTimeout(20*time.Millisecond, func() { f.Read(buf) })
+			return "returned"
 		})
+		sched.Sleep(5 * time.Millisecond) // the read is in flight
+		time.Sleep(30 * time.Millisecond) // its deadline passes; the scheduler has not looked
+		lateWrite(w, 50*time.Millisecond)
+		reader.Cancel("gone")
+		if v, _ := reader.Join(); v != "gone" {
+			t.Fatalf("reader ended with %v", v)
+		}
+		copy(buf, "mine") // the reader is gone: buf is ours again
+		w.Write([]byte("NOW!"))
+		sched.Sleep(100 * time.Millisecond)
+		if string(buf) != "mine" {
+			t.Errorf("buf = %q after Cancel returned: the read was still in flight", buf)
+		}
 	})
 }
 
@@ -284,28 +276,20 @@ func TestOpenStatCloseAllocs(t *testing.T) {
 // A read that the deadline cuts short is cancelled in the kernel, and
 // WithTimeout returns only once the kernel is done with the buffer.
 func TestReadWithTimeout(t *testing.T) {
-	backends(t, func(t *testing.T) {
-		path, w := emptyPipe(t)
-		runSched(t, func() {
-			f, err := aio.Open(path)
-			if err != nil {
-				t.Fatal(err)
+	onEmptyPipe(t, func(t *testing.T, f *aio.File, w *os.File) {
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() { // a pool worker's blocking read ends only with data
+			select {
+			case <-stop:
+			case <-time.After(300 * time.Millisecond): // long after the deadline, even under qemu
+				w.Write([]byte("x"))
 			}
-			defer f.Close()
-			stop := make(chan struct{})
-			defer close(stop)
-			go func() { // a pool worker's blocking read ends only with data
-				select {
-				case <-stop:
-				case <-time.After(300 * time.Millisecond): // long after the deadline, even under qemu
-					w.Write([]byte("x"))
-				}
-			}()
-			err = sched.WithTimeout(5*time.Millisecond, func() { f.Read(make([]byte, 8)) })
-			if !errors.Is(err, sched.ErrTimeout) {
-				t.Fatalf("Read on an empty pipe: %v", err)
-			}
-		})
+		}()
+		err := sched.WithTimeout(5*time.Millisecond, func() { f.Read(make([]byte, 8)) })
+		if !errors.Is(err, sched.ErrTimeout) {
+			t.Fatalf("Read on an empty pipe: %v", err)
+		}
 	})
 }
 

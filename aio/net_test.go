@@ -513,35 +513,27 @@ func TestPastDeadlineInterruptsRead(t *testing.T) {
 // still in flight be recycled and answer the coroutine's next request.
 // (Found by review.)
 func TestThrowInFlightOutlivesADeadline(t *testing.T) {
-	backends(t, func(t *testing.T) {
-		path, w := emptyPipe(t)
-		runSched(t, func() {
-			c := served(t, func(net.Conn) { sched.Sleep(time.Second) })
-			defer c.Close()
-			f, err := aio.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			stop := errors.New("stop")
-			var thrown any
-			reader := sched.Async(func() any {
-				func() {
-					defer func() { thrown = recover() }()
-					c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
-					c.Read(make([]byte, 8))
-				}()
-				buf := make([]byte, 8)
-				n, err := f.Read(buf) // the pipe gets "LATE" in 50 ms
-				return fmt.Sprintf("%q, %v", buf[:n], err)
-			})
-			sched.Sleep(5 * time.Millisecond)
-			time.Sleep(30 * time.Millisecond) // the deadline passes; its timer has not fired
-			lateWrite(w, 50*time.Millisecond)
-			reader.Throw(stop)
-			if v, _ := reader.Join(); v != `"LATE", <nil>` || thrown != stop {
-				t.Errorf("the socket Read ended with %v; the pipe Read after it returned %v, want \"LATE\", <nil>", thrown, v)
-			}
+	onEmptyPipe(t, func(t *testing.T, f *aio.File, w *os.File) {
+		c := served(t, func(net.Conn) { sched.Sleep(time.Second) })
+		defer c.Close()
+		stop := errors.New("stop")
+		var thrown any
+		reader := sched.Async(func() any {
+			func() {
+				defer func() { thrown = recover() }()
+				c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+				c.Read(make([]byte, 8))
+			}()
+			buf := make([]byte, 8)
+			n, err := f.Read(buf) // the pipe gets "LATE" in 50 ms
+			return fmt.Sprintf("%q, %v", buf[:n], err)
 		})
+		sched.Sleep(5 * time.Millisecond)
+		time.Sleep(30 * time.Millisecond) // the deadline passes; its timer has not fired
+		lateWrite(w, 50*time.Millisecond)
+		reader.Throw(stop)
+		if v, _ := reader.Join(); v != `"LATE", <nil>` || thrown != stop {
+			t.Errorf("the socket Read ended with %v; the pipe Read after it returned %v, want \"LATE\", <nil>", thrown, v)
+		}
 	})
 }
