@@ -238,6 +238,23 @@ func TestCancelInFlightOutlivesATimeout(t *testing.T) {
 	})
 }
 
+// Two Cancels of a coroutine whose read is in flight: the second comes
+// while the first one's unwinding waits for the kernel, and both return.
+// (Found by review: the first never did, and Run ended in a deadlock.)
+func TestCancelTwiceInFlight(t *testing.T) {
+	onEmptyPipe(t, func(t *testing.T, f *aio.File, w *os.File) {
+		reader := sched.Async(func() any { f.Read(make([]byte, 8)); return nil })
+		sched.Sleep(5 * time.Millisecond) // the read is in flight
+		second := sched.Async(func() any { reader.Cancel("second"); return nil })
+		lateWrite(w, 50*time.Millisecond) // ends a pool worker's read
+		reader.Cancel("first")            // its unwinding waits, and second runs
+		second.Join()
+		if v, _ := reader.Join(); v != "first" {
+			t.Errorf("the reader ended with %v, want the first Cancel's value", v)
+		}
+	})
+}
+
 // raceDetector is set in a -race build (race_test.go).
 var raceDetector bool
 

@@ -183,8 +183,10 @@ func (c *Coro) Throw(err error) {
 // Cancel ends the coroutine with v as its value ($coro->cancel). For
 // another coroutine this is synchronous: its deferred calls run on its own
 // stack, then its OnDestroy callbacks, and Cancel returns without
-// scheduling. Cancelling the running coroutine is Terminate(v). The main
-// coroutine cannot be cancelled; cancelling an ended one does nothing.
+// scheduling, unless a deferred call waits: Cancel then waits with it, and
+// so does another Cancel meanwhile. Cancelling the running coroutine is
+// Terminate(v). The main coroutine cannot be cancelled; cancelling an
+// ended one does nothing.
 func (c *Coro) Cancel(v any) {
 	if c.done {
 		return
@@ -205,6 +207,14 @@ func (c *Coro) Cancel(v any) {
 // cancel ends c, which is neither running nor main, from the running
 // coroutine.
 func (c *Coro) cancel(v any) {
+	if c.end == cancelled && c.started {
+		// An earlier Cancel is unwinding c, and a deferred call of c's
+		// waits: this one waits too, for c to end, as the earlier one
+		// does. (Cancelling again would take that one's place, and it
+		// would never return.)
+		c.Join()
+		return
+	}
 	c.result, c.end = v, cancelled
 	// A ready c stays counted and queued while its deferred calls run:
 	// one may switch, and the scheduler may then take the queue entry,

@@ -75,6 +75,36 @@ func TestCancelReadyCoroThatCedesInDefer(t *testing.T) {
 	ev.check(t, "before cancel nready 2", "after cancel nready 1, d done false", "d ran", "end nready 0", "slept")
 }
 
+// A second Cancel comes while a deferred call of the coroutine that a
+// first Cancel unwinds waits: it waits for the coroutine to end too, and
+// the first Cancel returns. (Found by review: the second took the first's
+// place, which never returned, and Run ended in a deadlock.)
+func TestSecondCancelWaitsForTheFirst(t *testing.T) {
+	var ev events
+	run(t, func() {
+		victim := sched.Async(func() any {
+			defer func() {
+				ev.add("victim unwinding")
+				sched.Sleep(time.Millisecond) // the second Cancel comes meanwhile
+				ev.add("victim unwound")
+			}()
+			sched.Schedule()
+			return nil
+		})
+		sched.Cede() // victim waits
+		sched.Async(func() any {
+			victim.Cancel("second")
+			ev.add("second Cancel returned, done %v", victim.IsDone())
+			return nil
+		})
+		victim.Cancel("first")
+		v, _ := victim.Join()
+		ev.add("first Cancel returned, value %v", v)
+		sched.Cede()
+	})
+	ev.check(t, "victim unwinding", "victim unwound", "first Cancel returned, value first", "second Cancel returned, done true")
+}
+
 func TestCancelUnwindsDefersThenOnDestroy(t *testing.T) {
 	var ev events
 	run(t, func() {

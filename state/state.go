@@ -189,7 +189,9 @@ func Uninterrupted(fn func()) {
 // calls on its own stack before Cancel returns; a new context is simply
 // marked done; cancelling a finished context does nothing. Cancelling the
 // running context ends it like runtime.Goexit and does not return; the
-// main context of a host cannot be cancelled.
+// main context of a host cannot be cancelled. A deferred call that
+// switches goes on when resumed, and Cancel returns once the context has
+// ended; cancelling it again meanwhile panics.
 func (s *State) Cancel() {
 	switch s.status {
 	case StatusDone:
@@ -209,6 +211,9 @@ func (s *State) Cancel() {
 	cur := h.current
 	if cur == nil || h != currentHost() {
 		panic(fmt.Sprintf("state: Cancel of context %q from outside its host", s.desc))
+	}
+	if s.cancelling {
+		panic(fmt.Sprintf("state: Cancel of context %q, which an earlier Cancel is unwinding; that Cancel returns when it has ended", s.desc))
 	}
 	s.cancelling = true
 	s.pending = true

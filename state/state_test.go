@@ -371,6 +371,19 @@ func TestMisuse(t *testing.T) {
 		go state.Run(func() { other = state.Current(); close(ch) })
 		<-ch
 		mustPanic("foreign", "another host", func() { main.Transfer(other) })
+
+		// A deferred call of a cancelled context comes back to main while
+		// the Cancel, made by canceller, waits for the unwinding to end.
+		var victim, canceller *state.State
+		victim = state.New(func() {
+			defer victim.Transfer(main)
+			victim.Transfer(main)
+		})
+		canceller = state.New(func() { victim.Cancel(); canceller.Transfer(main) })
+		main.Transfer(victim)
+		main.Transfer(canceller)
+		mustPanic("cancel twice", "an earlier Cancel is unwinding", victim.Cancel)
+		main.Transfer(victim) // the unwinding ends; canceller comes back here
 	})
 }
 
