@@ -537,3 +537,32 @@ func TestThrowInFlightOutlivesADeadline(t *testing.T) {
 		}
 	})
 }
+
+// Close of a connection whose Read another coroutine has just queued: on
+// io_uring the read's entry is still in the submission queue, naming the
+// descriptor by number, which is free once Close returns. A socket made
+// before the loop submits gets the number, and its data must not go to the
+// stale read. (Found by review: it did.)
+func TestCloseBeforeSubmitLeavesReusedNumberAlone(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			c := served(t, func(net.Conn) { sched.Sleep(100 * time.Millisecond) })
+			sched.Async(func() any { c.Read(make([]byte, 64)); return nil })
+			sched.Cede() // the reader's read is queued
+			c.Close()
+			fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer syscall.Close(fds[0])
+			defer syscall.Close(fds[1])
+			syscall.Write(fds[1], []byte("SECRET"))
+			sched.Sleep(20 * time.Millisecond) // the loop submits what is queued
+			buf := make([]byte, 64)
+			n, err := syscall.Read(fds[0], buf)
+			if got := buf[:max(n, 0)]; string(got) != "SECRET" {
+				t.Errorf("the new socket (descriptor %d) read %q, %v: its data went to the closed connection's read", fds[0], got, err)
+			}
+		})
+	})
+}

@@ -199,8 +199,17 @@ func (b *uringBackend) wake() {
 	unix.Write(b.efd, one[:])
 }
 
-// forget has nothing to do: a one-shot poll leaves nothing behind.
-func (b *uringBackend) forget(int) {}
+// forget submits the entries still queued. One may name fd by number (a
+// read or poll queued this turn, and the cancel Close sends it), and once
+// fd is closed the number may name another file: Accept, Dial or an open
+// before the loop next submits would give the stale read that file's data.
+// Submitted, an entry holds the file itself.
+func (b *uringBackend) forget(int) {
+	for b.ring.SQPending() > 0 {
+		_, err := b.ring.Submit()
+		b.pushedBack(err)
+	}
+}
 
 func (b *uringBackend) close() error {
 	err := b.ring.Close()
