@@ -56,3 +56,40 @@ func TestWaitsWithTimeout(t *testing.T) {
 		l.Unlock()
 	})
 }
+
+// A waiter woken and then timed out before it runs passes the wake-up on:
+// the next waiter gets it, for every wait of this package.
+func TestTimedOutAfterWakePassesItOn(t *testing.T) {
+	run(t, func() {
+		check := func(name string, wait, wake func()) {
+			var r recorder
+			async(func() {
+				err := sched.WithTimeout(time.Millisecond, wait)
+				r.add("a timed out %v", errors.Is(err, sched.ErrTimeout))
+			})
+			async(func() { wait(); r.add("b woken") })
+			sched.Cede() // both wait
+			time.Sleep(3 * time.Millisecond)
+			wake()       // wakes a
+			sched.Poll() // a's timer throws at it before it runs
+			cedeWhileReady()
+			t.Run(name, func(t *testing.T) { r.check(t, "a timed out true", "b woken") })
+		}
+		sem := NewSemaphore(0)
+		check("Semaphore.Down", sem.Down, sem.Up)
+		semWait := NewSemaphore(0)
+		check("Semaphore.Wait", semWait.Wait, semWait.Up)
+		var sig Signal
+		check("Signal", sig.Wait, sig.Send)
+		var wl RWLock
+		wl.Lock()
+		check("RWLock.Lock", wl.Lock, wl.Unlock)
+		var rl RWLock
+		rl.Lock()
+		check("RWLock.RLock", rl.RLock, rl.Unlock)
+		set := NewSemaphoreSet[int](0)
+		check("SemaphoreSet", func() { set.Down(1) }, func() { set.Up(1) })
+		ch := NewChan[int](0)
+		check("Chan", func() { ch.Get() }, func() { ch.Put(1) })
+	})
+}
