@@ -51,8 +51,9 @@
 // implementation: a suspended coroutine the scheduler drops is un-readied
 // (Perl 6.57 keeps counting it as ready forever); IsReady is false for an
 // ended coroutine; OnDestroy callbacks run on the ending coroutine rather
-// than in Perl's manager coroutine; deferred calls always run when a
-// coroutine unwinds; coroutines left when main returns are cancelled in
+// than in Perl's manager coroutine; deferred calls always run, to the end,
+// when a coroutine unwinds (a Cancel waits for one that waits); coroutines
+// left when main returns are cancelled in
 // creation order; a panic in any coroutine reaches Run's caller (Perl
 // ends the process); and a blocked coroutine is not destroyed when the
 // last reference to it goes (Perl frees it at once; a Go coroutine's stack
