@@ -105,6 +105,36 @@ func TestSecondCancelWaitsForTheFirst(t *testing.T) {
 	ev.check(t, "victim unwinding", "victim unwound", "first Cancel returned, value first", "second Cancel returned, done true")
 }
 
+// Main returns while a coroutine waits in a Cancel whose victim waits in
+// a deferred call. Run cancels the canceller first, and the victim, its
+// canceller gone, still ends, so Run returns.
+func TestRunEndsWhileACancelWaits(t *testing.T) {
+	var ev events
+	run(t, func() {
+		var victim *sched.Coro
+		canceller := sched.Async(func() any {
+			defer ev.add("canceller unwound")
+			sched.Schedule()
+			victim.Cancel(nil)
+			ev.add("never: Run cancels the canceller first")
+			return nil
+		})
+		victim = sched.Async(func() any {
+			defer func() {
+				ev.add("victim unwinding")
+				sched.Sleep(time.Millisecond)
+				ev.add("victim unwound")
+			}()
+			sched.Schedule()
+			return nil
+		})
+		sched.Cede() // both wait
+		canceller.Ready()
+		sched.Cede() // the canceller waits in Cancel, the victim in its deferred call
+	})
+	ev.check(t, "victim unwinding", "canceller unwound", "victim unwound")
+}
+
 func TestCancelUnwindsDefersThenOnDestroy(t *testing.T) {
 	var ev events
 	run(t, func() {

@@ -190,13 +190,16 @@ func (h *host) finish(s *State) *State {
 	h.live.Remove(s, liveLinks)
 	s.status = StatusDone
 	s.fn = nil
+	canceller := s.canceller
+	s.canceller = nil
 	var next *State
 	switch {
 	case h.abort != nil:
 		next = h.main
-	case s.cancelling:
-		next = s.canceller
-		s.canceller = nil
+	case s.cancelling && canceller.status == StatusSuspended:
+		// The canceller waits in Cancel, unless it has been cancelled
+		// itself while s unwound: then s ends as if it had returned.
+		next = canceller
 	case s.onExit != nil:
 		next = s.onExit()
 		if next != nil && (next.status == StatusDone || next.status == StatusRunning || (next.h != nil && next.h != h)) {
@@ -247,6 +250,12 @@ func (h *host) recordPanic(s *State, v any, stack []byte) {
 // in the order they were first entered.
 func (h *host) close() {
 	for s := h.live.Front(); s != nil; s = h.live.Front() {
+		if s.cancelling {
+			// An earlier Cancel unwinds s, whose deferred call switched
+			// and waits, as may its canceller. Nothing else will resume
+			// it now: this Cancel takes over and cuts that call short.
+			s.cancelling, s.unwinding = false, false
+		}
 		s.Cancel()
 	}
 	h.closed = true

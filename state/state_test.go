@@ -317,6 +317,35 @@ func TestHostEndCancelsLeftovers(t *testing.T) {
 	ev.check(t, "main returns", "x unwound", "y unwound", "z unwound")
 }
 
+// The host ends while a Cancel unwinds a context whose deferred call has
+// switched back to main: nothing else will resume that call now, so the
+// host's own Cancel takes over and cuts it short, and the canceller, left
+// waiting in Cancel, unwinds after it.
+func TestHostEndCancelsAnUnwindingContext(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var a, b *state.State
+		a = state.New(func() {
+			defer func() {
+				ev.add("a unwinding")
+				a.Transfer(main)
+				ev.add("never: the host cuts the call short")
+			}()
+			a.Transfer(main)
+		}, state.Desc("a"))
+		b = state.New(func() {
+			defer ev.add("b unwound")
+			a.Cancel()
+			ev.add("never: a's Cancel does not return")
+		}, state.Desc("b"))
+		main.Transfer(a)
+		main.Transfer(b) // b cancels a, whose deferred call comes back here
+		ev.add("main returns")
+	})
+	ev.check(t, "a unwinding", "main returns", "b unwound")
+}
+
 func TestPanicSurfacesAsPanicError(t *testing.T) {
 	var ev trace
 	errBoom := errors.New("boom")
