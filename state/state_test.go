@@ -111,6 +111,30 @@ func TestCancelFromThirdContext(t *testing.T) {
 	ev.check(t, "a unwound", "c after cancel, a done", "b back", "main end")
 }
 
+// cancelledWhileSwitching makes context a, whose deferred call switches
+// back to main, and context b, which cancels a; it leaves main with a
+// unwinding in that call and b waiting in Cancel, and returns a.
+func cancelledWhileSwitching(ev *trace, main *state.State) *state.State {
+	var a, b *state.State
+	a = state.New(func() {
+		defer func() {
+			ev.add("a unwinding")
+			a.Transfer(main)
+			ev.add("a's deferred call goes on")
+		}()
+		a.Transfer(main)
+	}, state.Desc("a"))
+	b = state.New(func() {
+		defer ev.add("b unwound")
+		a.Cancel()
+		ev.add("b: a %v", a.Status())
+		b.Transfer(main)
+	}, state.Desc("b"))
+	main.Transfer(a) // a parks
+	main.Transfer(b) // b cancels a, whose deferred call comes back here
+	return a
+}
+
 // A cancelled context's deferred call that switches is resumed like any
 // other code and goes on: the cancel does not end it a second time, and a
 // value raised meanwhile is dropped.
@@ -118,28 +142,13 @@ func TestCancelLetsSwitchingDeferGoOn(t *testing.T) {
 	var ev trace
 	state.Run(func() {
 		main := state.Current()
-		var a, b *state.State
-		a = state.New(func() {
-			defer func() {
-				ev.add("a unwinding")
-				a.Transfer(main)
-				ev.add("a resumed while unwinding: goes on")
-			}()
-			a.Transfer(main)
-		}, state.Desc("a"))
-		b = state.New(func() {
-			a.Cancel()
-			ev.add("b: a %v", a.Status())
-			b.Transfer(main)
-		}, state.Desc("b"))
-		main.Transfer(a) // a parks
-		main.Transfer(b) // b cancels a, whose deferred call comes back here
+		a := cancelledWhileSwitching(&ev, main)
 		ev.add("main: a %v", a.Status())
 		a.Raise("dropped")
 		main.Transfer(a) // a's deferred call goes on; a ends and b resumes
 		ev.add("main end")
 	})
-	ev.check(t, "a unwinding", "main: a suspended", "a resumed while unwinding: goes on", "b: a done", "main end")
+	ev.check(t, "a unwinding", "main: a suspended", "a's deferred call goes on", "b: a done", "main end", "b unwound")
 }
 
 // A value raised and a cancel that come while a context waits in
@@ -324,23 +333,7 @@ func TestHostEndCancelsLeftovers(t *testing.T) {
 func TestHostEndCancelsAnUnwindingContext(t *testing.T) {
 	var ev trace
 	state.Run(func() {
-		main := state.Current()
-		var a, b *state.State
-		a = state.New(func() {
-			defer func() {
-				ev.add("a unwinding")
-				a.Transfer(main)
-				ev.add("never: the host cuts the call short")
-			}()
-			a.Transfer(main)
-		}, state.Desc("a"))
-		b = state.New(func() {
-			defer ev.add("b unwound")
-			a.Cancel()
-			ev.add("never: a's Cancel does not return")
-		}, state.Desc("b"))
-		main.Transfer(a)
-		main.Transfer(b) // b cancels a, whose deferred call comes back here
+		cancelledWhileSwitching(&ev, state.Current())
 		ev.add("main returns")
 	})
 	ev.check(t, "a unwinding", "main returns", "b unwound")
