@@ -219,11 +219,11 @@ func TestCancelInFlightOutlivesATimeout(t *testing.T) {
 	onEmptyPipe(t, func(t *testing.T, f *aio.File, w *os.File) {
 		buf := make([]byte, 4)
 		reader := sched.Async(func() any {
-			sched.WithTimeout(20*time.Millisecond, func() { f.Read(buf) })
+			sched.WithTimeout(200*time.Millisecond, func() { f.Read(buf) })
 			return "returned"
 		})
-		sched.Sleep(5 * time.Millisecond) // the read is in flight
-		time.Sleep(30 * time.Millisecond) // its deadline passes; the scheduler has not looked
+		sched.Cede()                       // the read is submitted, or queued to be
+		time.Sleep(300 * time.Millisecond) // its deadline passes; the scheduler has not looked
 		lateWrite(w, 50*time.Millisecond)
 		reader.Cancel("gone")
 		if v, _ := reader.Join(); v != "gone" {

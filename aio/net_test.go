@@ -521,15 +521,15 @@ func TestThrowInFlightOutlivesADeadline(t *testing.T) {
 		reader := sched.Async(func() any {
 			func() {
 				defer func() { thrown = recover() }()
-				c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+				c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 				c.Read(make([]byte, 8))
 			}()
 			buf := make([]byte, 8)
 			n, err := f.Read(buf) // the pipe gets "LATE" in 50 ms
 			return fmt.Sprintf("%q, %v", buf[:n], err)
 		})
-		sched.Sleep(5 * time.Millisecond)
-		time.Sleep(30 * time.Millisecond) // the deadline passes; its timer has not fired
+		sched.Cede()                       // the read is submitted, or queued to be
+		time.Sleep(300 * time.Millisecond) // the deadline passes; its timer has not fired
 		lateWrite(w, 50*time.Millisecond)
 		reader.Throw(stop)
 		if v, _ := reader.Join(); v != `"LATE", <nil>` || thrown != stop {
