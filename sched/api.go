@@ -67,8 +67,9 @@ func cedePick(from *state.State) *state.State {
 }
 
 // Uninterrupted runs fn with the throws and cancels aimed at the running
-// coroutine held back: one that comes while fn waits takes effect at the
-// coroutine's first resume after fn returns. A wait that must not be cut
+// coroutine held back: one that comes while fn runs or waits (a timer
+// that fires while the coroutine idles) takes effect at the coroutine's
+// first resume after fn returns. A wait that must not be cut
 // short uses it, as aio does when a coroutine unwinds with a request in
 // flight: it waits for the kernel to let go of the request's buffer.
 // (Coro has no counterpart: its C code waits so.)
