@@ -101,8 +101,11 @@ func Run(main func()) {
 	h.main.pt.g = g
 	hosts.store(uintptr(g), h.main)
 	defer func() {
-		h.close()
+		pe := h.close()
 		hosts.store(uintptr(g), nil)
+		if pe != nil {
+			panic(pe)
+		}
 	}()
 	main()
 }
@@ -194,7 +197,9 @@ func (h *host) finish(s *State) *State {
 	s.canceller = nil
 	var next *State
 	switch {
-	case h.abort != nil:
+	case h.abort != nil && h.main.held == 0:
+		// (While main holds the panic in Uninterrupted, the host goes on
+		// as before; main raises it at its first resume after that.)
 		next = h.main
 	case s.cancelling && canceller.status == StatusSuspended:
 		// The canceller waits in Cancel, unless it has been cancelled
@@ -247,8 +252,12 @@ func (h *host) recordPanic(s *State, v any, stack []byte) {
 }
 
 // close cancels the contexts left when the main context returns or panics,
-// in the order they were first entered.
-func (h *host) close() {
+// in the order they were first entered. It returns the panic that escaped
+// a context and that main has not raised: one held by Uninterrupted when
+// main ended, or one that escaped while close ran, which waits for close
+// to end so that every context is cancelled.
+func (h *host) close() *PanicError {
+	h.main.held++
 	for s := h.live.Front(); s != nil; s = h.live.Front() {
 		if s.cancelling {
 			// An earlier Cancel unwinds s, whose deferred call switched
@@ -259,6 +268,10 @@ func (h *host) close() {
 		s.Cancel()
 	}
 	h.closed = true
+	h.main.held--
+	pe := h.abort
+	h.abort = nil
+	return pe
 }
 
 func liveLinks(s *State) *ilist.Links[State] { return &s.live }

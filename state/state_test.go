@@ -308,18 +308,23 @@ func TestGoexitRelayPaths(t *testing.T) {
 	}
 }
 
+// parkContexts enters a context per name, each of which parks back in
+// main at once and records its unwinding.
+func parkContexts(ev *trace, main *state.State, names ...string) {
+	for _, name := range names {
+		var s *state.State
+		s = state.New(func() {
+			defer ev.add("%s unwound", name)
+			s.Transfer(main)
+		}, state.Desc(name))
+		main.Transfer(s)
+	}
+}
+
 func TestHostEndCancelsLeftovers(t *testing.T) {
 	var ev trace
 	state.Run(func() {
-		main := state.Current()
-		for _, name := range []string{"x", "y", "z"} {
-			var s *state.State
-			s = state.New(func() {
-				defer ev.add("%s unwound", name)
-				s.Transfer(main)
-			}, state.Desc(name))
-			main.Transfer(s)
-		}
+		parkContexts(&ev, state.Current(), "x", "y", "z")
 		_ = state.New(func() { ev.add("never entered") })
 		ev.add("main returns")
 	})

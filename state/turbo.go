@@ -234,7 +234,9 @@ func mainBody(m *State) {
 // host goroutine to its own stack.
 func closeAndLeave(m *State) {
 	h := m.h
-	h.close()
+	if pe := h.close(); pe != nil {
+		h.tb.panicked, h.tb.value, h.tb.goexit = true, pe, false
+	}
 	h.tb.a.remove(m.tc)
 	leaveArena(h.tb.a)
 }
