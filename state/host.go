@@ -135,6 +135,10 @@ func (h *host) bind(s *State) {
 // resumeInterrupted handles a context resumed to unwind: it was cancelled,
 // it is main and another context panicked, or a value was raised in it.
 func (h *host) resumeInterrupted(from *State) {
+	// An interrupt ends the Cancel that from may wait in (finish then
+	// resumes no one there); a deferred call that goes on below was past
+	// it already.
+	from.cancelWait = nil
 	if from.cancelling {
 		if from.unwinding {
 			// A deferred call switched and is resumed: it goes on. A value
@@ -201,9 +205,11 @@ func (h *host) finish(s *State) *State {
 		// (While main holds the panic in Uninterrupted, the host goes on
 		// as before; main raises it at its first resume after that.)
 		next = h.main
-	case s.cancelling && canceller.status == StatusSuspended:
-		// The canceller waits in Cancel, unless it has been cancelled
-		// itself while s unwound: then s ends as if it had returned.
+	case s.cancelling && canceller.status == StatusSuspended && canceller.cancelWait == s:
+		// The canceller waits in Cancel, unless that Cancel has been cut
+		// short (it has been cancelled itself while s unwound, even if its
+		// own deferred call now waits) or has returned: then s ends as if
+		// it had returned.
 		next = canceller
 	case s.onExit != nil:
 		next = s.onExit()

@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/corogo/coro/state"
@@ -81,4 +82,75 @@ func TestHeldPanicLeavesOnExitAlone(t *testing.T) {
 		})
 	})
 	ev.check(t, "main resumed in Uninterrupted", "a ends", "b picked by a's OnExit", "main back in Uninterrupted")
+}
+
+// v's canceller c is cancelled itself and waits in a deferred call of its
+// own: v's end must not resume c there, as if its Cancel had returned.
+// (Found by review: c's deferred call went on at v's end.)
+func TestCancelledCancellerIsNotResumedByItsVictim(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var v, c, d *state.State
+		v = state.New(func() {
+			defer func() {
+				v.Transfer(main)
+				ev.add("v's deferred call goes on")
+			}()
+			v.Transfer(main)
+		}, state.Desc("v"))
+		c = state.New(func() {
+			defer func() {
+				c.Transfer(main)
+				ev.add("c's deferred call goes on")
+			}()
+			v.Cancel()
+		}, state.Desc("c"))
+		d = state.New(func() {
+			c.Cancel()
+			ev.add("d: c %v", c.Status())
+			d.Transfer(main)
+		}, state.Desc("d"))
+		main.Transfer(v) // v parks
+		main.Transfer(c) // c cancels v; v's deferred call comes back here
+		main.Transfer(d) // d cancels c; c's deferred call comes back here
+		main.Transfer(v) // v's deferred call goes on and v ends
+		ev.add("main: v %v, c %v", v.Status(), c.Status())
+		if c.Status() == state.StatusSuspended {
+			main.Transfer(c)
+		}
+		ev.add("main end")
+	})
+	ev.check(t, "v's deferred call goes on", "main: v done, c suspended",
+		"c's deferred call goes on", "d: c done", "main end")
+}
+
+// Cancel, from another goroutine, of the context a host is running
+// panics as any Cancel from outside does. (Found by review: the caller
+// quietly ended as if it had called runtime.Goexit.)
+func TestCancelOfRunningContextFromOutside(t *testing.T) {
+	running, release := make(chan *state.State), make(chan struct{})
+	go state.Run(func() {
+		main := state.Current()
+		var a *state.State
+		a = state.New(func() { running <- a; <-release }, state.Desc("a"))
+		main.Transfer(a)
+	})
+	a := <-running
+	defer close(release)
+	got := make(chan string)
+	go func() {
+		returned := false
+		defer func() {
+			if !returned {
+				got <- fmt.Sprint("panic: ", recover())
+			}
+		}()
+		a.Cancel()
+		returned = true
+		got <- "returned"
+	}()
+	if r := <-got; r != `panic: state: Cancel of context "a" from outside its host` {
+		t.Fatalf("Cancel from outside: %s", r)
+	}
 }

@@ -66,8 +66,12 @@ type State struct {
 	// held counts the Uninterrupted calls the context is in; while it is
 	// above 0, a resume leaves a cancel or raised value pending.
 	held int
-	// canceller is resumed when a cancelled context has finished unwinding.
+	// canceller is resumed when a cancelled context has finished unwinding,
+	// if it still waits in that Cancel then (its cancelWait is the context).
 	canceller *State
+	// cancelWait is the context whose Cancel this one waits in; nil once
+	// that Cancel returns or is cut short.
+	cancelWait *State
 	// raise is panicked with when the context next resumes (Raise).
 	raise any
 
@@ -205,12 +209,12 @@ func (s *State) Cancel() {
 	if s == h.main {
 		panic("state: the main context of a host cannot be cancelled")
 	}
-	if s == h.current {
-		runtime.Goexit() // the context's entry sees an exit that was neither return nor cancel
-	}
 	cur := h.current
 	if cur == nil || h != currentHost() {
 		panic(fmt.Sprintf("state: Cancel of context %q from outside its host", s.desc))
+	}
+	if s == cur {
+		runtime.Goexit() // the context's entry sees an exit that was neither return nor cancel
 	}
 	if s.cancelling {
 		panic(fmt.Sprintf("state: Cancel of context %q, which an earlier Cancel is unwinding; that Cancel returns when it has ended", s.desc))
@@ -218,5 +222,7 @@ func (s *State) Cancel() {
 	s.cancelling = true
 	s.pending = true
 	s.canceller = cur
+	cur.cancelWait = s
 	cur.Transfer(s)
+	cur.cancelWait = nil
 }
