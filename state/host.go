@@ -212,7 +212,7 @@ func (h *host) finish(s *State) *State {
 		// it had returned.
 		next = canceller
 	case s.onExit != nil:
-		next = s.onExit()
+		next = h.callOnExit(s)
 		if next != nil && (next.status == StatusDone || next.status == StatusRunning || (next.h != nil && next.h != h)) {
 			h.recordPanic(s, fmt.Sprintf("state: OnExit of %q chose context %q, which cannot be resumed (%v)", s.desc, next.desc, next.status), debug.Stack())
 			next = h.main
@@ -233,6 +233,18 @@ func (h *host) finish(s *State) *State {
 	next.status = StatusRunning
 	h.current = next
 	return next
+}
+
+// callOnExit returns the context s's OnExit picks. A panic in it escapes
+// s, whose fn is over: it is recorded for main, which resumes.
+func (h *host) callOnExit(s *State) (next *State) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.recordPanic(s, p, trimChain(debug.Stack()))
+			next = h.main
+		}
+	}()
+	return s.onExit()
 }
 
 // enter makes s, a new context of h, live, while running runs. On the

@@ -2,8 +2,12 @@ package state_test
 
 import (
 	"fmt"
+	"os"
+	"runtime"
+	"strings"
 	"testing"
 
+	"github.com/corogo/coro/internal/selfexec"
 	"github.com/corogo/coro/state"
 )
 
@@ -125,6 +129,19 @@ func TestCancelledCancellerIsNotResumedByItsVictim(t *testing.T) {
 		"c's deferred call goes on", "d: c done", "main end")
 }
 
+// A panic in OnExit escapes the ending context like one in its function.
+// (Found by review: on turbo a fault, on the portable engine a bare panic
+// out of the runtime's switch.)
+func TestOnExitPanicIsThePanicOfItsContext(t *testing.T) {
+	got := runRecover(func() {
+		state.Current().Transfer(state.New(func() {}, state.Desc("a"),
+			state.OnExit(func() *state.State { panic("OnExit boom") })))
+	})
+	if pe, ok := got.(*state.PanicError); !ok || pe.Value != "OnExit boom" || pe.Desc != "a" {
+		t.Fatalf("Run ended with %v (%T), want a *PanicError for a", got, got)
+	}
+}
+
 // Cancel, from another goroutine, of the context a host is running
 // panics as any Cancel from outside does. (Found by review: the caller
 // quietly ended as if it had called runtime.Goexit.)
@@ -152,5 +169,24 @@ func TestCancelOfRunningContextFromOutside(t *testing.T) {
 	}()
 	if r := <-got; r != `panic: state: Cancel of context "a" from outside its host` {
 		t.Fatalf("Cancel from outside: %s", r)
+	}
+}
+
+// A context may end holding runtime.LockOSThread, as a goroutine may.
+// (Found by review: on the portable engine the runtime threw, as the
+// switch out of the ending goroutine found the thread locked.) It runs in
+// a child process, which such a throw would end.
+func TestContextEndsLocked(t *testing.T) {
+	if os.Getenv("CORO_TEST_LOCKED_CHILD") != "" {
+		state.Run(func() {
+			main := state.Current()
+			main.Transfer(state.New(func() { runtime.LockOSThread() }, state.Desc("locker")))
+			fmt.Println("host went on")
+		})
+		return
+	}
+	out, err := selfexec.Output([]string{"CORO_TEST_LOCKED_CHILD=1"}, "-test.run=^TestContextEndsLocked$", "-test.v")
+	if s := string(out); err != nil || !strings.Contains(s, "host went on") {
+		t.Fatalf("child (%v):\n%.300s", err, s)
 	}
 }

@@ -2,6 +2,7 @@ package state
 
 import (
 	"iter"
+	"runtime"
 	"unsafe"
 )
 
@@ -135,6 +136,12 @@ func (s *State) run() {
 		// runtime.Goexit (Cancel, or fn's own), which alone leaves s.fn
 		// set (runBody).
 		goexit := s.fn != nil
+		// A context may end holding runtime.LockOSThread, as a goroutine
+		// may; the runtime's switch out of its goroutine must find the
+		// thread locked as the host's is, or it throws.
+		for threadLocks(g)>>32 > h.locks>>32 {
+			runtime.UnlockOSThread()
+		}
 		hosts.store(uintptr(g), nil)
 		exitPortable(s, h.finish(s), goexit)
 	}()
