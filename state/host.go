@@ -184,6 +184,9 @@ func bodyEnded() {
 	s := Running()
 	h := s.h
 	if p := recover(); p != nil {
+		// A runtime.Goexit may wait under the panic (a deferred call
+		// panicked while the context unwound): the runtime goes on with it
+		// once this call returns, past runBody (run and turboRun see to it).
 		s.fn = nil // it ended, and the panic with it
 		h.recordPanic(s, p, trimChain(debug.Stack()))
 	} else if s.fn != nil && turboOn {

@@ -190,3 +190,52 @@ func TestContextEndsLocked(t *testing.T) {
 		t.Fatalf("child (%v):\n%.300s", err, s)
 	}
 }
+
+// A deferred call panics while a Cancel or runtime.Goexit unwinds a
+// context: the panic escapes the context like any other, and the Goexit
+// under it ends the context. (Found by review: on turbo a fault, as the
+// Goexit went on past the context's first frame; on the portable engine
+// Run's caller got the Goexit and the panic was lost.)
+func TestPanicInDeferWhileUnwinding(t *testing.T) {
+	got := runRecover(func() {
+		main := state.Current()
+		var a *state.State
+		a = state.New(func() {
+			defer panic("boom in a deferred call")
+			a.Transfer(main)
+		}, state.Desc("a"))
+		main.Transfer(a)
+		a.Cancel()
+	})
+	if pe, ok := got.(*state.PanicError); !ok || pe.Value != "boom in a deferred call" || pe.Desc != "a" {
+		t.Errorf("cancelled context: Run ended with %v (%T), want a *PanicError for a", got, got)
+	}
+
+	got = runRecover(func() {
+		defer panic("boom in main's deferred call")
+		runtime.Goexit()
+	})
+	if got != "boom in main's deferred call" {
+		t.Errorf("main: Run ended with %v (%T), want the panic", got, got)
+	}
+
+	var ev trace
+	got = runRecover(func() { // at the host's end: the others are cancelled too
+		main := state.Current()
+		var x *state.State
+		x = state.New(func() {
+			defer ev.add("x unwound")
+			defer panic("boom at the host's end")
+			x.Transfer(main)
+		}, state.Desc("x"))
+		main.Transfer(x)
+		parkContexts(&ev, main, "y")
+	})
+	if pe, ok := got.(*state.PanicError); !ok || pe.Value != "boom at the host's end" {
+		t.Errorf("host end: Run ended with %v (%T), want a *PanicError for x", got, got)
+	}
+	ev.check(t, "x unwound", "y unwound")
+	if got := runRecover(func() {}); got != nil {
+		t.Errorf("the next Run: %v", got)
+	}
+}

@@ -131,11 +131,13 @@ func (s *State) run() {
 	g := getg()
 	s.pt.g = g
 	hosts.store(uintptr(g), s)
+	returned := false
 	defer func() {
 		// Every way fn can end passes here: return, a recovered panic, or
-		// runtime.Goexit (Cancel, or fn's own), which alone leaves s.fn
-		// set (runBody).
-		goexit := s.fn != nil
+		// runtime.Goexit (Cancel, or fn's own), which alone keeps runBody
+		// from returning, even when a panic that bodyEnded recovered
+		// interrupted it (a deferred call panicked while fn unwound).
+		goexit := !returned
 		// A context may end holding runtime.LockOSThread, as a goroutine
 		// may; the runtime's switch out of its goroutine must find the
 		// thread locked as the host's is, or it throws.
@@ -146,6 +148,7 @@ func (s *State) run() {
 		exitPortable(s, h.finish(s), goexit)
 	}()
 	h.runBody(s)
+	returned = true
 }
 
 // exitPortable arranges for next to run once s's goroutine ends, which it

@@ -190,7 +190,17 @@ func turboRun(t *tctx) {
 	if s == s.h.main {
 		turboMain(s)
 	}
+	defer goexitPastBody()
 	s.h.runBody(s)
+	turboExit(s, s.h.finish(s))
+}
+
+// goexitPastBody is turboRun's deferred call. turboRun never returns, so
+// it runs only when a runtime.Goexit goes on past runBody: one that waited
+// under a panic that bodyEnded recovered. The context leaves from here, as
+// bodyEnded has it leave on Goexit; past this frame lie other contexts'.
+func goexitPastBody() {
+	s := Running()
 	turboExit(s, s.h.finish(s))
 }
 
@@ -206,9 +216,15 @@ func turboExit(s, next *State) {
 
 // turboMain runs the host's main context and then leaves the arena.
 func turboMain(m *State) {
+	defer goexitPastMain()
 	mainBody(m)
 	closeAndLeave(m)
 }
+
+// goexitPastMain is turboMain's deferred call, which runs only when a
+// runtime.Goexit of main goes on past mainBody: one that waited under a
+// panic that mainBody recovered, and that Run's caller gets.
+func goexitPastMain() { closeAndLeave(Running()) }
 
 // mainBody runs main, recording how it ended. On runtime.Goexit it closes
 // the host and leaves from the deferred call, as runBody does.
@@ -221,7 +237,7 @@ func mainBody(m *State) {
 		}
 		if p := recover(); p != nil {
 			tb.panicked, tb.value = true, p
-			return // the panic is over; turboMain goes on
+			return // the panic is over; turboMain goes on (or goexitPastMain)
 		}
 		tb.goexit = true
 		closeAndLeave(m)
