@@ -16,6 +16,7 @@ const (
 	gGoid    = 152 // g.goid
 	gM       = 48  // g.m
 	gLabels  = 352 // g.labels
+	gLockedM = 208 // g.lockedm
 	mLockExt = 648 // m.lockedExt
 	mLockInt = 652 // m.lockedInt
 	gKnown   = true
@@ -43,3 +44,7 @@ func threadLocks(g unsafe.Pointer) uint64 {
 	m := *(*unsafe.Pointer)(unsafe.Add(g, gM))
 	return uint64(*(*uint32)(unsafe.Add(m, mLockExt)))<<32 | uint64(*(*uint32)(unsafe.Add(m, mLockInt)))
 }
+
+// lockedToThread reports whether goroutine g is locked to its thread
+// (g.lockedm is set): only then can its M's lock counts be other than 0.
+func lockedToThread(g unsafe.Pointer) bool { return *(*uintptr)(unsafe.Add(g, gLockedM)) != 0 }

@@ -13,3 +13,5 @@ func stackSize(unsafe.Pointer) uintptr { return 0 }
 func goroutineID(unsafe.Pointer) uint64 { return 0 }
 
 func threadLocks(unsafe.Pointer) uint64 { return 0 }
+
+func lockedToThread(unsafe.Pointer) bool { return false }

@@ -55,6 +55,7 @@ func TestGOffsets(t *testing.T) {
 		{"g.goid", g["goid"], gGoid},
 		{"g.m", g["m"], gM},
 		{"g.labels", g["labels"], gLabels},
+		{"g.lockedm", g["lockedm"], gLockedM},
 		{"m.lockedExt", m["lockedExt"], mLockExt},
 		{"_defer.heap", df["heap"], 0},
 		{"_defer.rangefunc", df["rangefunc"], 1},

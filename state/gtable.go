@@ -59,10 +59,19 @@ func spread(g uintptr) uintptr { return g * 0x9E3779B97F4A7C15 >> 20 }
 // nearSlot is g's slot in near.
 func (gt *gtable) nearSlot(g uintptr) *gentry { return &gt.near[spread(g)&(nearSlots-1)] }
 
+// cached returns g's context if near holds g's entry. It inlines, for
+// Switch, which finds the running context of nearly every goroutine here.
+func (gt *gtable) cached(g uintptr) (*State, bool) {
+	if e := gt.nearSlot(g); e.key.Load() == g {
+		return e.ctx.Load(), true
+	}
+	return nil, false
+}
+
 // load returns g's context, or nil.
 func (gt *gtable) load(g uintptr) *State {
-	if e := gt.nearSlot(g); e.key.Load() == g {
-		return e.ctx.Load()
+	if s, ok := gt.cached(g); ok {
+		return s
 	}
 	if t := gt.cur.Load(); t != nil {
 		if e, found := t.find(g); found {

@@ -461,15 +461,17 @@ func TestThreadLocking(t *testing.T) {
 	// The runtime's coroutine switch cannot move a locked thread; the turbo
 	// engine's switch stays on the host's goroutine, so it can.
 	turbo := state.Engine().Name == "turbo"
-	func() {
+	// switchLocked runs a host whose context locks its thread once more
+	// and transfers back to main.
+	switchLocked := func(host string) {
 		defer func() {
 			r := recover()
 			pe, ok := r.(*state.PanicError)
 			switch {
 			case turbo && r != nil:
-				t.Errorf("turbo: recovered %v, want no panic", r)
+				t.Errorf("turbo, %s host: recovered %v, want no panic", host, r)
 			case !turbo && (!ok || !strings.Contains(fmt.Sprint(pe.Value), "LockOSThread")):
-				t.Errorf("recovered %v, want a PanicError about LockOSThread", r)
+				t.Errorf("%s host: recovered %v, want a PanicError about LockOSThread", host, r)
 			}
 		}()
 		state.Run(func() {
@@ -482,7 +484,8 @@ func TestThreadLocking(t *testing.T) {
 			})
 			main.Transfer(c)
 		})
-	}()
+	}
+	switchLocked("unlocked")
 
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -503,4 +506,6 @@ func TestThreadLocking(t *testing.T) {
 	if n != 3 {
 		t.Errorf("locked host ran the context %d times, want 3", n)
 	}
+	// On a locked host the counts must match as well.
+	switchLocked("locked")
 }

@@ -82,8 +82,12 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	g := getg() // needed twice
 	if pick != nil {
 		// Running's choice, written out with g: as a call, Running costs
-		// a Switch 4 ns and gets g again.
-		s = hosts.load(uintptr(g))
+		// a Switch 4 ns and gets g again. Only the look in near is
+		// inlined; a goroutine near does not hold searches the table.
+		var cached bool
+		if s, cached = hosts.cached(uintptr(g)); !cached {
+			s = hosts.load(uintptr(g))
+		}
 		to = pick(s)
 		mustRun(s)
 	}
@@ -92,8 +96,9 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 		return s, stay
 	}
 	// Only the runtime's coroutine switch cares which thread a goroutine
-	// is locked to.
-	if threadLocks(g) != h.locks {
+	// is locked to. The counts are 0 unless g is locked, which g itself
+	// tells with one load; the counts are on its M, two loads away.
+	if (h.locks != 0 || lockedToThread(g)) && threadLocks(g) != h.locks {
 		panicThreadLocked(s)
 	}
 	commit(h, s, to)
