@@ -398,6 +398,15 @@ func TestMisuse(t *testing.T) {
 		go state.Run(func() { other = state.Current(); close(ch) })
 		<-ch
 		mustPanic("foreign", "another host", func() { main.Transfer(other) })
+		// main runs, but the caller is a goroutine outside the host.
+		outside := make(chan struct{})
+		go func() {
+			defer close(outside)
+			mustPanic("from outside", "does not run it", func() {
+				main.Transfer(state.New(func() { t.Error("a context ran on a goroutine outside its host") }))
+			})
+		}()
+		<-outside
 
 		// A deferred call of a cancelled context comes back to main while
 		// the Cancel, made by canceller, waits for the unwinding to end.

@@ -20,7 +20,8 @@ import "fmt"
 // Transfer suspends s, which must be the running context, and resumes to
 // ($from->transfer($to)). It returns when another context transfers back
 // to s. Transferring to a finished context or to one of another host
-// panics, as does calling Transfer on a context that is not running;
+// panics, as does calling Transfer on a context that is not running, or
+// from any code but the context's own (another goroutine);
 // transferring to s itself does nothing.
 //
 // If the context is cancelled while suspended, Transfer does not return:
@@ -70,7 +71,8 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 			mustRun(s)
 		}
 		h := s.h
-		if !plainSwitch(h, s, to) && !s.prepare(to) {
+		// For Transfer, runsHere written out: as a call it costs 1 ns.
+		if (!plainSwitch(h, s, to) || pick == nil && turboHost() != h) && !s.prepare(to) {
 			return s, stay
 		}
 		commit(h, s, to)
@@ -92,7 +94,8 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 		mustRun(s)
 	}
 	h := s.h
-	if !plainSwitch(h, s, to) && !s.prepare(to) {
+	// For Transfer, runsHere written out with g.
+	if (!plainSwitch(h, s, to) || pick == nil && g != s.pt.g) && !s.prepare(to) {
 		return s, stay
 	}
 	// Only the runtime's coroutine switch cares which thread a goroutine
@@ -106,6 +109,16 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	return s, moveInto(s, to).switcher()
 }
 
+// runsHere reports whether the calling goroutine runs s, the running
+// context of its host: on the turbo engine, whether the caller is on the
+// arena of s's host; on the portable engine, whether it is s's goroutine.
+func (s *State) runsHere() bool {
+	if turboOn {
+		return turboHost() == s.h
+	}
+	return getg() == s.pt.g
+}
+
 // mustRun panics when Switch found no running context: it was called
 // outside a host.
 func mustRun(s *State) {
@@ -117,7 +130,8 @@ func mustRun(s *State) {
 // plainSwitch reports whether a transfer from s to to is a plain switch:
 // h, s's host, runs s, and to is one of its suspended contexts. Anything
 // else is prepare's to check; when prepare lets the transfer go on, h is
-// still s's host.
+// still s's host. Whether the caller is s is Switch's to know (it found
+// s by the caller) and runsHere's for Transfer.
 func plainSwitch(h *host, s, to *State) bool {
 	return h != nil && h.current == s && to.h == h && to.status == StatusSuspended
 }
@@ -175,6 +189,9 @@ func (s *State) prepare(to *State) bool {
 	h := s.h
 	if h == nil || h.current != s {
 		panic(fmt.Sprintf("state: Transfer from context %q, which is not running (status %v)", s.desc, s.status))
+	}
+	if !s.runsHere() {
+		panic(fmt.Sprintf("state: Transfer from context %q called on a goroutine that does not run it; only the context itself can transfer", s.desc))
 	}
 	h.bind(to)
 	switch to.status {
