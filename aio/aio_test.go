@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/aio"
 	"github.com/corogo/coro/sched"
@@ -197,6 +200,44 @@ func TestCancelInFlight(t *testing.T) {
 		v, err := reader.Join()
 		if v != "gone" || !errors.Is(err, sched.ErrCancelled) {
 			t.Errorf("Join = %v, %v", v, err)
+		}
+	})
+}
+
+// Close while another coroutine's read of the file is in flight leaves
+// the descriptor open until the read ends, as os.File does: a file opened
+// meanwhile does not get its number, which the read still names (on the
+// thread pool, a read queued for a worker would read that file), and the
+// read ends on the file it began on.
+func TestCloseLeavesInFlightReadItsFile(t *testing.T) {
+	onEmptyPipe(t, func(t *testing.T, f *aio.File, w *os.File) {
+		fd := int(f.Fd())
+		reader := sched.Async(func() any {
+			buf := make([]byte, 4)
+			n, err := f.Read(buf)
+			return fmt.Sprintf("%q %v", buf[:n], err)
+		})
+		sched.Cede() // the read is in flight
+		if err := f.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		if _, err := f.Read(make([]byte, 1)); !errors.Is(err, aio.ErrClosed) {
+			t.Errorf("Read after Close: %v, want ErrClosed", err)
+		}
+		g, err := aio.Open(os.DevNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer g.Close()
+		if int(g.Fd()) == fd {
+			t.Errorf("Close freed descriptor %d under the read in flight: %s took it", fd, os.DevNull)
+		}
+		lateWrite(w, 10*time.Millisecond)
+		if v, _ := reader.Join(); v != `"LATE" <nil>` {
+			t.Errorf("the read in flight returned %v, want \"LATE\" <nil>", v)
+		}
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != unix.EBADF {
+			t.Errorf("descriptor %d after the last read ended: %v, want EBADF (closed)", fd, err)
 		}
 	})
 }

@@ -19,13 +19,15 @@ var ErrClosed = fs.ErrClosed
 // coroutine (Coro::AIO on a file handle). It implements io.Reader,
 // io.Writer, io.ReaderAt, io.WriterAt, io.Seeker and io.Closer, so bufio,
 // io.Copy and the rest of the standard library work inside coroutines.
-// Like an os.File in a goroutine, a File must not be used by two
-// coroutines at once.
+// The coroutines of one scheduler may use a File at once, as goroutines
+// may an os.File: reads and writes at offsets do not interfere, and a
+// Close leaves the requests in flight to end on the file they began on.
 type File struct {
 	fd     int
 	name   string
 	append bool // opened with O_APPEND, where WriteAt makes no sense
-	closed bool
+	closed bool // Close was called
+	busy   int  // requests in flight that name fd (hold)
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).
@@ -55,11 +57,19 @@ func (f *File) Name() string { return f.name }
 func (f *File) Fd() uintptr { return uintptr(f.fd) }
 
 // Close closes the file (aio_close).
+//
+// Requests of other coroutines that are in flight keep the descriptor
+// open until they end; the last of them closes it, and Close returns nil
+// at once, as os.File's does. So their requests never reach a file that
+// takes the descriptor's number after Close.
 func (f *File) Close() error {
 	if f.closed {
 		return f.pathErr("close", ErrClosed)
 	}
 	f.closed = true
+	if f.busy > 0 {
+		return nil // the last release closes
+	}
 	r := &request{op: opClose, fd: f.fd}
 	if do(r) < 0 {
 		return f.pathErr("close", r.err())
@@ -67,13 +77,36 @@ func (f *File) Close() error {
 	return nil
 }
 
+// hold counts a request of f's as in flight until release, or fails once
+// f is closed. Every request that names f's descriptor is made between
+// the two; calls made at once, with no switch (lseek, preadCached), need
+// neither, since no Close can come in between.
+func (f *File) hold(op string) error {
+	if f.closed {
+		return f.pathErr(op, ErrClosed)
+	}
+	f.busy++
+	return nil
+}
+
+// release ends what hold began. After Close the last one closes the
+// descriptor, at once: it may run in a deferred call of a coroutine that
+// unwinds, where a request would make Cancel wait. As with os.File, the
+// error of a close deferred past Close has no one to go to.
+func (f *File) release() {
+	if f.busy--; f.busy == 0 && f.closed {
+		unix.Close(f.fd)
+	}
+}
+
 // Read reads up to len(p) bytes at the file's position and advances it
 // (aio_read without an offset). It returns io.EOF at the end of the file.
 // The kernel keeps the position, so pipes, sockets and terminals work.
 func (f *File) Read(p []byte) (int, error) {
-	if f.closed {
-		return 0, f.pathErr("read", ErrClosed)
+	if err := f.hold("read"); err != nil {
+		return 0, err
 	}
+	defer f.release()
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -87,9 +120,10 @@ func (f *File) Read(p []byte) (int, error) {
 // ReadAt reads len(p) bytes at off (aio_read), repeating short reads, as
 // io.ReaderAt requires; fewer bytes come with io.EOF at the end of file.
 func (f *File) ReadAt(p []byte, off int64) (int, error) {
-	if f.closed {
-		return 0, f.pathErr("read", ErrClosed)
+	if err := f.hold("read"); err != nil {
+		return 0, err
 	}
+	defer f.release()
 	if off < 0 {
 		return 0, f.pathErr("readat", errors.New("negative offset"))
 	}
@@ -155,17 +189,19 @@ func preadCached(fd int, p []byte, off int64) (n int, ok bool) {
 // Write writes all of p at the file's position and advances it
 // (aio_write without an offset), repeating short writes.
 func (f *File) Write(p []byte) (int, error) {
-	if f.closed {
-		return 0, f.pathErr("write", ErrClosed)
+	if err := f.hold("write"); err != nil {
+		return 0, err
 	}
+	defer f.release()
 	return f.pwrite(p, -1)
 }
 
 // WriteAt writes all of p at off (aio_write), repeating short writes.
 func (f *File) WriteAt(p []byte, off int64) (int, error) {
-	if f.closed {
-		return 0, f.pathErr("write", ErrClosed)
+	if err := f.hold("write"); err != nil {
+		return 0, err
 	}
+	defer f.release()
 	if f.append {
 		return 0, f.pathErr("writeat", errors.New("invalid use of WriteAt on file opened with O_APPEND"))
 	}
@@ -213,7 +249,7 @@ func (f *File) pwrite(p []byte, off int64) (int, error) {
 // Seek sets the position of the next Read or Write, as io.Seeker. It is
 // lseek(2) made directly: it only changes a number in the kernel.
 func (f *File) Seek(offset int64, whence int) (int64, error) {
-	if f.closed {
+	if f.closed { // lseek is made at once: no Close can come before it
 		return 0, f.pathErr("seek", ErrClosed)
 	}
 	pos, err := unix.Seek(f.fd, offset, whence)
@@ -231,9 +267,10 @@ func (f *File) Sync() error { return f.simple("sync", opFsync) }
 func (f *File) Datasync() error { return f.simple("datasync", opFdatasync) }
 
 func (f *File) simple(op string, code opcode) error {
-	if f.closed {
-		return f.pathErr(op, ErrClosed)
+	if err := f.hold(op); err != nil {
+		return err
 	}
+	defer f.release()
 	r := &request{op: code, fd: f.fd}
 	if do(r) < 0 {
 		return f.pathErr(op, r.err())
@@ -243,9 +280,10 @@ func (f *File) simple(op string, code opcode) error {
 
 // Stat returns the file's fs.FileInfo (aio_stat on the handle, by statx).
 func (f *File) Stat() (fs.FileInfo, error) {
-	if f.closed {
-		return nil, f.pathErr("stat", ErrClosed)
+	if err := f.hold("stat"); err != nil {
+		return nil, err
 	}
+	defer f.release()
 	return statx(f.fd, "", unix.AT_EMPTY_PATH, "stat", f.name)
 }
 

@@ -46,9 +46,10 @@ func pathErr(op, path string, err error) error {
 // ReadV reads into bufs in order at off, as one preadv (aio_readv). It
 // returns the bytes read; short reads are not repeated.
 func (f *File) ReadV(bufs [][]byte, off int64) (int, error) {
-	if f.closed {
-		return 0, f.pathErr("readv", ErrClosed)
+	if err := f.hold("readv"); err != nil {
+		return 0, err
 	}
+	defer f.release()
 	n, err := runN(func() (int, error) { return unix.Preadv(f.fd, bufs, off) })
 	return n, pathErr("readv", f.name, err)
 }
@@ -56,53 +57,59 @@ func (f *File) ReadV(bufs [][]byte, off int64) (int, error) {
 // WriteV writes bufs in order at off, as one pwritev (aio_writev). It
 // returns the bytes written; short writes are not repeated.
 func (f *File) WriteV(bufs [][]byte, off int64) (int, error) {
-	if f.closed {
-		return 0, f.pathErr("writev", ErrClosed)
+	if err := f.hold("writev"); err != nil {
+		return 0, err
 	}
+	defer f.release()
 	n, err := runN(func() (int, error) { return unix.Pwritev(f.fd, bufs, off) })
 	return n, pathErr("writev", f.name, err)
 }
 
 // Truncate changes the file's size (aio_truncate on a handle).
 func (f *File) Truncate(size int64) error {
-	if f.closed {
-		return f.pathErr("truncate", ErrClosed)
+	if err := f.hold("truncate"); err != nil {
+		return err
 	}
+	defer f.release()
 	return pathErr("truncate", f.name, run(func() error { return unix.Ftruncate(f.fd, size) }))
 }
 
 // Allocate manipulates the space of the range off, off+n: mode 0
 // allocates it, or unix.FALLOC_FL_* flags (aio_allocate).
 func (f *File) Allocate(mode uint32, off, n int64) error {
-	if f.closed {
-		return f.pathErr("fallocate", ErrClosed)
+	if err := f.hold("fallocate"); err != nil {
+		return err
 	}
+	defer f.release()
 	return pathErr("fallocate", f.name, run(func() error { return unix.Fallocate(f.fd, mode, off, n) }))
 }
 
 // SyncRange syncs the range off, off+n with unix.SYNC_FILE_RANGE_* flags
 // (aio_sync_file_range).
 func (f *File) SyncRange(off, n int64, flags int) error {
-	if f.closed {
-		return f.pathErr("sync_file_range", ErrClosed)
+	if err := f.hold("sync_file_range"); err != nil {
+		return err
 	}
+	defer f.release()
 	return pathErr("sync_file_range", f.name, run(func() error { return unix.SyncFileRange(f.fd, off, n, flags) }))
 }
 
 // Syncfs commits the file system the file is on (aio_syncfs).
 func (f *File) Syncfs() error {
-	if f.closed {
-		return f.pathErr("syncfs", ErrClosed)
+	if err := f.hold("syncfs"); err != nil {
+		return err
 	}
+	defer f.release()
 	return pathErr("syncfs", f.name, run(func() error { return unix.Syncfs(f.fd) }))
 }
 
 // Readahead asks the kernel to read the range off, off+n into the page
 // cache (aio_readahead).
 func (f *File) Readahead(off int64, n int) error {
-	if f.closed {
-		return f.pathErr("readahead", ErrClosed)
+	if err := f.hold("readahead"); err != nil {
+		return err
 	}
+	defer f.release()
 	return pathErr("readahead", f.name, run(func() error {
 		if _, _, errno := unix.Syscall(unix.SYS_READAHEAD, uintptr(f.fd), uintptr(off), uintptr(n)); errno != 0 {
 			return errno // x/sys/unix has no wrapper for readahead(2)
@@ -113,27 +120,34 @@ func (f *File) Readahead(off int64, n int) error {
 
 // Chmod changes the file's mode (aio_chmod on a handle).
 func (f *File) Chmod(mode fs.FileMode) error {
-	if f.closed {
-		return f.pathErr("chmod", ErrClosed)
+	if err := f.hold("chmod"); err != nil {
+		return err
 	}
+	defer f.release()
 	return pathErr("chmod", f.name, run(func() error { return unix.Fchmod(f.fd, unixMode(mode)) }))
 }
 
 // Chown changes the file's owner; -1 leaves an id as it is (aio_chown on
 // a handle).
 func (f *File) Chown(uid, gid int) error {
-	if f.closed {
-		return f.pathErr("chown", ErrClosed)
+	if err := f.hold("chown"); err != nil {
+		return err
 	}
+	defer f.release()
 	return pathErr("chown", f.name, run(func() error { return unix.Fchown(f.fd, uid, gid) }))
 }
 
 // Sendfile copies up to n bytes from src at off to f's position, in the
 // kernel (aio_sendfile). It returns the bytes copied.
 func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
-	if f.closed || src.closed {
-		return 0, f.pathErr("sendfile", ErrClosed)
+	if err := f.hold("sendfile"); err != nil {
+		return 0, err
 	}
+	defer f.release()
+	if err := src.hold("sendfile"); err != nil {
+		return 0, err
+	}
+	defer src.release()
 	w, err := runN(func() (int, error) { return unix.Sendfile(f.fd, src.fd, &off, n) })
 	return w, pathErr("sendfile", f.name, err)
 }
