@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/corogo/coro/internal/ilist"
 )
@@ -67,7 +69,11 @@ func Running() *State {
 	}
 	// A goroutine of the portable engine runs one context, which is the
 	// running one whenever the goroutine runs.
-	return hosts.load(uintptr(getg()))
+	g := uintptr(getg())
+	if s, ok := hosts.cached(g); ok {
+		return s
+	}
+	return hosts.load(g)
 }
 
 func runningTurbo() *State {
@@ -123,13 +129,15 @@ func (h *host) bind(s *State) {
 	if s.h == h {
 		return
 	}
-	if s.h != nil {
-		panic(fmt.Sprintf("state: context %q belongs to another host", s.desc))
-	}
 	if h.closed {
 		panic("state: host has ended")
 	}
-	s.h = h
+	// Two hosts may transfer to one new context at once: one wins, and the
+	// other sees it belongs to another. (&s.h is a *host field: the
+	// unsafe.Pointer view is for the atomic compare-and-swap alone.)
+	if !atomic.CompareAndSwapPointer((*unsafe.Pointer)(unsafe.Pointer(&s.h)), nil, unsafe.Pointer(h)) {
+		panic(fmt.Sprintf("state: context %q belongs to another host", s.desc))
+	}
 }
 
 // resumeInterrupted handles a context resumed to unwind: it was cancelled,

@@ -144,8 +144,11 @@ func (s *State) run() {
 		for threadLocks(g)>>32 > h.locks>>32 {
 			runtime.UnlockOSThread()
 		}
+		// Until it is gone the goroutine still runs s, as the turbo host
+		// does: OnExit, and what it calls, finds s as the running context.
+		next := h.finish(s)
 		hosts.store(uintptr(g), nil)
-		exitPortable(s, h.finish(s), goexit)
+		exitPortable(s, next, goexit)
 	}()
 	h.runBody(s)
 	returned = true

@@ -164,9 +164,14 @@ func (s *State) Raised() any { return s.raise }
 // Transfer, or before fn runs if it has not started; Raise(nil) withdraws
 // a pending value. On the running context it panics with v at once,
 // unless the context is in Uninterrupted: v then waits for its next resume
-// after that, as it would have had the context been suspended.
+// after that, as it would have had the context been suspended. Raise on
+// the running context from code other than its own (another goroutine)
+// panics with a message, not with v.
 func (s *State) Raise(v any) {
 	if s.status == StatusRunning && v != nil && s.held == 0 {
+		if !s.runsHere() {
+			panic(fmt.Sprintf("state: Raise of running context %q from a goroutine that does not run it", s.desc))
+		}
 		panic(v)
 	}
 	s.raise = v

@@ -405,6 +405,9 @@ func TestMisuse(t *testing.T) {
 			mustPanic("from outside", "does not run it", func() {
 				main.Transfer(state.New(func() { t.Error("a context ran on a goroutine outside its host") }))
 			})
+			// Raise of the running context from outside panicked with v,
+			// in the caller, and the context got nothing.
+			mustPanic("Raise from outside", "does not run it", func() { main.Raise("boom") })
 		}()
 		<-outside
 
