@@ -10,7 +10,7 @@ import (
 // returns.
 func Async(fn func() any) *Coro {
 	c := NewCoro(fn)
-	c.Ready()
+	c.readyHere()
 	return c
 }
 
@@ -62,7 +62,7 @@ func cedePick(from *state.State) *state.State {
 			}
 		}
 	}
-	cur.Ready()
+	cur.readyHere()
 	return s.switchTo(cur, s.pickNext(cur))
 }
 
@@ -89,7 +89,7 @@ func cedeNotSelfPick(from *state.State) *state.State {
 	if next == nil {
 		return from // a transfer to itself: nothing happens
 	}
-	c.Ready()
+	c.readyHere()
 	return c.s.switchTo(c, next)
 }
 

@@ -66,6 +66,7 @@ func (c *Coro) Desc() string { return c.desc }
 
 // SetDesc sets the description shown in the ps listing.
 func (c *Coro) SetDesc(d string) {
+	c.mustBeLocal("SetDesc")
 	c.desc = d
 	c.st.SetDesc(d)
 }
@@ -79,6 +80,7 @@ func (c *Coro) Prio() int { return c.prio }
 // old one (Coro's prio). A coroutine already in a ready queue stays there;
 // the new priority counts from its next Ready.
 func (c *Coro) SetPrio(p int) (old int) {
+	c.mustBeLocal("SetPrio")
 	old = c.prio
 	c.prio = min(max(p, PrioMin), PrioMax)
 	return old
@@ -110,7 +112,21 @@ func (c *Coro) IsDone() bool { return c.done }
 // ($coro->ready). It reports false, doing nothing, when the coroutine is
 // already queued or has ended. Readying the running coroutine is allowed:
 // Cede is Ready followed by Schedule.
+//
+// From a goroutine outside the coroutine's scheduler Ready is Wake: it
+// reports true, and the scheduler readies the coroutine when it next
+// looks, waking up if it is idle.
 func (c *Coro) Ready() bool {
+	if !c.local() {
+		c.Wake()
+		return true
+	}
+	return c.readyHere()
+}
+
+// readyHere is Ready made on c's scheduler, as the scheduler's own code
+// always is.
+func (c *Coro) readyHere() bool {
 	if c.ready || c.done {
 		return false
 	}
@@ -118,15 +134,39 @@ func (c *Coro) Ready() bool {
 	return true
 }
 
+// local reports whether the caller is a coroutine of c's scheduler.
+func (c *Coro) local() bool {
+	if st := state.Running(); st != nil {
+		cur, ok := st.Data().(*Coro)
+		return ok && cur.s == c.s
+	}
+	return false
+}
+
+// mustBeLocal panics unless the caller is a coroutine of c's scheduler:
+// the methods that change a coroutine are for its scheduler's coroutines,
+// which alone run while it does.
+func (c *Coro) mustBeLocal(method string) {
+	if !c.local() {
+		panic(fmt.Sprintf("sched: %s of %v from outside its scheduler; use Wake or the scheduler's Post", method, c))
+	}
+}
+
 // Suspend stops the scheduler from running the coroutine ($coro->suspend).
 // If the scheduler meets it in a ready queue it drops it, so that
 // activation is lost, as Coro's documentation warns; unlike Perl 6.57,
 // which then keeps counting it as ready forever, the coroutine can be
 // readied again after Resume.
-func (c *Coro) Suspend() { c.suspended = true }
+func (c *Coro) Suspend() {
+	c.mustBeLocal("Suspend")
+	c.suspended = true
+}
 
 // Resume undoes Suspend ($coro->resume). It does not ready the coroutine.
-func (c *Coro) Resume() { c.suspended = false }
+func (c *Coro) Resume() {
+	c.mustBeLocal("Resume")
+	c.suspended = false
+}
 
 // OnDestroy registers f to be called with the coroutine's final value when
 // it ends ($coro->on_destroy). Callbacks run last-registered first, on the
@@ -137,6 +177,7 @@ func (c *Coro) OnDestroy(f func(v any)) {
 		f(c.result)
 		return
 	}
+	c.mustBeLocal("OnDestroy")
 	c.onDestroy = append(c.onDestroy, f)
 }
 
@@ -149,10 +190,13 @@ func (c *Coro) Join() (any, error) {
 		if cur == c {
 			return nil, ErrJoinSelf
 		}
+		if cur.s != c.s {
+			panic(fmt.Sprintf("sched: Join of %v from another scheduler", c))
+		}
 		woken := false
 		c.onDestroy = append(c.onDestroy, func(any) {
 			woken = true
-			cur.Ready()
+			cur.readyHere()
 		})
 		for !woken {
 			Schedule()
@@ -172,12 +216,13 @@ func (c *Coro) Throw(err error) {
 	if c.done {
 		return
 	}
+	c.mustBeLocal("Throw")
 	if err == nil {
 		c.st.Raise(nil)
 	} else {
 		c.st.Raise(err) // panics at once if c is running
 	}
-	c.Ready()
+	c.readyHere()
 }
 
 // Cancel ends the coroutine with v as its value ($coro->cancel). For

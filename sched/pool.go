@@ -31,7 +31,7 @@ func AsyncPool(fn func() any) *Coro {
 		c.st = s.newState(c, w.loop)
 		w.st = c.st
 	}
-	c.Ready()
+	c.readyHere()
 	return c
 }
 

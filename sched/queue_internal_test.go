@@ -31,8 +31,8 @@ func TestCedePickIsReadyThenPick(t *testing.T) {
 		full := rng.IntN(4) == 0
 		cur, refCur := add(randPrio())
 		if !full && rng.IntN(8) == 0 { // readied while running
-			cur.Ready()
-			refCur.Ready()
+			cur.readyHere()
+			refCur.readyHere()
 		}
 		n := rng.IntN(12)
 		if full {
@@ -41,13 +41,13 @@ func TestCedePickIsReadyThenPick(t *testing.T) {
 		for range n {
 			if full {
 				c, r := add(cur.prio)
-				c.Ready()
-				r.Ready()
+				c.readyHere()
+				r.readyHere()
 				continue
 			}
 			c, r := add(randPrio())
-			c.Ready()
-			r.Ready()
+			c.readyHere()
+			r.readyHere()
 			if rng.IntN(3) == 0 { // queued at one priority, now of another
 				c.prio = randPrio()
 				r.prio = c.prio
@@ -70,7 +70,7 @@ func TestCedePickIsReadyThenPick(t *testing.T) {
 		}
 		before := queueIDs(s)
 		next := coroOf(cedePick(cur.st))
-		refCur.Ready()
+		refCur.readyHere()
 		refNext := ref.pickNext(refCur)
 		if next.id != refNext.id {
 			t.Fatalf("round %d: cedePick picked %d, Ready and pickNext %d", round, next.id, refNext.id)

@@ -379,6 +379,64 @@ func TestMisuseOutsideScheduler(t *testing.T) {
 	sched.Cede()
 }
 
+// The methods that change a coroutine panic when called from outside its
+// scheduler, instead of changing it under the scheduler's feet; Join from
+// another scheduler panics as Cancel does. (Before, Throw from a plain
+// goroutine at the running coroutine panicked in the caller with err, and
+// Join from another scheduler hung or reported a false deadlock.)
+func TestCoroMethodsFromOutside(t *testing.T) {
+	panicOf := func(f func()) (msg string) {
+		defer func() { msg = fmt.Sprint(recover()) }()
+		f()
+		return "no panic"
+	}
+	s := sched.New()
+	release := s.Hold()
+	defer release()
+	var c *sched.Coro
+	err := s.Run(func() {
+		main := sched.Current()
+		c = sched.Async(func() any { sched.Schedule(); return "done" })
+		sched.Cede()
+		outside := make(chan struct{})
+		go func() {
+			defer close(outside)
+			for _, m := range []struct {
+				name, want string
+				call       func()
+			}{
+				{"Throw", "from outside its scheduler", func() { c.Throw(errors.New("x")) }},
+				{"Throw at the running main", "from outside its scheduler", func() { main.Throw(errors.New("x")) }},
+				{"SetPrio", "from outside its scheduler", func() { c.SetPrio(sched.PrioHigh) }},
+				{"Suspend", "from outside its scheduler", c.Suspend},
+				{"Resume", "from outside its scheduler", c.Resume},
+				{"OnDestroy", "from outside its scheduler", func() { c.OnDestroy(func(any) {}) }},
+				{"SetDesc", "from outside its scheduler", func() { c.SetDesc("x") }},
+				{"Join", "from another scheduler", func() { sched.Run(func() { c.Join() }) }},
+			} {
+				if msg := panicOf(m.call); !strings.Contains(msg, m.want) {
+					t.Errorf("%s: panic %s, want one containing %q", m.name, msg, m.want)
+				}
+			}
+		}()
+		for {
+			select {
+			case <-outside:
+				c.Ready()
+				if v, err := c.Join(); v != "done" || err != nil {
+					t.Errorf("Join = %v, %v", v, err)
+				}
+				return
+			default:
+				sched.Cede()
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestGCTorture keeps objects reachable only from suspended coroutines'
 // stacks, defers and closures while other goroutines churn the heap and
 // the GC runs constantly, and checks every object afterwards.

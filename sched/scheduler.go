@@ -261,10 +261,10 @@ func (s *Scheduler) drainPosts() {
 	s.posts.pending.Store(false)
 	s.posts.mu.Unlock()
 	for _, c := range wakes {
-		c.Ready()
+		c.readyHere()
 	}
 	for _, fn := range fns {
-		s.newCoro(func() any { fn(); return nil }, "[post]").Ready()
+		s.newCoro(func() any { fn(); return nil }, "[post]").readyHere()
 	}
 }
 

@@ -270,7 +270,7 @@ func (h *timerHeap) fire(now time.Time) {
 		if t.throws {
 			t.c.Throw((*timeoutError)(t)) // at once, if c is the coroutine idling
 		} else {
-			t.c.Ready()
+			t.c.readyHere()
 		}
 	}
 }

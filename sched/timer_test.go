@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -389,25 +390,86 @@ func TestWithContext(t *testing.T) {
 }
 
 // Wake from other goroutines readies a sleeping coroutine, including one
-// whose scheduler idles in an event loop.
+// whose scheduler idles in an event loop; so does Ready, which from
+// outside the scheduler is Wake. (Before, Ready from outside changed the
+// ready queue unsynchronised and woke nothing: Run hung.)
 func TestWakeFromOutside(t *testing.T) {
-	s := sched.New()
-	release := s.Hold()
-	defer release()
-	got := 0
-	err := s.Run(func() {
-		me := sched.Current()
-		for i := range 3 {
-			go func() {
-				time.Sleep(time.Duration(i) * time.Millisecond)
-				me.Wake()
-			}()
-			sched.Schedule() // only a Wake can end this
-			got++
+	for _, tc := range []struct {
+		name string
+		wake func(*sched.Coro)
+	}{
+		{"Wake", (*sched.Coro).Wake},
+		{"Ready", func(c *sched.Coro) {
+			if !c.Ready() {
+				t.Error("Ready from outside reported false")
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := sched.New()
+			release := s.Hold()
+			defer release()
+			got := 0
+			err := s.Run(func() {
+				me := sched.Current()
+				for i := range 3 {
+					go func() {
+						time.Sleep(time.Duration(i) * time.Millisecond)
+						tc.wake(me)
+					}()
+					sched.Schedule() // only the wake can end this
+					got++
+				}
+			})
+			if err != nil || got != 3 {
+				t.Fatalf("Run = %v after %d wake-ups", err, got)
+			}
+		})
+	}
+}
+
+// Ready from outside while the scheduler is busy: the wake-ups reach the
+// sleeper and leave the ready count whole. (Before, NReady went below 0
+// and cedePick met a nil entry.)
+func TestReadyFromOutsideWhileBusy(t *testing.T) {
+	var stop atomic.Bool
+	wakes := 0
+	run(t, func() {
+		sleeper := sched.Async(func() any {
+			for !stop.Load() {
+				sched.Schedule() // only the outside goroutine wakes it
+				wakes++
+			}
+			return nil
+		})
+		for range 4 {
+			sched.Async(func() any {
+				for !stop.Load() {
+					sched.Cede()
+				}
+				return nil
+			})
 		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for !stop.Load() {
+				sleeper.Ready()
+			}
+		}()
+		for start := time.Now(); time.Since(start) < 200*time.Millisecond; {
+			sched.Cede()
+			if n := sched.NReady(); n < 0 {
+				t.Fatalf("NReady = %d", n)
+			}
+		}
+		stop.Store(true)
+		<-done
+		sleeper.Ready()
+		sleeper.Join()
 	})
-	if err != nil || got != 3 {
-		t.Fatalf("Run = %v after %d wake-ups", err, got)
+	if wakes == 0 {
+		t.Error("the sleeper was never woken from outside")
 	}
 }
 
