@@ -30,7 +30,9 @@ const (
 )
 
 // Coro is a cooperative thread of a Scheduler (Perl's Coro object).
-// Its methods must be called from coroutines of the same scheduler.
+// Its methods must be called from coroutines of the same scheduler, but
+// for Wake and Ready, which any goroutine may call; the others that change
+// the coroutine panic when called from outside the scheduler.
 type Coro struct {
 	s    *Scheduler
 	st   *state.State
