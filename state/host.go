@@ -132,12 +132,18 @@ func (h *host) bind(s *State) {
 	if h.closed {
 		panic("state: host has ended")
 	}
-	// Two hosts may transfer to one new context at once: one wins, and the
-	// other sees it belongs to another. (&s.h is a *host field: the
-	// unsafe.Pointer view is for the atomic compare-and-swap alone.)
-	if !atomic.CompareAndSwapPointer((*unsafe.Pointer)(unsafe.Pointer(&s.h)), nil, unsafe.Pointer(h)) {
+	if !s.claim(h) {
 		panic(fmt.Sprintf("state: context %q belongs to another host", s.desc))
 	}
+}
+
+// claim makes s a context of h unless it belongs to another host, and
+// reports whether it is h's now. Two hosts may reach for one new context
+// at once: one wins, and the other sees it belongs to another.
+func (s *State) claim(h *host) bool {
+	// &s.h is a *host field: the unsafe.Pointer view is for the atomic
+	// compare-and-swap alone.
+	return atomic.CompareAndSwapPointer((*unsafe.Pointer)(unsafe.Pointer(&s.h)), nil, unsafe.Pointer(h)) || s.h == h
 }
 
 // resumeInterrupted handles a context resumed to unwind: it was cancelled,
@@ -225,7 +231,7 @@ func (h *host) finish(s *State) *State {
 		next = canceller
 	case s.onExit != nil:
 		next = h.callOnExit(s)
-		if next != nil && (next.status == StatusDone || next.status == StatusRunning || (next.h != nil && next.h != h)) {
+		if next != nil && (next.status == StatusDone || next.status == StatusRunning || !next.claim(h)) {
 			h.recordPanic(s, fmt.Sprintf("state: OnExit of %q chose context %q, which cannot be resumed (%v)", s.desc, next.desc, next.status), debug.Stack())
 			next = h.main
 		}
@@ -234,7 +240,6 @@ func (h *host) finish(s *State) *State {
 		next = h.main
 	}
 	if next.status == StatusNew {
-		next.h = h
 		if err := h.enter(next, s); err != nil {
 			// next stays new; main, which has a stack, ends the host
 			// with err as a panic that escaped next.
