@@ -437,6 +437,38 @@ func TestCoroMethodsFromOutside(t *testing.T) {
 	}
 }
 
+// An idle hook that switches while a coroutine ends (the scheduler picks
+// the next one from that coroutine's exit) makes Run panic with a
+// message. (Found by review: after b55b5b9 the portable engine, like
+// turbo before, switched away from the ended context for good, leaking
+// its goroutine, and Run reported a false deadlock.)
+func TestIdleHookSwitchingFromAnExit(t *testing.T) {
+	before := runtime.NumGoroutine()
+	calls := 0
+	s := sched.New(sched.Idle(func() bool {
+		if calls++; calls > 1 {
+			return false
+		}
+		sched.Sleep(time.Millisecond) // reached from the ending coroutine's pick
+		return true
+	}))
+	r := func() (r any) {
+		defer func() { r = recover() }()
+		s.Run(func() {
+			sched.Async(func() any { return nil })
+			sched.Schedule()
+		})
+		return nil
+	}()
+	if !strings.Contains(fmt.Sprint(r), "which has ended") {
+		t.Fatalf("Run: panic %v, want one saying the context has ended", r)
+	}
+	time.Sleep(10 * time.Millisecond) // the ended context's goroutine exits
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Run, %d before", n, before)
+	}
+}
+
 // TestGCTorture keeps objects reachable only from suspended coroutines'
 // stacks, defers and closures while other goroutines churn the heap and
 // the GC runs constantly, and checks every object afterwards.

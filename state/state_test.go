@@ -499,6 +499,28 @@ func TestThreadLocking(t *testing.T) {
 	}
 	switchLocked("unlocked")
 
+	// A locked context's transfer to a new one panics before starting it:
+	// a goroutine started from a locked one would take that lock for
+	// every switch into it, and the runtime throws at the next unlocked
+	// one. (Found by review: the check came after the start.)
+	if !turbo {
+		state.Run(func() {
+			main := state.Current()
+			fresh := state.New(func() {})
+			var locked *state.State
+			locked = state.New(func() {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				func() {
+					defer func() { recover() }()
+					locked.Transfer(fresh)
+				}()
+			})
+			main.Transfer(locked)
+			main.Transfer(fresh) // a fatal error before the fix
+		})
+	}
+
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	n := 0

@@ -94,15 +94,17 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 		mustRun(s)
 	}
 	h := s.h
+	// Only the runtime's coroutine switch cares which thread a goroutine
+	// is locked to. The counts are 0 unless g is locked, which g itself
+	// tells with one load; the counts are on its M, two loads away. This
+	// comes before prepare, which may start to's goroutine: one started
+	// from a locked goroutine takes that lock for every switch into it.
+	if h != nil && (h.locks != 0 || lockedToThread(g)) && threadLocks(g) != h.locks {
+		panicThreadLocked(s)
+	}
 	// For Transfer, runsHere written out with g.
 	if (!plainSwitch(h, s, to) || pick == nil && g != s.pt.g) && !s.prepare(to) {
 		return s, stay
-	}
-	// Only the runtime's coroutine switch cares which thread a goroutine
-	// is locked to. The counts are 0 unless g is locked, which g itself
-	// tells with one load; the counts are on its M, two loads away.
-	if (h.locks != 0 || lockedToThread(g)) && threadLocks(g) != h.locks {
-		panicThreadLocked(s)
 	}
 	commit(h, s, to)
 	// The portable engine parks in the slot where to's goroutine is parked.
@@ -133,7 +135,7 @@ func mustRun(s *State) {
 // still s's host. Whether the caller is s is Switch's to know (it found
 // s by the caller) and runsHere's for Transfer.
 func plainSwitch(h *host, s, to *State) bool {
-	return h != nil && h.current == s && to.h == h && to.status == StatusSuspended
+	return h != nil && h.current == s && s.status == StatusRunning && to.h == h && to.status == StatusSuspended
 }
 
 // commit makes to the running context of h in s's place.
@@ -189,6 +191,12 @@ func (s *State) prepare(to *State) bool {
 	h := s.h
 	if h == nil || h.current != s {
 		panic(fmt.Sprintf("state: Transfer from context %q, which is not running (status %v)", s.desc, s.status))
+	}
+	if s.status == StatusDone {
+		// s is the context that is ending: its OnExit, or what that calls
+		// (a scheduler's idle hook), asked for a switch, which would leave
+		// s's goroutine or stack behind for good.
+		panic(fmt.Sprintf("state: Transfer from context %q, which has ended; its OnExit must return the context to resume, not switch", s.desc))
 	}
 	if !s.runsHere() {
 		panic(fmt.Sprintf("state: Transfer from context %q called on a goroutine that does not run it; only the context itself can transfer", s.desc))
