@@ -130,7 +130,8 @@ func mustRun(s *State) {
 }
 
 // plainSwitch reports whether a transfer from s to to is a plain switch:
-// h, s's host, runs s, and to is one of its suspended contexts. Anything
+// h, s's host, runs s, and to is one of its suspended contexts. (While s
+// ends, h.current is s and s is done: its OnExit runs.) Anything
 // else is prepare's to check; when prepare lets the transfer go on, h is
 // still s's host. Whether the caller is s is Switch's to know (it found
 // s by the caller) and runsHere's for Transfer.
