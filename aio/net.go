@@ -31,6 +31,12 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 		return nil, err
 	}
 	c := &conn{sock: sock{fd: fd}, network: network, raddr: sa.addr}
+	connected := false
+	defer func() {
+		if !connected { // an error, or the coroutine unwinds while it waits
+			c.shut()
+		}
+	}()
 	if timeout > 0 {
 		c.wdl = time.Now().Add(timeout)
 	}
@@ -45,9 +51,9 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 		}
 	}
 	if err != nil {
-		c.shut()
 		return nil, opErr("dial", network, nil, sa.addr, err)
 	}
+	connected = true
 	c.wdl = time.Time{}
 	c.laddr = localAddr(fd, network)
 	return c, nil
@@ -419,7 +425,15 @@ func (c *conn) Close() error {
 }
 
 // CloseWrite shuts down the writing side, so the peer reads io.EOF.
-func (c *conn) CloseWrite() error { return unix.Shutdown(c.fd, unix.SHUT_WR) }
+func (c *conn) CloseWrite() error {
+	if c.closed { // the number may name another socket by now
+		return c.opErr("close", net.ErrClosed)
+	}
+	if err := unix.Shutdown(c.fd, unix.SHUT_WR); err != nil {
+		return c.opErr("close", os.NewSyscallError("shutdown", err))
+	}
+	return nil
+}
 
 func (c *conn) LocalAddr() net.Addr  { return c.laddr }
 func (c *conn) RemoteAddr() net.Addr { return c.raddr }
@@ -431,23 +445,20 @@ func (c *conn) SetDeadline(t time.Time) error {
 	return c.SetWriteDeadline(t)
 }
 
-// SetReadDeadline sets when reads give up with os.ErrDeadlineExceeded. A
-// time already passed also ends the reads waiting now, as with package
-// net; a later one applies to the waits that start after it is set.
+// SetReadDeadline sets when reads give up with os.ErrDeadlineExceeded,
+// for the reads waiting now as well, as with package net: their waits are
+// interrupted and start again under the new deadline, which ends them at
+// once if it has passed.
 func (c *conn) SetReadDeadline(t time.Time) error {
 	c.rdl = t
-	if !t.IsZero() && !t.After(time.Now()) {
-		c.interrupt(reading)
-	}
+	c.interrupt(reading)
 	return nil
 }
 
 // SetWriteDeadline is SetReadDeadline for writes.
 func (c *conn) SetWriteDeadline(t time.Time) error {
 	c.wdl = t
-	if !t.IsZero() && !t.After(time.Now()) {
-		c.interrupt(func(r *request) bool { return !reading(r) })
-	}
+	c.interrupt(func(r *request) bool { return !reading(r) })
 	return nil
 }
 

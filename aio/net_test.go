@@ -550,12 +550,7 @@ func TestCloseBeforeSubmitLeavesReusedNumberAlone(t *testing.T) {
 			sched.Async(func() any { c.Read(make([]byte, 64)); return nil })
 			sched.Cede() // the reader's read is queued
 			c.Close()
-			fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer syscall.Close(fds[0])
-			defer syscall.Close(fds[1])
+			fds := socketPair(t) // takes the lowest free numbers: the closed one
 			syscall.Write(fds[1], []byte("SECRET"))
 			sched.Sleep(20 * time.Millisecond) // the loop submits what is queued
 			buf := make([]byte, 64)
@@ -565,4 +560,112 @@ func TestCloseBeforeSubmitLeavesReusedNumberAlone(t *testing.T) {
 			}
 		})
 	})
+}
+
+// CloseWrite after Close fails with net.ErrClosed, as in package net, and
+// leaves alone the socket that has taken the descriptor's number. (Found
+// by review: it shut down the new socket.)
+func TestCloseWriteAfterClose(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			c := served(t, func(net.Conn) { sched.Sleep(50 * time.Millisecond) })
+			c.Close()
+			fds := socketPair(t) // takes the lowest free numbers: the closed one
+			if err := c.(interface{ CloseWrite() error }).CloseWrite(); !errors.Is(err, net.ErrClosed) {
+				t.Errorf("CloseWrite after Close: %v, want net.ErrClosed", err)
+			}
+			buf := make([]byte, 8)
+			for i, fd := range fds {
+				if n, err := syscall.Read(fds[1-i], buf); n == 0 && err == nil {
+					t.Errorf("socket %d, which took a number after Close, was shut down", fd)
+				}
+			}
+		})
+	})
+}
+
+// A Dial cut short while it connects (here by WithTimeout's throw) closes
+// its socket. (Found by review: the descriptor leaked.)
+func TestDialCutShortClosesItsSocket(t *testing.T) {
+	openFDs := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	backends(t, func(t *testing.T) {
+		// A listener with backlog 0 that never accepts: once its queue is
+		// full, further SYNs are dropped and connect waits.
+		lfd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer syscall.Close(lfd)
+		if err := syscall.Bind(lfd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+			t.Fatal(err)
+		}
+		syscall.Listen(lfd, 0)
+		sa, _ := syscall.Getsockname(lfd)
+		addr := (&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: sa.(*syscall.SockaddrInet4).Port}).String()
+		runSched(t, func() {
+			var held []net.Conn
+			defer func() {
+				for _, c := range held {
+					c.Close()
+				}
+			}()
+			for { // fill the queue
+				c, err := aio.DialTimeout("tcp", addr, 100*time.Millisecond)
+				if err != nil {
+					break
+				}
+				if held = append(held, c); len(held) > 20 {
+					t.Fatal("connect never waits here")
+				}
+			}
+			before := openFDs()
+			if err := sched.WithTimeout(100*time.Millisecond, func() { aio.Dial("tcp", addr) }); err == nil {
+				t.Fatal("the Dial connected")
+			}
+			if after := openFDs(); after != before {
+				t.Errorf("%d descriptors open before the Dial, %d after it was cut short", before, after)
+			}
+		})
+	})
+}
+
+// A read deadline set while a Read waits applies to that Read, as in
+// package net. (Found by review: only a deadline already passed did.)
+func TestDeadlineSetWhileReadWaits(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			c := served(t, func(net.Conn) { sched.Sleep(2 * time.Second) })
+			defer c.Close()
+			var readErr error
+			reader := sched.Async(func() any { _, readErr = c.Read(make([]byte, 1)); return nil })
+			sched.Sleep(5 * time.Millisecond) // the reader waits, with no deadline
+			c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+			if err := sched.WithTimeout(time.Second, func() { reader.Join() }); err != nil {
+				t.Fatal("the waiting Read was still waiting 1 s later; its new deadline was 20 ms")
+			}
+			if !errors.Is(readErr, os.ErrDeadlineExceeded) {
+				t.Errorf("Read ended with %v, want os.ErrDeadlineExceeded", readErr)
+			}
+		})
+	})
+}
+
+// socketPair makes a connected pair of unix sockets outside the scheduler,
+// closed when the test ends.
+func socketPair(t *testing.T) [2]int {
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Close(fds[0])
+		syscall.Close(fds[1])
+	})
+	return [2]int(fds)
 }
