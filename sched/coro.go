@@ -215,10 +215,18 @@ func (c *Coro) Join() (any, error) {
 // coroutine stays readied). Throwing to the running coroutine panics at
 // once.
 func (c *Coro) Throw(err error) {
+	if !c.done { // an ended coroutine is past caring, from anywhere
+		c.mustBeLocal("Throw")
+	}
+	c.throwHere(err)
+}
+
+// throwHere is Throw made on c's scheduler, as the scheduler's own code
+// (a timer firing) always is.
+func (c *Coro) throwHere(err error) {
 	if c.done {
 		return
 	}
-	c.mustBeLocal("Throw")
 	if err == nil {
 		c.st.Raise(nil)
 	} else {

@@ -268,7 +268,7 @@ func (h *timerHeap) fire(now time.Time) {
 		t := heap.Pop(h).(*Timer)
 		t.expired = true
 		if t.throws {
-			t.c.Throw((*timeoutError)(t)) // at once, if c is the coroutine idling
+			t.c.throwHere((*timeoutError)(t)) // at once, if c is the coroutine idling
 		} else {
 			t.c.readyHere()
 		}

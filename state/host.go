@@ -139,11 +139,12 @@ func (h *host) bind(s *State) {
 
 // claim makes s a context of h unless it belongs to another host, and
 // reports whether it is h's now. Two hosts may reach for one new context
-// at once: one wins, and the other sees it belongs to another.
+// at once: one wins, and the other sees it belongs to another. A context
+// already h's (every OnExit choice but a new one) costs no atomic.
 func (s *State) claim(h *host) bool {
 	// &s.h is a *host field: the unsafe.Pointer view is for the atomic
 	// compare-and-swap alone.
-	return atomic.CompareAndSwapPointer((*unsafe.Pointer)(unsafe.Pointer(&s.h)), nil, unsafe.Pointer(h)) || s.h == h
+	return s.h == h || atomic.CompareAndSwapPointer((*unsafe.Pointer)(unsafe.Pointer(&s.h)), nil, unsafe.Pointer(h))
 }
 
 // resumeInterrupted handles a context resumed to unwind: it was cancelled,
