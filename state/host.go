@@ -69,6 +69,9 @@ func Running() *State {
 	}
 	// A goroutine of the portable engine runs one context, which is the
 	// running one whenever the goroutine runs.
+	if s, _ := runningGuess(); s != nil {
+		return s
+	}
 	g := uintptr(getg())
 	if s, ok := hosts.cached(g); ok {
 		return s
@@ -106,8 +109,10 @@ func Run(main func()) {
 	}
 	h.main.pt.g = g
 	hosts.store(uintptr(g), h.main)
+	hostStarted(h)
 	defer func() {
 		pe := h.close()
+		hostEnded(h)
 		hosts.store(uintptr(g), nil)
 		if pe != nil {
 			panic(pe)

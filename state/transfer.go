@@ -1,6 +1,9 @@
 package state
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // The switch path. After a stack switch every return mispredicts, until
 // the resumed side has returned past the frames that were live when it
@@ -81,17 +84,23 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 		// and swap resumes to by jumping into the frame it called swap from.
 		return s, h.tb.switcher(s.tc, to.tc)
 	}
-	g := getg() // needed twice
+	var g unsafe.Pointer // the calling goroutine, needed twice
 	if pick != nil {
-		// Running's choice, written out with g: as a call, Running costs
-		// a Switch 4 ns and gets g again. Only the look in near is
-		// inlined; a goroutine near does not hold searches the table.
-		var cached bool
-		if s, cached = hosts.cached(uintptr(g)); !cached {
-			s = hosts.load(uintptr(g))
+		// Running's choice, written out: as a call, Running costs a
+		// Switch 4 ns and gets g again. Only the guess and the look in
+		// near are inlined; a goroutine near does not hold searches the
+		// table.
+		if s, g = runningGuess(); s == nil {
+			g = getg()
+			var cached bool
+			if s, cached = hosts.cached(uintptr(g)); !cached {
+				s = hosts.load(uintptr(g))
+			}
 		}
 		to = pick(s)
 		mustRun(s)
+	} else {
+		g = getg()
 	}
 	h := s.h
 	// Only the runtime's coroutine switch cares which thread a goroutine
