@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/corogo/coro/bench"
+	"github.com/corogo/coro/state"
 )
 
 func TestMain(m *testing.M) {
@@ -36,7 +37,7 @@ func TestBenchTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	if !strings.HasPrefix(text, "engine: portable") || !strings.Contains(text, "\nrounds: 2, each row its median\n") {
+	if !strings.HasPrefix(text, "engine: "+state.Engine().String()+"\n") || !strings.Contains(text, "\nrounds: 2, each row its median\n") {
 		t.Errorf("table does not start with the engine and the rounds:\n%s", text)
 	}
 	for _, g := range bench.Groups {
