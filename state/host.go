@@ -110,11 +110,16 @@ func Run(main func()) {
 	h.main.pt.g = g
 	hosts.store(uintptr(g), h.main)
 	hostStarted(h)
+	// Even when close panics (main ended locked to its thread, and a
+	// suspended context cannot be switched to), nothing may name the host
+	// once g can exit: the guess relies on it (guess.go), and a goroutine
+	// that gets g next would find main in the table.
 	defer func() {
-		pe := h.close()
 		hostEnded(h)
 		hosts.store(uintptr(g), nil)
-		if pe != nil {
+	}()
+	defer func() {
+		if pe := h.close(); pe != nil {
 			panic(pe)
 		}
 	}()

@@ -542,4 +542,28 @@ func TestThreadLocking(t *testing.T) {
 	}
 	// On a locked host the counts must match as well.
 	switchLocked("locked")
+
+	// main ends locked, so Run cannot switch to the suspended context to
+	// cancel it and panics; the goroutine that called Run is then outside
+	// every host. (Found by review: the panic skipped the clean-up, and
+	// Running went on finding main.)
+	if !turbo {
+		func() {
+			defer func() {
+				runtime.UnlockOSThread() // main's
+				if r := recover(); !strings.Contains(fmt.Sprint(r), "LockOSThread") {
+					t.Errorf("Run ending locked with a suspended context: recovered %v, want a panic about LockOSThread", r)
+				}
+				if s := state.Running(); s != nil {
+					t.Errorf("after Run panicked, its caller still finds context %q running", s.Desc())
+				}
+			}()
+			state.Run(func() {
+				main := state.Current()
+				c := state.New(func() { state.Current().Transfer(main) })
+				main.Transfer(c)
+				runtime.LockOSThread()
+			})
+		}()
+	}
 }
