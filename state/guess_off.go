@@ -4,8 +4,8 @@ package state
 
 import "unsafe"
 
-// Without Go 1.26's layout of runtime.g, or under -race, Switch always
-// finds the running context in the goroutine table: see guess.go.
+// Without Go 1.26's layout of runtime.g, or under -race, Switch, Running
+// and Transfer always ask the goroutine table: see guess.go.
 
 func hostStarted(*host) {}
 

@@ -99,8 +99,10 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 		}
 		to = pick(s)
 		mustRun(s)
+	} else if guessed, gg := runningGuess(); guessed == s {
+		g = gg // the guess proves the caller is s's goroutine
 	} else {
-		g = getg()
+		g = getg() // s's goroutine deeper down, or another (prepare panics)
 	}
 	h := s.h
 	// Only the runtime's coroutine switch cares which thread a goroutine
