@@ -296,6 +296,84 @@ func TestCancelTwiceInFlight(t *testing.T) {
 	})
 }
 
+// An Open whose coroutine is cancelled with the open in flight (made by
+// the kernel meanwhile, or by a pool worker) leaves no descriptor open:
+// the unwinding drops the result, and with it the descriptor. (Found by
+// review: each one leaked.)
+func TestCancelledOpenLeavesNoDescriptor(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "f")
+		if err := os.WriteFile(name, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runSched(t, func() {
+			must(t, aio.Nop()) // the loop and its descriptors exist before counting
+			before := openFDs(t)
+			for range 100 {
+				c := sched.Async(func() any {
+					if f, err := aio.Open(name); err == nil {
+						f.Close()
+					}
+					return nil
+				})
+				sched.Cede()                 // the open is in flight
+				time.Sleep(time.Millisecond) // and made, by a pool worker
+				c.Cancel(nil)
+			}
+			if after := openFDs(t); after != before {
+				t.Errorf("%s: %d descriptors open before 100 cancelled Opens, %d after", aio.Backend(), before, after)
+			}
+		})
+	})
+}
+
+// Opening a FIFO for writing waits for a reader, as open(2) does.
+// (Found by review: io_uring's open failed with ENXIO.)
+func TestOpenFIFOForWritingWaitsForAReader(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		fifo := filepath.Join(t.TempDir(), "fifo")
+		if err := unix.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan string, 1)
+		go func() {
+			time.Sleep(20 * time.Millisecond) // the open waits meanwhile
+			b, err := os.ReadFile(fifo)
+			if err != nil {
+				got <- err.Error()
+				return
+			}
+			got <- string(b)
+		}()
+		runSched(t, func() {
+			w, err := aio.OpenFile(fifo, os.O_WRONLY, 0)
+			if err != nil {
+				t.Errorf("%s: %v", aio.Backend(), err)
+				if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil { // lets the reader end
+					w.Close()
+				}
+				return
+			}
+			_, err = w.Write([]byte("hello"))
+			must(t, err)
+			must(t, w.Close())
+		})
+		if s := <-got; s != "hello" && !t.Failed() {
+			t.Errorf("the reader got %q, want hello", s)
+		}
+	})
+}
+
+// openFDs is the number of descriptors the process has open.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
 // raceDetector is set in a -race build (race_test.go).
 var raceDetector bool
 

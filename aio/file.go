@@ -44,6 +44,13 @@ func Create(name string) (*File, error) {
 func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	r := &request{op: opOpen, name: name, flags: flag, mode: unixMode(perm)}
 	fd := do(r)
+	if fd == -int(unix.ENXIO) && flag&unix.O_NONBLOCK == 0 && !r.blocking {
+		// io_uring first tries an open without blocking, and a FIFO
+		// opened to write with no reader then fails with ENXIO where
+		// open(2) waits for a reader: a pool worker's open waits.
+		r.blocking = true
+		fd = do(r)
+	}
 	if fd < 0 {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: r.err()}
 	}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/corogo/coro/sched"
 )
 
@@ -99,9 +101,10 @@ func (l *loop) usePool(why string) {
 	l.be = l.pool
 }
 
-// backendFor returns the backend that carries requests of op.
-func (l *loop) backendFor(op opcode) backend {
-	if l.be.supports(op) {
+// backendFor returns the backend that carries r: the loop's own, unless
+// it cannot carry r's op or r must block on a pool worker.
+func (l *loop) backendFor(r *request) backend {
+	if l.be.supports(r.op) && !r.blocking {
 		return l.be
 	}
 	if l.pool == nil {
@@ -156,13 +159,19 @@ func do(req *request) int {
 func (l *loop) run(c *sched.Coro, r *request) int {
 	r.c = c
 	r.prio = ioprio(c.Prio())
-	r.be = l.backendFor(r.op)
+	r.be = l.backendFor(r)
 	l.inflight++
 	r.be.submit(r)
-	defer l.settle(r)
+	returned := false
+	defer func() {
+		if !returned {
+			l.abandon(r)
+		}
+	}()
 	for !r.done {
 		sched.Schedule()
 	}
+	returned = true
 	return r.res
 }
 
@@ -192,21 +201,26 @@ func (l *loop) recycle(r *request) {
 	l.spares = append(l.spares, r)
 }
 
-// settle runs when run ends. On the normal path r is done; when the
-// coroutine unwinds, it cancels r and waits for the kernel to let go of
-// it. Nothing may cut that wait short, or the coroutine would go on (and
-// r be recycled) with r in flight: a throw or cancel that comes meanwhile
-// (a deadline passing, a second Cancel) waits for the next resume.
-func (l *loop) settle(r *request) {
-	if r.done {
-		return
+// abandon runs when the coroutine unwinds out of run (Cancel, Throw): it
+// cancels r and waits for the kernel to let go of it. Nothing may cut that
+// wait short, or the coroutine would go on (and r be recycled) with r in
+// flight: a throw or cancel that comes meanwhile (a deadline passing, a
+// second Cancel) waits for the next resume. What r's result held is then
+// dropped: an open that succeeded gives a descriptor nobody will have, so
+// abandon closes it. A close is not cancelled: the File counts as closed
+// already, and a close cut short would leave the descriptor open for good.
+func (l *loop) abandon(r *request) {
+	if !r.done && r.op != opClose {
+		r.be.cancel(r)
 	}
-	r.be.cancel(r)
 	sched.Uninterrupted(func() {
 		for !r.done {
 			sched.Schedule()
 		}
 	})
+	if r.op == opOpen && r.res >= 0 {
+		unix.Close(r.res)
+	}
 }
 
 // Backend returns the backend of the running coroutine's scheduler, with

@@ -308,14 +308,19 @@ func (c *conn) ringRead(co *sched.Coro, l *loop, b []byte) (int, error) {
 			return 0, c.opErr("read", net.ErrClosed)
 		}
 		r := request{op: opRead, fd: c.fd, buf: b, off: -1}
-		if err := c.await(co, l, &r, c.rdl); err != nil {
+		if err := c.await(co, l, &r, c.rdl); err != nil && r.res <= 0 {
 			return 0, c.opErr("read", err)
 		}
+		// Data the ring read as the deadline passed or Close came is
+		// returned all the same: it is out of the socket, and package
+		// net never drops what it has read.
 		switch {
+		case r.res > 0:
+			return r.res, nil
 		case c.closed:
 			return 0, c.opErr("read", net.ErrClosed)
-		case r.res > 0 || r.res == 0 && c.network[:3] == "udp":
-			return r.res, nil
+		case r.res == 0 && c.network[:3] == "udp":
+			return 0, nil
 		case r.res == 0:
 			return 0, io.EOF
 		case r.err() == unix.EINTR || r.err() == unix.EAGAIN || r.err() == unix.ECANCELED:

@@ -587,13 +587,6 @@ func TestCloseWriteAfterClose(t *testing.T) {
 // A Dial cut short while it connects (here by WithTimeout's throw) closes
 // its socket. (Found by review: the descriptor leaked.)
 func TestDialCutShortClosesItsSocket(t *testing.T) {
-	openFDs := func() int {
-		ents, err := os.ReadDir("/proc/self/fd")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(ents)
-	}
 	backends(t, func(t *testing.T) {
 		// A listener with backlog 0 that never accepts: once its queue is
 		// full, further SYNs are dropped and connect waits.
@@ -624,11 +617,11 @@ func TestDialCutShortClosesItsSocket(t *testing.T) {
 					t.Fatal("connect never waits here")
 				}
 			}
-			before := openFDs()
+			before := openFDs(t)
 			if err := sched.WithTimeout(100*time.Millisecond, func() { aio.Dial("tcp", addr) }); err == nil {
 				t.Fatal("the Dial connected")
 			}
-			if after := openFDs(); after != before {
+			if after := openFDs(t); after != before {
 				t.Errorf("%d descriptors open before the Dial, %d after it was cut short", before, after)
 			}
 		})
@@ -668,4 +661,47 @@ func socketPair(t *testing.T) [2]int {
 		syscall.Close(fds[1])
 	})
 	return [2]int(fds)
+}
+
+// A Read whose deadline passes just as the ring reads its data (the
+// scheduler busy meanwhile, so the timer and the completion are seen
+// together) returns the data: it is out of the socket, and package net
+// never drops what it has read. (Found by review: Read timed out and the
+// bytes were gone.)
+func TestReadDeadlineKeepsDataTheRingRead(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			peer := make(chan net.Conn, 1)
+			c := served(t, func(s net.Conn) { peer <- s; sched.Sleep(time.Second) })
+			defer c.Close()
+			var p net.Conn
+			for p == nil {
+				select {
+				case p = <-peer:
+				default:
+					sched.Sleep(time.Millisecond)
+				}
+			}
+			var n int
+			var readErr error
+			reader := sched.Async(func() any {
+				c.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
+				n, readErr = c.Read(make([]byte, 16))
+				return nil
+			})
+			sched.Sleep(5 * time.Millisecond) // the read waits in the kernel
+			if _, err := p.Write([]byte("DATA")); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond) // the scheduler busy: the deadline passes
+			reader.Join()
+			if n == 4 && readErr == nil {
+				return
+			}
+			c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+			if m, err := c.Read(make([]byte, 16)); m != 4 || err != nil {
+				t.Errorf("%s: Read = %d, %v; the next Read = %d, %v: want the 4 bytes from one of them", aio.Backend(), n, readErr, m, err)
+			}
+		})
+	})
 }

@@ -51,6 +51,9 @@ type request struct {
 	stat  *unix.Statx_t
 	fn    func() (int, error)
 	prio  uint16 // ioprio, from the coroutine's priority
+	// blocking sends the request to a pool worker, whose system call may
+	// wait as long as it needs, even where io_uring could carry it.
+	blocking bool
 
 	res  int  // the syscall's result: >= 0, or -errno
 	done bool // res is final; the kernel no longer touches the memory
