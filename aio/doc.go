@@ -49,5 +49,11 @@
 // A coroutine cancelled while its request is in flight asks the kernel to
 // cancel it and, unwinding, waits for the completion: until then the kernel
 // may still use the request's memory, and the completion never reaches
-// another coroutine.
+// another coroutine. What the request produced meanwhile is dropped (an
+// open's descriptor is closed); a Close is never cut short. On the thread
+// pool a read or write that waits for a pipe or a terminal stops at the
+// cancel, but a request a worker has started otherwise runs to its end,
+// and the cancelled coroutine, or Run ending, waits for it: an open of a
+// FIFO waits for the other end, and so do the requests io_uring has no
+// opcode for (Sendfile, ReadV, WriteV), which run on a pool helper there.
 package aio

@@ -28,6 +28,7 @@ type pool struct {
 	finished []*request        // completed, not yet delivered
 	spare    []*request        // the batch take returned last: finished's next buffer, once the loop is through with it
 	cancels  map[*request]bool // cancelled before a worker took them (or after: take drops those)
+	running  map[*request]int  // taken by a worker, with the eventfd that stops its wait (stoppable)
 	workers  sync.WaitGroup
 	closed   bool
 
@@ -58,6 +59,7 @@ func newPool(why string, notify func()) *pool {
 		notify:  notify,
 		jobs:    make(chan *request, 1024),
 		cancels: make(map[*request]bool),
+		running: make(map[*request]int),
 		epfd:    epfd,
 		efd:     efd,
 		watched: make(map[int]*fdWaiters),
@@ -65,7 +67,11 @@ func newPool(why string, notify func()) *pool {
 	}
 	p.workers.Add(poolWorkers)
 	for range poolWorkers {
-		go p.work()
+		stop, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+		if err != nil {
+			panic(fmt.Sprintf("aio: eventfd: %v", err))
+		}
+		go p.work(stop)
 	}
 	return p
 }
@@ -75,9 +81,11 @@ func (p *pool) name() string { return "thread pool (" + p.why + ")" }
 func (p *pool) supports(opcode) bool { return true }
 
 // work runs requests on its own OS thread, so that it can set the
-// thread's I/O priority to each request's.
-func (p *pool) work() {
+// thread's I/O priority to each request's. stop is its eventfd: cancel
+// writes it to end the wait of a read or write the worker is making.
+func (p *pool) work(stop int) {
 	defer p.workers.Done()
+	defer unix.Close(stop)
 	runtime.LockOSThread() // never unlocked: the thread exits with the worker
 	tid := unix.Gettid()
 	var prio uint16
@@ -89,10 +97,18 @@ func (p *pool) work() {
 		p.mu.Lock()
 		cancelled := p.cancels[r]
 		delete(p.cancels, r)
+		if !cancelled {
+			p.running[r] = stop
+		}
 		p.mu.Unlock()
 		res := -int(unix.ECANCELED)
 		if !cancelled {
-			res = r.call()
+			res = r.stoppable(stop)
+			p.mu.Lock()
+			delete(p.running, r)
+			p.mu.Unlock()
+			var buf [8]byte
+			unix.Read(stop, buf[:]) // reset: a cancel that came as r ended
 		}
 		p.finish(r, res)
 	}
@@ -153,8 +169,9 @@ func (p *pool) forget(fd int) {
 	}
 }
 
-// cancel stops r if no worker has started it; a running system call
-// cannot be stopped and completes normally. A poll is withdrawn at once.
+// cancel stops r if no worker has started it, or if its worker still
+// waits for r's descriptor to be ready (stoppable); a system call under
+// way completes normally. A poll is withdrawn at once.
 func (p *pool) cancel(r *request) {
 	if r.op == opPoll {
 		if w := p.watched[r.fd]; w != nil && (withdraw(&w.readers, r) || withdraw(&w.writers, r)) {
@@ -163,8 +180,13 @@ func (p *pool) cancel(r *request) {
 		return
 	}
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	if stop, ok := p.running[r]; ok {
+		one := [8]byte{1}
+		unix.Write(stop, one[:]) // under mu: the worker closes stop only after r leaves running
+		return
+	}
 	p.cancels[r] = true
-	p.mu.Unlock()
 }
 
 func withdraw(list *[]*request, r *request) bool {
@@ -185,8 +207,8 @@ func (p *pool) take() []*request {
 	clear(p.spare) // delivered: hold no request
 	p.mu.Lock()
 	done := p.finished
-	// A cancel that came after a worker took its request is left over;
-	// once the request is delivered nothing can cancel it any more.
+	// A cancel that came after the worker finished its request is left
+	// over; once the request is delivered nothing can cancel it any more.
 	if len(p.cancels) > 0 {
 		for _, r := range done {
 			delete(p.cancels, r)

@@ -72,6 +72,31 @@ func (r *request) err() error {
 	return nil
 }
 
+// stoppable is call for a pool worker whose eventfd is stop. A read or
+// write first waits in ppoll until r's descriptor is ready or stop is
+// written, and gives up with ECANCELED on stop: reading an empty pipe, or
+// writing a full one, could otherwise hold the worker, and the cancelled
+// coroutine waiting for it, for ever. (A regular file is always ready.)
+// Other requests cannot be stopped once made.
+func (r *request) stoppable(stop int) int {
+	if r.op == opRead || r.op == opWrite {
+		events := int16(unix.POLLIN)
+		if r.op == opWrite {
+			events = unix.POLLOUT
+		}
+		fds := [2]unix.PollFd{{Fd: int32(r.fd), Events: events}, {Fd: int32(stop), Events: unix.POLLIN}}
+		for {
+			if _, err := unix.Ppoll(fds[:], nil, nil); err != unix.EINTR {
+				break // ready, or an error the call itself reports
+			}
+		}
+		if fds[1].Revents != 0 {
+			return -int(unix.ECANCELED)
+		}
+	}
+	return r.call()
+}
+
 // call performs the request with blocking system calls, for the thread
 // pool backend, and returns what the io_uring completion would carry.
 func (r *request) call() int {
