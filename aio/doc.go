@@ -40,8 +40,11 @@
 // non-blocking: a call that would block waits through the event loop
 // instead. Deadlines, Close waking the waiters with net.ErrClosed, and a
 // past deadline ending the waits in progress behave as in package net.
-// A socket belongs to the scheduler that made it: use it from that
-// scheduler's coroutines only. A scheduler runs on one thread, so a server
+// A socket belongs to the scheduler whose coroutines first wait on it
+// (a Dial, an Accept, or a read or write that cannot go on at once): the
+// loop keeps a record of it. A coroutine of another scheduler that waits
+// on it, sets its deadlines or closes it panics; Scheduler.Post reaches
+// the owner's coroutines. A socket not yet waited on may be handed over. A scheduler runs on one thread, so a server
 // that wants every core runs a scheduler per core, each with a listener of
 // its own on the one address (ListenConfig's ReusePort), and Serve runs
 // a coroutine per connection.

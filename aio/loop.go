@@ -101,6 +101,14 @@ func (l *loop) usePool(why string) {
 	l.be = l.pool
 }
 
+// forget tells the loop's backends that fd is about to be closed.
+func (l *loop) forget(fd int) {
+	l.be.forget(fd)
+	if l.pool != nil && l.pool != l.be {
+		l.pool.forget(fd)
+	}
+}
+
 // backendFor returns the backend that carries r: the loop's own, unless
 // it cannot carry r's op or r must block on a pool worker.
 func (l *loop) backendFor(r *request) backend {

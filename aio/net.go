@@ -2,6 +2,7 @@ package aio
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
@@ -188,6 +189,26 @@ type sock struct {
 	fd     int
 	closed bool
 	waits  []*request
+	// loop is the event loop of the scheduler whose coroutines wait on
+	// the socket, from the first wait on; nil before. What the loop keeps
+	// about the descriptor is its own, so only that scheduler's
+	// coroutines may wait on the socket, set its deadlines or close it
+	// (mustBelong).
+	loop *loop
+}
+
+// mustBelong panics unless the socket is l's, or no loop's yet: l is the
+// loop of the running coroutine's scheduler (nil if it has none).
+func (s *sock) mustBelong(op string, l *loop) {
+	if s.loop != nil && s.loop != l {
+		panic(fmt.Sprintf("aio: %s on a socket that belongs to another scheduler; a socket is used by the coroutines of the scheduler that first waited on it (Scheduler.Post reaches them)", op))
+	}
+}
+
+// currentLoop is the loop of the running coroutine's scheduler, or nil.
+func currentLoop() *loop {
+	l, _ := sched.Current().Scheduler().Poller().(*loop)
+	return l
 }
 
 // await runs a request like req, a wait on the socket, until it completes
@@ -196,6 +217,10 @@ type sock struct {
 // read or wait allocates none; s.waits names it meanwhile, for Close and
 // the deadlines to interrupt. c is the running coroutine and l its loop.
 func (s *sock) await(c *sched.Coro, l *loop, req *request, deadline time.Time) error {
+	if s.loop != l {
+		s.mustBelong("wait", l)
+		s.loop = l
+	}
 	r := l.spareLike(req)
 	s.waits = append(s.waits, r)
 	completed := false
@@ -232,9 +257,13 @@ func (s *sock) waitFor(events int, deadline time.Time) error {
 // shut marks the socket closed, cancels the waits on it and closes the
 // descriptor.
 func (s *sock) shut() error {
+	l := currentLoop()
+	s.mustBelong("close", l)
 	s.closed = true
 	s.interrupt(func(*request) bool { return true })
-	forget(s.fd)
+	if l != nil {
+		l.forget(s.fd)
+	}
 	return unix.Close(s.fd)
 }
 
@@ -250,16 +279,6 @@ func (s *sock) interrupt(match func(*request) bool) {
 
 // reading reports whether r waits to read (a read, or a poll for POLLIN).
 func reading(r *request) bool { return r.op == opRead || r.flags&unix.POLLIN != 0 }
-
-// forget tells the loop that fd is about to be closed.
-func forget(fd int) {
-	if l, ok := sched.Current().Scheduler().Poller().(*loop); ok {
-		l.be.forget(fd)
-		if l.pool != nil && l.pool != l.be {
-			l.pool.forget(fd)
-		}
-	}
-}
 
 // conn is a net.Conn (and, for UDP, a net.PacketConn) whose reads and
 // writes suspend only their coroutine (Coro::Handle).
@@ -455,6 +474,7 @@ func (c *conn) SetDeadline(t time.Time) error {
 // interrupted and start again under the new deadline, which ends them at
 // once if it has passed.
 func (c *conn) SetReadDeadline(t time.Time) error {
+	c.mustBelong("SetReadDeadline", currentLoop())
 	c.rdl = t
 	c.interrupt(reading)
 	return nil
@@ -462,6 +482,7 @@ func (c *conn) SetReadDeadline(t time.Time) error {
 
 // SetWriteDeadline is SetReadDeadline for writes.
 func (c *conn) SetWriteDeadline(t time.Time) error {
+	c.mustBelong("SetWriteDeadline", currentLoop())
 	c.wdl = t
 	c.interrupt(func(r *request) bool { return !reading(r) })
 	return nil
