@@ -44,7 +44,9 @@
 // (a Dial, an Accept, or a read or write that cannot go on at once): the
 // loop keeps a record of it. A coroutine of another scheduler that waits
 // on it, sets its deadlines or closes it panics; Scheduler.Post reaches
-// the owner's coroutines. A socket not yet waited on may be handed over. A scheduler runs on one thread, so a server
+// the owner's coroutines. A socket not yet waited on may be handed over.
+// Unlike package net's, a socket has no finalizer: one that is never
+// closed keeps its descriptor until the process exits. A scheduler runs on one thread, so a server
 // that wants every core runs a scheduler per core, each with a listener of
 // its own on the one address (ListenConfig's ReusePort), and Serve runs
 // a coroutine per connection.
