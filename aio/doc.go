@@ -41,10 +41,12 @@
 // instead. Deadlines, Close waking the waiters with net.ErrClosed, and a
 // past deadline ending the waits in progress behave as in package net.
 // A socket belongs to the scheduler whose coroutines first wait on it
-// (a Dial, an Accept, or a read or write that cannot go on at once): the
-// loop keeps a record of it. A coroutine of another scheduler that waits
-// on it, sets its deadlines or closes it panics; Scheduler.Post reaches
-// the owner's coroutines. A socket not yet waited on may be handed over.
+// (a Dial, an Accept, any read on io_uring, or a read or write that
+// cannot go on at once): the loop keeps a record of it. While that
+// scheduler runs, a coroutine of another that waits on the socket, sets
+// its deadlines or closes it panics; Scheduler.Post reaches the owner's
+// coroutines. A socket not yet waited on may be handed over, and so may
+// one whose scheduler has ended.
 // Unlike package net's, a socket has no finalizer: one that is never
 // closed keeps its descriptor until the process exits. A scheduler runs on one thread, so a server
 // that wants every core runs a scheduler per core, each with a listener of
@@ -56,9 +58,12 @@
 // may still use the request's memory, and the completion never reaches
 // another coroutine. What the request produced meanwhile is dropped (an
 // open's descriptor is closed); a Close is never cut short. On the thread
-// pool a read or write that waits for a pipe or a terminal stops at the
-// cancel, but a request a worker has started otherwise runs to its end,
-// and the cancelled coroutine, or Run ending, waits for it: an open of a
-// FIFO waits for the other end, and so do the requests io_uring has no
-// opcode for (Sendfile, ReadV, WriteV), which run on a pool helper there.
+// pool a read or write that waits for a pipe, a socket or a terminal stops
+// at the cancel (a write to a pipe or socket goes at most 4 KiB at a
+// time there, the room its readiness promises; a large one to a terminal
+// may still block), but a request a worker has started otherwise runs to
+// its end, and the cancelled coroutine, or Run ending, waits for it: an
+// open of a FIFO waits for the other end, and so do the requests io_uring
+// has no opcode for (Sendfile, ReadV, WriteV), which run on a pool helper
+// there.
 package aio

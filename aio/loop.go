@@ -47,6 +47,7 @@ type loop struct {
 	// deliver is l.complete, made once: a method value made at each Poll
 	// would be allocated there, as the backend's wait lets it escape.
 	deliver func(*request)
+	closed  bool // Close was called: the scheduler has ended
 }
 
 // newLoop returns a loop with no backend yet.
@@ -133,6 +134,7 @@ func (l *loop) Poll(deadline time.Time) {
 func (l *loop) Wake() { l.be.wake() }
 
 func (l *loop) Close() error {
+	l.closed = true
 	err := l.be.close()
 	if l.pool != nil && l.pool != l.be {
 		l.pool.close()

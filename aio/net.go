@@ -197,10 +197,12 @@ type sock struct {
 	loop *loop
 }
 
-// mustBelong panics unless the socket is l's, or no loop's yet: l is the
-// loop of the running coroutine's scheduler (nil if it has none).
+// mustBelong panics unless the socket is l's, or no live loop's: l is the
+// loop of the running coroutine's scheduler (nil if it has none). A
+// socket whose scheduler has ended keeps nothing in its loop, and may be
+// closed, or taken over by a wait, anywhere.
 func (s *sock) mustBelong(op string, l *loop) {
-	if s.loop != nil && s.loop != l {
+	if s.loop != nil && s.loop != l && !s.loop.closed {
 		panic(fmt.Sprintf("aio: %s on a socket that belongs to another scheduler; a socket is used by the coroutines of the scheduler that first waited on it (Scheduler.Post reaches them)", op))
 	}
 }

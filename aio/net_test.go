@@ -770,3 +770,24 @@ func TestSocketOfAnotherScheduler(t *testing.T) {
 		})
 	})
 }
+
+// A socket whose scheduler has ended may be closed by another. (Found by
+// review: Close panicked, and the descriptor stayed open for good.)
+func TestSocketClosedAfterItsSchedulerEnded(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		var c net.Conn
+		runSched(t, func() {
+			c = served(t, func(s net.Conn) { s.Read(make([]byte, 1)) })
+			c.SetReadDeadline(time.Now().Add(time.Millisecond))
+			c.Read(make([]byte, 1)) // waits: the socket is this scheduler's
+		})
+		runSched(t, func() {
+			defer func() {
+				if v := recover(); v != nil {
+					t.Errorf("%s: Close after the socket's scheduler ended: %v", aio.Backend(), v)
+				}
+			}()
+			must(t, c.Close())
+		})
+	})
+}

@@ -2,10 +2,13 @@ package aio
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strconv"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/sched"
 )
@@ -175,4 +178,75 @@ func pipeFile(t *testing.T) (*File, *os.File) {
 		t.Fatal(err)
 	}
 	return f, w
+}
+
+// A pool read or write that the descriptor's readiness would never let go
+// on returns at once, as its system call does: a write to a pipe's read
+// end fails with EBADF, and a read of a FIFO opened O_NONBLOCK with no
+// writer gets EOF. (Found by review: both waited in ppoll for readiness
+// that never came.)
+func TestPoolCallThatCannotWaitReturnsAtOnce(t *testing.T) {
+	fifo := t.TempDir() + "/fifo"
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := sched.New()
+	if err := UsePool(s); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Run(func() {
+		f, _ := pipeFile(t) // the read end
+		defer f.Close()
+		var werr error
+		if err := sched.WithTimeout(500*time.Millisecond, func() { _, werr = f.Write([]byte("x")) }); err != nil || !errors.Is(werr, unix.EBADF) {
+			t.Errorf("Write to a pipe's read end: %v (WithTimeout: %v), want EBADF at once", werr, err)
+		}
+		g, err := OpenFile(fifo, os.O_RDONLY|unix.O_NONBLOCK, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer g.Close()
+		var rerr error
+		if err := sched.WithTimeout(500*time.Millisecond, func() { _, rerr = g.Read(make([]byte, 8)) }); err != nil || rerr != io.EOF {
+			t.Errorf("Read of a FIFO opened O_NONBLOCK with no writer: %v (WithTimeout: %v), want io.EOF at once", rerr, err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A pool write to a pipe larger than the room POLLOUT promises stops at
+// its deadline too. (Found by review: the write blocked in the kernel
+// once the pipe filled, until the reader drained it.)
+func TestPoolStopsLargePipeWrite(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	drain := time.AfterFunc(time.Second, func() { go io.Copy(io.Discard, r) }) // ends a hang
+	defer drain.Stop()
+	s := sched.New()
+	if err := UsePool(s); err != nil {
+		t.Fatal(err)
+	}
+	var took time.Duration
+	err = s.Run(func() {
+		f, err := OpenFile("/dev/fd/"+strconv.Itoa(int(w.Fd())), os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		start := time.Now()
+		sched.WithTimeout(50*time.Millisecond, func() { f.Write(make([]byte, 1<<20)) })
+		took = time.Since(start)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took > 500*time.Millisecond {
+		t.Errorf("a 1 MiB pipe write ended %v after a 50ms deadline", took)
+	}
 }

@@ -73,28 +73,71 @@ func (r *request) err() error {
 }
 
 // stoppable is call for a pool worker whose eventfd is stop. A read or
-// write first waits in ppoll until r's descriptor is ready or stop is
-// written, and gives up with ECANCELED on stop: reading an empty pipe, or
-// writing a full one, could otherwise hold the worker, and the cancelled
-// coroutine waiting for it, for ever. (A regular file is always ready.)
-// Other requests cannot be stopped once made.
+// write of a descriptor that can wait for another party (a pipe, a
+// socket, a terminal) waits for it in ppoll, together with stop, and
+// gives up with ECANCELED, having moved nothing, when stop is written:
+// reading an empty pipe, or writing a full one, could otherwise hold the
+// worker, and the cancelled coroutine waiting for it, for ever. Other
+// requests cannot be stopped once made.
 func (r *request) stoppable(stop int) int {
-	if r.op == opRead || r.op == opWrite {
-		events := int16(unix.POLLIN)
-		if r.op == opWrite {
-			events = unix.POLLOUT
-		}
-		fds := [2]unix.PollFd{{Fd: int32(r.fd), Events: events}, {Fd: int32(stop), Events: unix.POLLIN}}
+	if r.op != opRead && r.op != opWrite {
+		return r.call()
+	}
+	var st unix.Stat_t
+	if unix.Fstat(r.fd, &st) != nil {
+		return r.call() // EBADF and the like, at once
+	}
+	kind := st.Mode & unix.S_IFMT
+	if kind == unix.S_IFREG || kind == unix.S_IFBLK || kind == unix.S_IFDIR {
+		return r.call() // waits for no other party
+	}
+	fl, err := unix.FcntlInt(uintptr(r.fd), unix.F_GETFL, 0)
+	events, access := int16(unix.POLLIN), unix.O_RDONLY
+	if r.op == opWrite {
+		events, access = unix.POLLOUT, unix.O_WRONLY
+	}
+	switch {
+	case err != nil, fl&unix.O_ACCMODE != unix.O_RDWR && fl&unix.O_ACCMODE != access:
+		return r.call() // EBADF at once: no readiness would ever come
+	case fl&unix.O_NONBLOCK != 0:
+		// The call never blocks: make it first, and wait only on EAGAIN
+		// (a FIFO with no writer reads 0 at once, and is never ready).
 		for {
-			if _, err := unix.Ppoll(fds[:], nil, nil); err != unix.EINTR {
-				break // ready, or an error the call itself reports
+			if n := r.call(); n != -int(unix.EAGAIN) {
+				return n
+			}
+			if r.waitReady(events, stop) {
+				return -int(unix.ECANCELED)
 			}
 		}
-		if fds[1].Revents != 0 {
-			return -int(unix.ECANCELED)
-		}
+	}
+	if r.waitReady(events, stop) {
+		return -int(unix.ECANCELED)
+	}
+	if r.op == opWrite && (kind == unix.S_IFIFO || kind == unix.S_IFSOCK) && len(r.buf) > pipeBuf {
+		// POLLOUT promises room for PIPE_BUF bytes, no more: a larger
+		// write would block once the room is gone, where stop cannot
+		// reach it. The caller repeats the short write.
+		all := r.buf
+		r.buf = all[:pipeBuf]
+		defer func() { r.buf = all }()
 	}
 	return r.call()
+}
+
+// pipeBuf is Linux's PIPE_BUF, the room a pipe's POLLOUT promises.
+const pipeBuf = 4096
+
+// waitReady waits in ppoll until r's descriptor has events, or stop is
+// written, which it reports.
+func (r *request) waitReady(events int16, stop int) bool {
+	fds := [2]unix.PollFd{{Fd: int32(r.fd), Events: events}, {Fd: int32(stop), Events: unix.POLLIN}}
+	for {
+		if _, err := unix.Ppoll(fds[:], nil, nil); err != unix.EINTR {
+			break // ready, or an error the call itself reports
+		}
+	}
+	return fds[1].Revents != 0
 }
 
 // call performs the request with blocking system calls, for the thread
