@@ -23,7 +23,7 @@ import (
 // memory after the runtime freed it, which it does only after storing the
 // top of the goroutine's new stack (copystack), or after the goroutine
 // exited, which comes after h.current names another context, or, for
-// main, after lastHost names another host (Run). P reads after all that,
+// main, after Run has cleared lastHost. P reads after all that,
 // so it reads the newer state, which does not lead to its own stack. Two
 // words (lo and hi) could come from different stacks of a goroutine that
 // moves its stack meanwhile, and bound memory that is neither. The guess
