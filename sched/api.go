@@ -117,13 +117,13 @@ func Terminate(v any) {
 }
 
 // KillAll cancels every coroutine except the running one and main
-// (Coro::killall), in creation order.
+// (Coro::killall), newest first, as Coro walks its list of coroutines.
 func KillAll() {
 	cur := current()
 	for {
-		c := cur.s.live.Front()
+		c := cur.s.live.Back()
 		if c == cur {
-			c = ilist.Next(c, liveLinks)
+			c = ilist.Prev(c, liveLinks)
 		}
 		if c == nil {
 			return

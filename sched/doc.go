@@ -58,5 +58,17 @@
 // ends the process); and a blocked coroutine is not destroyed when the
 // last reference to it goes (Perl frees it at once; a Go coroutine's stack
 // keeps it reachable until it ends or is cancelled). The ps listing has no
-// rows for Perl's internal idle, manager and unblock_sub coroutines.
+// rows for Perl's internal idle, manager and unblock_sub coroutines. A
+// coroutine's Join of itself returns ErrJoinSelf (Perl waits for ever,
+// into a deadlock); OnDestroy on an ended coroutine calls its callback at
+// once (Perl never calls it); Terminate in main ends Run after cancelling
+// the others (Perl's main goes on with them).
+//
+// Not yet matched, and not deliberate: a Throw at a coroutine waiting in
+// Join raises at once, where Perl's join goes on waiting and raises once
+// the joined coroutine has ended; SafeCancel unwinds its target at once,
+// where Perl's marks it, readies it and returns, the target unwinding when
+// it next runs; and AsyncPool runs each call on a new Coro, where Perl
+// hands out the same object again (its Specific values kept, its
+// description and priority reset, no OnDestroy at the end of a call).
 package sched

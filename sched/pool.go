@@ -17,7 +17,7 @@ func AsyncPool(fn func() any) *Coro {
 		panic("sched: AsyncPool with nil function")
 	}
 	s := current().s
-	c := s.newCoro(nil, "[async pool]")
+	c := s.newCoro(nil, "[async_pool]")
 	c.fn = fn
 	s.live.PushBack(c, liveLinks)
 	if n := len(s.pool); n > 0 {

@@ -290,7 +290,7 @@ func TestAsyncPoolPanicNamesItsCoroutine(t *testing.T) {
 		})
 		return nil
 	}()
-	if pe, ok := r.(*state.PanicError); !ok || pe.Desc != "[async pool]" {
+	if pe, ok := r.(*state.PanicError); !ok || pe.Desc != "[async_pool]" {
 		t.Fatalf("the second pool user's panic: %v, want one of context \"[async pool]\"", r)
 	}
 }
@@ -556,7 +556,7 @@ func TestKillAll(t *testing.T) {
 		sched.Schedule()
 		ev.add("main resumed; b done %v", coros[1].IsDone())
 	})
-	ev.check(t, "a unwound", "c unwound", "b survives; nready 0", "b unwound", "main resumed; b done true")
+	ev.check(t, "c unwound", "a unwound", "b survives; nready 0", "b unwound", "main resumed; b done true")
 }
 
 // A coroutine that readies itself and then ends leaves a queue entry,

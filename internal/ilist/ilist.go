@@ -25,8 +25,14 @@ func (l *List[T]) Len() int { return l.n }
 // Front returns the first element, or nil.
 func (l *List[T]) Front() *T { return l.head }
 
+// Back returns the last element, or nil.
+func (l *List[T]) Back() *T { return l.tail }
+
 // Next returns the element after x, or nil.
 func Next[T any](x *T, at func(*T) *Links[T]) *T { return at(x).next }
+
+// Prev returns the element before x, or nil.
+func Prev[T any](x *T, at func(*T) *Links[T]) *T { return at(x).prev }
 
 // PushBack appends x, which must not be on the list.
 func (l *List[T]) PushBack(x *T, at func(*T) *Links[T]) {

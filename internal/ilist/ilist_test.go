@@ -53,4 +53,11 @@ func TestTwoListsThroughOneElement(t *testing.T) {
 	if got := values(&la, onA); !slices.Equal(got, []int{1, 3, 0}) {
 		t.Errorf("list a after re-adding = %v", got)
 	}
+	var back []int
+	for x := la.Back(); x != nil; x = Prev(x, onA) {
+		back = append(back, x.v)
+	}
+	if !slices.Equal(back, []int{0, 3, 1}) {
+		t.Errorf("list a from the back = %v", back)
+	}
 }

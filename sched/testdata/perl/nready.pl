@@ -1,0 +1,28 @@
+# nready at various points: new, ready, running, ceded, blocked, joined, terminated, suspended, throw, prio.
+$| = 1;
+use Coro;
+use Coro qw(nready);
+print "start nready=", nready, "\n";
+my $n = new Coro sub { print "n runs nready=", nready, "\n"; cede; print "n again nready=", nready, "\n" };
+print "new: nready=", nready, "\n";
+$n->ready; print "ready: nready=", nready, "\n";
+$n->ready; print "ready again: nready=", nready, "\n";
+my $a = async { print "a runs nready=", nready, "\n"; schedule; print "a woken nready=", nready, "\n" };
+print "async: nready=", nready, "\n";
+$Coro::current->ready; print "main self-ready: nready=", nready, "\n";
+cede; print "main cede (was already ready): nready=", nready, "\n";
+cede; print "main cede: nready=", nready, "\n";
+$a->ready; $a->ready; print "a readied: nready=", nready, "\n";
+$a->throw("x\n") if 0;
+my $j = async { print "j joins a, nready=", nready, "\n"; $a->join; print "j back nready=", nready, "\n" };
+print "nready=", nready, "\n";
+cede; print "main: nready=", nready, "\n";
+cede; print "main: nready=", nready, "\n";
+my $t = async { terminate };
+my $u = async { print "u\n" };
+$t->prio(2); $u->prio(-2);
+print "prio changed: nready=", nready, "\n";
+cede; print "main: nready=", nready, "\n";
+cede; print "main: nready=", nready, "\n";
+Coro::cede_notself; print "main cede_notself: nready=", nready, "\n";
+print "end\n";

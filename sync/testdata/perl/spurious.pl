@@ -1,0 +1,31 @@
+# spurious ->ready of coros blocked in join, Semaphore down/wait, Signal wait, rouse_wait, Channel get, RWLock.
+$| = 1;
+use Coro;
+use Coro::Semaphore; use Coro::Signal; use Coro::RWLock;
+my $never = async { schedule };
+my $sem = new Coro::Semaphore 0;
+my $sig = new Coro::Signal;
+my $ch = new Coro::Channel;
+my $rw = new Coro::RWLock; $rw->wrlock;
+my $cb = rouse_cb;
+my %c;
+$c{join} = async { $never->join; print "join returned\n" };
+$c{down} = async { $sem->down; print "down returned\n" };
+$c{wait} = async { $sem->wait; print "sem wait returned\n" };
+$c{sig}  = async { $sig->wait; print "signal wait returned\n" };
+$c{rouse} = async { rouse_wait $cb; print "rouse_wait returned\n" };
+$c{get}  = async { my $v = $ch->get; print "get returned ", (defined $v ? $v : "undef"), "\n" };
+$c{rd}   = async { $rw->rdlock; print "rdlock returned\n" };
+$c{wr}   = async { $rw->wrlock; print "wrlock returned\n" };
+my @k = qw(join down wait sig rouse get rd wr);
+cede;
+print "all blocked; sem waiters ", scalar($sem->waiters), " awaited ", ($sig->awaited?1:0), " ch size ", $ch->size, "\n";
+for my $k (@k) { print "ready $k -> '", $c{$k}->ready, "'\n"; }
+cede;
+print "after spurious wake-ups: sem waiters ", scalar($sem->waiters), " awaited ", ($sig->awaited?1:0), "\n";
+print "zombies: ", join(" ", map { "$_=" . ($c{$_}->is_zombie ? 1 : 0) } @k), "\n";
+$sem->up; $sig->send; $cb->(1); $ch->put("v"); $rw->unlock;
+cede;
+print "after real wake-ups: sem count ", $sem->count, " waiters ", scalar($sem->waiters), " awaited ", ($sig->awaited?1:0), "\n";
+cede;
+print "zombies: ", join(" ", map { "$_=" . ($c{$_}->is_zombie ? 1 : 0) } @k), "\n";
