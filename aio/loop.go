@@ -61,7 +61,7 @@ func newLoop() *loop {
 // on first use.
 func loopFor(c *sched.Coro) *loop {
 	s := c.Scheduler()
-	if l, ok := s.Poller().(*loop); ok {
+	if l := loopOf(s); l != nil {
 		return l
 	}
 	l := newLoop()
@@ -73,6 +73,12 @@ func loopFor(c *sched.Coro) *loop {
 		l.be = be
 	}
 	s.SetPoller(l)
+	return l
+}
+
+// loopOf returns scheduler s's loop, or nil before its first request.
+func loopOf(s *sched.Scheduler) *loop {
+	l, _ := s.Poller().(*loop)
 	return l
 }
 

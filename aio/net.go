@@ -208,10 +208,7 @@ func (s *sock) mustBelong(op string, l *loop) {
 }
 
 // currentLoop is the loop of the running coroutine's scheduler, or nil.
-func currentLoop() *loop {
-	l, _ := sched.Current().Scheduler().Poller().(*loop)
-	return l
-}
+func currentLoop() *loop { return loopOf(sched.Current().Scheduler()) }
 
 // await runs a request like req, a wait on the socket, until it completes
 // or the deadline (zero: none) passes, and leaves its result in req.res.
