@@ -58,6 +58,14 @@ type Coro struct {
 	specific  []any        // Specific values, by Specific index
 	lastRouse func(...any) // most recent RouseCb made here
 	scope     scopedThrow  // the innermost WithTimeout or WithContext call it is in
+
+	// joining is set while the coroutine waits in Join, and heldThrow is a
+	// Throw that came meanwhile: Join raises it when it returns.
+	joining   bool
+	heldThrow error
+
+	job  func() // the call AsyncPool gave a pooled coroutine, until it starts
+	idle bool   // a pooled coroutine waiting in the pool
 }
 
 // ID returns the coroutine's number, unique within its scheduler; main is 1.
@@ -69,8 +77,12 @@ func (c *Coro) Desc() string { return c.desc }
 // SetDesc sets the description shown in the ps listing.
 func (c *Coro) SetDesc(d string) {
 	c.mustBeLocal("SetDesc")
+	c.setDesc(d)
+}
+
+func (c *Coro) setDesc(d string) {
 	c.desc = d
-	c.st.SetDesc(d)
+	c.st.SetDesc(d) // for panics, which name the context
 }
 
 func (c *Coro) String() string { return fmt.Sprintf("coro %d %q", c.id, c.desc) }
@@ -185,9 +197,18 @@ func (c *Coro) OnDestroy(f func(v any)) {
 
 // Join waits until the coroutine ends and returns its value: what fn
 // returned or what was passed to Terminate, or, with ErrCancelled, what was
-// passed to Cancel ($coro->join). Any number of coroutines may join one.
+// passed to Cancel or SafeCancel ($coro->join). Any number of coroutines
+// may join one. As in Perl, the value is there as soon as it is final:
+// Join returns at once for a coroutine being cancelled or terminated, even
+// while its deferred calls have yet to run or wait.
+//
+// A Throw at a coroutine waiting in Join readies it, as any Throw does, but
+// Join goes on waiting and panics with the error once the coroutine it
+// joins has ended, as Perl's join does. A WithTimeout or WithContext
+// around Join ends the wait at once; a Throw held then panics in place of
+// their timeout.
 func (c *Coro) Join() (any, error) {
-	if !c.done {
+	if !c.done && c.end == running {
 		cur := current()
 		if cur == c {
 			return nil, ErrJoinSelf
@@ -195,13 +216,13 @@ func (c *Coro) Join() (any, error) {
 		if cur.s != c.s {
 			panic(fmt.Sprintf("sched: Join of %v from another scheduler", c))
 		}
-		woken := false
-		c.onDestroy = append(c.onDestroy, func(any) {
-			woken = true
-			cur.readyHere()
-		})
-		for !woken {
-			Schedule()
+		cur.joining = true
+		defer cur.joinCutShort()
+		cur.awaitEnd(c)
+		cur.joining = false
+		if err := cur.heldThrow; err != nil {
+			cur.heldThrow = nil
+			panic(err)
 		}
 	}
 	if c.end == cancelled {
@@ -210,10 +231,41 @@ func (c *Coro) Join() (any, error) {
 	return c.result, nil
 }
 
+// joinCutShort is Join's deferred call. When a panic (a WithTimeout's or
+// WithContext's throw) ends the wait, a Throw that Join holds takes its
+// place: it came first, and would have passed through them. When a Cancel
+// ends it the Throw is dropped, as the coroutine ends.
+func (cur *Coro) joinCutShort() {
+	if !cur.joining {
+		return // Join returned
+	}
+	cur.joining = false
+	err := cur.heldThrow
+	if err == nil {
+		return
+	}
+	cur.heldThrow = nil
+	if recover() != nil { // nil for the runtime.Goexit of a cancel
+		panic(err)
+	}
+}
+
+// awaitEnd makes the running coroutine, cur, sleep until c has ended.
+func (cur *Coro) awaitEnd(c *Coro) {
+	woken := false
+	c.onDestroy = append(c.onDestroy, func(any) {
+		woken = true
+		cur.readyHere()
+	})
+	for !woken {
+		Schedule()
+	}
+}
+
 // Throw makes the coroutine panic with err when it next resumes, and
-// readies it ($coro->throw). Throw(nil) withdraws a pending error (the
-// coroutine stays readied). Throwing to the running coroutine panics at
-// once.
+// readies it ($coro->throw); one waiting in Join panics when Join returns.
+// Throw(nil) withdraws a pending error (the coroutine stays readied).
+// Throwing to the running coroutine panics at once.
 func (c *Coro) Throw(err error) {
 	if !c.done { // an ended coroutine is past caring, from anywhere
 		c.mustBeLocal("Throw")
@@ -227,10 +279,16 @@ func (c *Coro) throwHere(err error) {
 	if c.done {
 		return
 	}
-	if err == nil {
+	_, scoped := err.(scopedThrow)
+	switch {
+	case err == nil:
+		c.heldThrow = nil
 		c.st.Raise(nil)
-	} else {
+	case c.joining && !scoped:
+		c.heldThrow = err // a WithTimeout's or WithContext's throw must end Join's wait; others wait for it
+	default:
 		c.st.Raise(err) // panics at once if c is running
+		c.leavePool()
 	}
 	c.readyHere()
 }
@@ -262,12 +320,13 @@ func (c *Coro) Cancel(v any) {
 // cancel ends c, which is neither running nor main, from the running
 // coroutine.
 func (c *Coro) cancel(v any) {
-	if c.end == cancelled && c.started {
-		// An earlier Cancel is unwinding c, and a deferred call of c's
-		// waits: this one waits too, for c to end, as the earlier one
-		// does. (Cancelling again would take that one's place, and it
-		// would never return.)
-		c.Join()
+	if c.st.Unwinding() {
+		// An earlier Cancel, or a SafeCancel, is unwinding c, and a
+		// deferred call of c's waits: this one waits too, for c to end, as
+		// the earlier one does. (Cancelling again would take that one's
+		// place, and it would never return.) A SafeCancel that c has not
+		// seen yet is taken over below, its value replaced, as in Perl.
+		current().awaitEnd(c)
 		return
 	}
 	c.result, c.end = v, cancelled
@@ -283,9 +342,15 @@ func (c *Coro) cancel(v any) {
 	c.destroy()
 }
 
-// SafeCancel is Cancel that reports ErrNotCancellable instead of acting
-// when the coroutine is the running one, the main one, or belongs to
-// another scheduler ($coro->safe_cancel).
+// SafeCancel ends the coroutine with v as its value the next time it runs
+// ($coro->safe_cancel): it sets the value, which Join returns from then
+// on, readies the coroutine and returns; the coroutine unwinds when the
+// scheduler runs it, its deferred calls and then its OnDestroy callbacks
+// running in it. A coroutine that has never run ends at once, as with
+// Cancel. A later SafeCancel replaces the value; a later Cancel, before
+// the coroutine runs, ends it at once with Cancel's value. SafeCancel
+// reports ErrNotCancellable, doing nothing, when the coroutine is the
+// running one, the main one, or belongs to another scheduler.
 func (c *Coro) SafeCancel(v any) error {
 	cur := current()
 	switch {
@@ -298,7 +363,16 @@ func (c *Coro) SafeCancel(v any) error {
 	case c.s != cur.s:
 		return fmt.Errorf("%w: %v belongs to another scheduler", ErrNotCancellable, c)
 	}
-	c.cancel(v)
+	if !c.started {
+		c.cancel(v)
+		return nil
+	}
+	c.result, c.end = v, cancelled
+	if !c.st.Unwinding() { // else a deferred call of c's waits, and c ends after it
+		c.st.SafeCancel()
+		c.leavePool()
+		c.readyHere()
+	}
 	return nil
 }
 
@@ -319,6 +393,7 @@ func (c *Coro) destroy() {
 		c.s.nready--
 	}
 	c.s.live.Remove(c, liveLinks)
+	c.leavePool()
 	for n := len(c.onDestroy); n > 0; n = len(c.onDestroy) {
 		f := c.onDestroy[n-1]
 		c.onDestroy = c.onDestroy[:n-1]

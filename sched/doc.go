@@ -64,11 +64,8 @@
 // once (Perl never calls it); Terminate in main ends Run after cancelling
 // the others (Perl's main goes on with them).
 //
-// Not yet matched, and not deliberate: a Throw at a coroutine waiting in
-// Join raises at once, where Perl's join goes on waiting and raises once
-// the joined coroutine has ended; SafeCancel unwinds its target at once,
-// where Perl's marks it, readies it and returns, the target unwinding when
-// it next runs; and AsyncPool runs each call on a new Coro, where Perl
-// hands out the same object again (its Specific values kept, its
-// description and priority reset, no OnDestroy at the end of a call).
+// In AsyncPool, a panic in a call ends its coroutine and reaches Run
+// (Perl warns and puts the coroutine back in the pool), and Join of a
+// pooled coroutine that a full pool ended returns nil (Perl's waits for
+// ever).
 package sched

@@ -24,7 +24,7 @@ func TestNoGoroutineLeaks(t *testing.T) {
 			suspended := sched.Async(func() any { sched.Schedule(); return nil })
 			sched.Async(func() any { sched.Schedule(); return nil }) // left over
 			for range 20 {
-				sched.AsyncPool(func() any { sched.Cede(); return nil })
+				sched.AsyncPool(func() { sched.Cede() })
 			}
 			sched.Cede()
 			queued.Cancel(nil)

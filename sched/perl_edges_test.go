@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/corogo/coro/internal/perltest"
@@ -541,5 +542,263 @@ func TestPerlSuspendSelf(t *testing.T) {
 			sched.Cede()
 			p("main: c suspended=", plB01(c.IsSuspended()), " zombie=", plB01(c.IsDone()), "\n")
 		})
+	})
+}
+
+// plDied is how the Perl scripts report an eval: "died: $@" or
+// "returned (@v)".
+func plDied(msg string, v []any) string {
+	if msg != "" {
+		return "died: " + msg + "\n"
+	}
+	return "returned (" + plList(v, " ") + ")\n"
+}
+
+func TestPerlThrowJoin(t *testing.T) {
+	perltest.Compare(t, "throw_join", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		plRun(t, func() {
+			// joiner joins target in a coroutine that reports how join ended.
+			joiner := func(name string, target *sched.Coro) *sched.Coro {
+				return sched.Async(func() any {
+					var v []any
+					msg := plEval(func() { v = plJoin(target) })
+					p(name, ": join ", plDied(msg, v))
+					return nil
+				})
+			}
+			target := sched.Async(func() any { sched.Schedule(); p("target: resumed\n"); return "tv" })
+			j := joiner("j", target)
+			sched.Cede()
+			j.Throw(errors.New("jx"))
+			p("nready=", sched.NReady(), " j is_ready=", plB01(j.IsReady()), "\n")
+			sched.Cede()
+			sched.Cede()
+			sched.Cede()
+			p("main: after cedes nready=", sched.NReady(), "\n")
+			target.Cancel("c")
+			p("main: cancelled target nready=", sched.NReady(), "\n")
+			sched.Cede()
+
+			t2 := sched.Async(func() any { sched.Schedule(); p("t2: resumed\n"); return "t2v" })
+			j2 := joiner("j2", t2)
+			sched.Cede()
+			j2.Throw(errors.New("j2x"))
+			j2.Throw(nil)
+			sched.Cede()
+			p("main: readying t2\n")
+			t2.Ready()
+			sched.Cede()
+			sched.Cede()
+
+			t3 := sched.Async(func() any { sched.Schedule(); p("t3: resumed\n"); return "t3v" })
+			j3 := joiner("j3", t3)
+			sched.Cede()
+			j3.Throw(errors.New("first"))
+			j3.Throw(errors.New("second"))
+			t3.Ready()
+			sched.Cede()
+			sched.Cede()
+
+			cb := sched.RouseCb()
+			w := sched.Async(func() any {
+				var v []any
+				msg := plEval(func() { v = sched.RouseWait(cb) })
+				p("w: ", plDied(msg, v))
+				return nil
+			})
+			sched.Cede()
+			w.Throw(errors.New("wx"))
+			sched.Cede()
+			p("main: end\n")
+		})
+	})
+}
+
+func TestPerlSafeCancel(t *testing.T) {
+	perltest.Compare(t, "safe_cancel", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		// guarded makes a coroutine that sleeps under a guard, with an
+		// on_destroy callback; both print.
+		guarded := func(name string) *sched.Coro {
+			c := sched.Async(func() any { defer p(name, ": guard\n"); sched.Schedule(); return nil })
+			c.OnDestroy(func(v any) { p(name, ": on_destroy (", plList(v, " "), ")\n") })
+			return c
+		}
+		safeCancel := func(c *sched.Coro, v any) {
+			if err := c.SafeCancel(v); err != nil {
+				panic(err)
+			}
+		}
+		plRun(t, func() {
+			b := guarded("b")
+			sched.Cede()
+			p("nready before=", sched.NReady(), "\n")
+			safeCancel(b, []any{"sv", 2})
+			p("after safe_cancel: nready=", sched.NReady(), " is_ready=", plB01(b.IsReady()), " zombie=", plB01(b.IsDone()), "\n")
+			j := plJoin(b)
+			p("join -> (", plList(j, " "), ") zombie=", plB01(b.IsDone()), "\n")
+			sched.Cede()
+			p("after cede zombie=", plB01(b.IsDone()), "\n")
+
+			c := guarded("c")
+			sched.Cede()
+			safeCancel(c, "cv")
+			sched.Async(func() any { v := plJoin(c); p("joiner got (", plList(v, " "), ")\n"); return nil })
+			sched.Cede()
+
+			n := sched.NewCoro(func() any { p("n: NOT REACHED\n"); return nil })
+			safeCancel(n, "nv")
+			p("new: zombie=", plB01(n.IsDone()), " join=(", plList(plJoin(n), ","), ")\n")
+
+			d := guarded("d")
+			sched.Cede()
+			safeCancel(d, "first")
+			safeCancel(d, "second")
+			p("d join -> (", plList(plJoin(d), ","), ")\n")
+			sched.Cede()
+
+			e := guarded("e")
+			sched.Cede()
+			safeCancel(e, "s1")
+			p("main: cancel e\n")
+			e.Cancel("h1")
+			p("main: e zombie=", plB01(e.IsDone()), " nready=", sched.NReady(), " join=(", plList(plJoin(e), ","), ")\n")
+
+			f := sched.Async(func() any { defer p("f: guard\n"); sched.Schedule(); p("f: NOT REACHED\n"); return nil })
+			f.OnDestroy(func(v any) { p("f: on_destroy (", plList(v, " "), ")\n") })
+			sched.Cede()
+			safeCancel(f, "fv")
+			f.Throw(errors.New("fx"))
+			sched.Cede()
+			p("f zombie=", plB01(f.IsDone()), "\n")
+
+			// A recover does not stop the unwinding, as eval does not.
+			g := sched.Async(func() any {
+				plEval(func() { defer p("g: guard\n"); sched.Schedule() })
+				p("g: NOT REACHED\n")
+				return nil
+			})
+			sched.Cede()
+			safeCancel(g, "gv")
+			sched.Cede()
+			p("g zombie=", plB01(g.IsDone()), "\n")
+
+			h := sched.Async(func() any { defer p("h: guard\n"); sched.Cede(); p("h: NOT REACHED\n"); return nil })
+			sched.Cede()
+			p("h is_ready=", plB01(h.IsReady()), "\n")
+			safeCancel(h, "hv")
+			p("h: nready=", sched.NReady(), "\n")
+			sched.Cede()
+			p("main: end h zombie=", plB01(h.IsDone()), "\n")
+		})
+	})
+}
+
+// plIDs numbers coroutines in the order it first meets them, as the Perl
+// scripts' id() does.
+func plIDs() func(c *sched.Coro) int {
+	seen := map[*sched.Coro]int{}
+	return func(c *sched.Coro) int {
+		if _, ok := seen[c]; !ok {
+			seen[c] = len(seen) + 1
+		}
+		return seen[c]
+	}
+}
+
+func TestPerlPool(t *testing.T) {
+	perltest.Compare(t, "pool", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		plRun(t, func() {
+			sp := sched.NewSpecific[any]()
+			id := plIDs()
+			undef := func(v any) any {
+				if v == nil {
+					return "undef"
+				}
+				return v
+			}
+			cur := sched.Current
+			p("main desc=[", cur().Desc(), "] prio=", cur().Prio(), "\n")
+			p1 := sched.AsyncPool(func() {
+				p("p1: desc=[", cur().Desc(), "] prio=", cur().Prio(), " specific=", undef(sp.Get()), " id=", id(cur()), "\n")
+				cur().SetPrio(2)
+				cur().SetDesc("changed")
+				sp.Set("p1val")
+			})
+			p("main: p1 returned object id=", id(p1), " nready=", sched.NReady(), " is_new=", plB01(p1.IsNew()), "\n")
+			sched.Cede()
+			p("main: p1 after run: desc=[", p1.Desc(), "] prio=", p1.Prio(), " zombie=", plB01(p1.IsDone()), " is_new=", plB01(p1.IsNew()), "\n")
+			p2 := sched.AsyncPool(func() {
+				p("p2: desc=[", cur().Desc(), "] prio=", cur().Prio(), " specific=", undef(sp.Get()), " id=", id(cur()), "\n")
+			})
+			p("main: p2 object id=", id(p2), " desc before it runs=[", p2.Desc(), "]\n")
+			sched.Cede()
+			sched.Async(func() any { p("plain runs\n"); return nil })
+			p3 := sched.AsyncPool(func() { p("p3 runs prio=", cur().Prio(), " id=", id(cur()), "\n"); sched.Cede(); p("p3 again\n") })
+			p3.SetPrio(1)
+			sched.Cede()
+			p("main: back nready=", sched.NReady(), "\n")
+			sched.Cede()
+			p("main: end\n")
+		})
+	})
+}
+
+func TestPerlPoolEnd(t *testing.T) {
+	perltest.Compare(t, "pool_end", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		onDestroy := func(name string, c *sched.Coro) {
+			c.OnDestroy(func(v any) { p(name, ": on_destroy (", plList(v, " "), ")\n") })
+		}
+		plRun(t, func() {
+			tc := sched.AsyncPool(func() { p("t: terminate\n"); sched.Terminate("tv") })
+			onDestroy("t", tc)
+			p("main: join t -> (", plList(plJoin(tc), ","), ")\n")
+			c := sched.AsyncPool(func() { defer p("c: guard\n"); sched.Schedule() })
+			onDestroy("c", c)
+			sched.Cede()
+			c.Cancel("cv")
+			z := plB01(c.IsDone())
+			p("main: c zombie=", z, " join -> (", plList(plJoin(c), ","), ")\n")
+			r := sched.AsyncPool(func() { p("r: returns\n") })
+			onDestroy("r", r)
+			sched.Cede()
+			p("main: r zombie=", plB01(r.IsDone()), " desc=", r.Desc(), "\n")
+			sched.Async(func() any { p("w: joining r\n"); v := plJoin(r); p("w: r joined (", plList(v, " "), ")\n"); return nil })
+			sched.Cede()
+			sched.AsyncPool(func() { p("q: same as r: ", plB01(sched.Current() == r), "\n"); sched.Terminate("qv") })
+			sched.Cede()
+			p("main: end\n")
+		})
+	})
+}
+
+func TestPerlPoolFull(t *testing.T) {
+	perltest.Compare(t, "pool_full", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		err := sched.New(sched.PoolSize(1)).Run(func() {
+			var ps []*sched.Coro
+			for i := 1; i <= 3; i++ {
+				ps = append(ps, sched.AsyncPool(func() { p("job ", i, "\n") }))
+			}
+			for i, c := range ps {
+				c.OnDestroy(func(v any) { p("od ", i, " (", plList(v, " "), ")\n") })
+			}
+			p("distinct: ", plB01(ps[0] != ps[1] && ps[1] != ps[2]), "\n")
+			sched.Cede()
+			var z []string
+			for _, c := range ps {
+				z = append(z, fmt.Sprint(plB01(c.IsDone())))
+			}
+			p("zombies: ", strings.Join(z, " "), " nready=", sched.NReady(), "\n")
+			sched.AsyncPool(func() { p("s: is p0: ", plB01(sched.Current() == ps[0]), "\n") })
+			sched.Cede()
+			p("main: end\n")
+		})
+		if err != nil {
+			t.Error(err)
+		}
 	})
 }

@@ -1,50 +1,75 @@
 package sched
 
-import "github.com/corogo/coro/state"
+import "slices"
 
-// poolWorker is a context that runs one AsyncPool coroutine after another,
-// so a pooled coroutine costs no new stack once the pool is warm.
-type poolWorker struct {
-	st   *state.State
-	coro *Coro // the coroutine it runs now; nil while idle in the pool
-}
-
-// AsyncPool is Async on a reused context (Coro's async_pool). A pooled
-// coroutine that returns hands its context back to the pool (up to the
-// PoolSize option); one that ends by Terminate, Cancel or a panic does not.
-func AsyncPool(fn func() any) *Coro {
+// AsyncPool runs fn in a pooled coroutine, which it readies and returns
+// (Coro's async_pool): one idle in the scheduler's pool if there is one,
+// else a new one. The Coro stands for the coroutine, not for the call.
+// When fn returns, the coroutine goes back to the pool to wait for the
+// next AsyncPool, which hands out the same Coro again with its Specific
+// values and OnDestroy callbacks kept, as Perl does; going idle resets its
+// priority to 0 and its description to "[async pool idle]", and each call
+// starts with the description "[async_pool]".
+//
+// A pooled coroutine ends, calling its OnDestroy callbacks and waking its
+// joiners, when fn ends it (Terminate, Cancel or a panic), when it is
+// cancelled while idle, or when fn returns and PoolSize coroutines are
+// idle already: its value is then nil. Join of a pooled coroutine waits
+// for that, not for one call, as Perl's join does; a caller that waits
+// for a call's result gets it through a rouse callback or a channel.
+// (Perl's join of a coroutine the full pool ended waits for ever; this one
+// returns nil. A panic ends the coroutine and reaches Run, where Perl
+// warns and keeps the coroutine in the pool.)
+func AsyncPool(fn func()) *Coro {
 	if fn == nil {
 		panic("sched: AsyncPool with nil function")
 	}
 	s := current().s
-	c := s.newCoro(nil, "[async_pool]")
-	c.fn = fn
-	s.live.PushBack(c, liveLinks)
+	var c *Coro
 	if n := len(s.pool); n > 0 {
-		w := s.pool[n-1]
+		c = s.pool[n-1]
+		s.pool[n-1] = nil
 		s.pool = s.pool[:n-1]
-		w.coro, c.st = c, w.st
-		w.st.SetData(c)
-		w.st.SetDesc(c.desc) // not the last user's, which panics would name
+		c.idle = false
 	} else {
-		w := &poolWorker{coro: c}
-		c.st = s.newState(c, w.loop)
-		w.st = c.st
+		c = s.newCoro(nil, "")
+		c.fn = c.runPooled
+		c.start()
 	}
+	c.job = fn
 	c.readyHere()
 	return c
 }
 
-func (w *poolWorker) loop() {
+// runPooled is a pooled coroutine's function: it runs the calls AsyncPool
+// hands it, one after the other, idle in the pool between them.
+func (c *Coro) runPooled() any {
+	s := c.s
 	for {
-		c := w.coro
-		c.body()
-		s := c.s
+		c.setDesc("[async_pool]")
+		job := c.job
+		c.job = nil // nothing of the call outlives it
+		job()
 		if len(s.pool) >= s.poolSize {
-			return
+			return nil
 		}
-		w.coro = nil
-		s.pool = append(s.pool, w)
-		w.st.Transfer(s.afterExit()) // resumed by the first switch to the next coroutine given w
+		c.setDesc("[async pool idle]")
+		c.prio = 0
+		c.idle = true
+		s.pool = append(s.pool, c)
+		for c.job == nil { // (a Ready meant for an earlier call may come first)
+			Schedule()
+		}
+	}
+}
+
+// leavePool takes c out of the pool if it is idle there: it is ending,
+// or about to (a SafeCancel or a Throw readies it to unwind), and no
+// AsyncPool may give it a call.
+func (c *Coro) leavePool() {
+	if c.idle {
+		c.idle = false
+		i := slices.Index(c.s.pool, c)
+		c.s.pool = slices.Delete(c.s.pool, i, i+1)
 	}
 }

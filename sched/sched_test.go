@@ -238,6 +238,40 @@ func TestThrow(t *testing.T) {
 	ev.check(t, "ready after throw true", "recovered x", "body ran", "fresh destroyed")
 }
 
+// A Throw at a coroutine waiting in Join is held until Join ends: when a
+// WithTimeout around it fires, it passes through in place of the timeout;
+// when the joiner is cancelled, it is dropped with it.
+func TestThrowHeldByJoin(t *testing.T) {
+	var ev events
+	errX := errors.New("x")
+	run(t, func() {
+		target := sched.Async(func() any { sched.Schedule(); return nil })
+		joiner := sched.Async(func() any {
+			defer func() { ev.add("joiner recovered %v", recover()) }()
+			err := sched.WithTimeout(20*time.Millisecond, func() { target.Join() })
+			ev.add("WithTimeout returned %v", err)
+			return nil
+		})
+		sched.Cede()
+		joiner.Throw(errX)
+		sched.Cede()
+		ev.add("after the throw the joiner still waits: done %v", joiner.IsDone())
+		joiner.Join()
+
+		cancelled := sched.Async(func() any {
+			defer ev.add("cancelled joiner unwinds")
+			target.Join()
+			return nil
+		})
+		sched.Cede()
+		cancelled.Throw(errX)
+		cancelled.Cancel(nil)
+		ev.add("target done %v", target.IsDone())
+	})
+	ev.check(t, "after the throw the joiner still waits: done false", "joiner recovered x",
+		"cancelled joiner unwinds", "target done false")
+}
+
 func TestSafeCancel(t *testing.T) {
 	run(t, func() {
 		if err := sched.Main().SafeCancel(nil); !errors.Is(err, sched.ErrNotCancellable) {
@@ -251,29 +285,93 @@ func TestSafeCancel(t *testing.T) {
 			return nil
 		})
 		sched.Cede()
-		if err := c.SafeCancel(1); err != nil || !c.IsDone() {
-			t.Errorf("SafeCancel(suspended) = %v, done %v", err, c.IsDone())
+		if err := c.SafeCancel(1); err != nil || c.IsDone() || !c.IsReady() {
+			t.Errorf("SafeCancel(suspended) = %v, done %v, ready %v; want nil, not done (yet), ready", err, c.IsDone(), c.IsReady())
+		}
+		sched.Cede()
+		if v, err := c.Join(); !c.IsDone() || v != 1 || !errors.Is(err, sched.ErrCancelled) {
+			t.Errorf("after it ran: done %v, Join %v, %v", c.IsDone(), v, err)
 		}
 	})
 }
 
-func TestAsyncPoolReusesContexts(t *testing.T) {
+// AsyncPool hands out the same coroutine again once its call has
+// returned, with its coroutine-local values kept and its priority and
+// description reset; one that a call terminates is not reused.
+func TestAsyncPoolReusesCoroutines(t *testing.T) {
 	var ev events
 	run(t, func() {
+		sp := sched.NewSpecific[int]()
+		var first *sched.Coro
 		for i := range 3 {
-			c := sched.AsyncPool(func() any { return i * 10 })
-			v, err := c.Join()
-			ev.add("job %d -> %v %v", i, v, err)
+			c := sched.AsyncPool(func() {
+				cur := sched.Current()
+				ev.add("call %d: %s prio %d local %d", i, cur.Desc(), cur.Prio(), sp.Get())
+				sp.Set(sp.Get() + 1)
+				cur.SetPrio(sched.PrioMax)
+			})
+			if first == nil {
+				first = c
+				c.OnDestroy(func(v any) { ev.add("first destroyed with %v", v) })
+			}
+			sched.Cede()
+			ev.add("same %v, %s prio %d done %v", c == first, c.Desc(), c.Prio(), c.IsDone())
 		}
-		// A pooled job that terminates does not poison the pool.
-		c := sched.AsyncPool(func() any { sched.Terminate("t"); return nil })
-		v, _ := c.Join()
-		ev.add("terminated -> %v", v)
-		c = sched.AsyncPool(func() any { return "after" })
-		v, _ = c.Join()
-		ev.add("next -> %v", v)
+		c := sched.AsyncPool(func() { sched.Terminate("t") })
+		v, err := c.Join()
+		ev.add("terminated: same %v, Join %v %v", c == first, v, err)
+		c = sched.AsyncPool(func() {})
+		ev.add("next is new %v", c != first)
 	})
-	ev.check(t, "job 0 -> 0 <nil>", "job 1 -> 10 <nil>", "job 2 -> 20 <nil>", "terminated -> t", "next -> after")
+	ev.check(t,
+		"call 0: [async_pool] prio 0 local 0", "same true, [async pool idle] prio 0 done false",
+		"call 1: [async_pool] prio 0 local 1", "same true, [async pool idle] prio 0 done false",
+		"call 2: [async_pool] prio 0 local 2", "same true, [async pool idle] prio 0 done false",
+		"first destroyed with t", "terminated: same true, Join t <nil>",
+		"next is new true")
+}
+
+// A pooled coroutine that leaves the pool by SafeCancel, Throw or Cancel
+// while idle is not handed out again, and the pool loses it.
+func TestAsyncPoolIdleCoroutineThatEndsLeavesThePool(t *testing.T) {
+	run(t, func() {
+		idle := func() *sched.Coro {
+			c := sched.AsyncPool(func() {})
+			sched.Cede()
+			return c
+		}
+		for _, end := range []func(c *sched.Coro){
+			func(c *sched.Coro) { c.SafeCancel(nil) },
+			func(c *sched.Coro) { c.Cancel(nil) },
+		} {
+			c := idle()
+			end(c)
+			ran := false
+			if next := sched.AsyncPool(func() { ran = true }); next == c {
+				t.Error("AsyncPool handed out a coroutine that is ending")
+			}
+			sched.Cede()
+			if !ran || !c.IsDone() {
+				t.Errorf("the next call ran %v; the cancelled coroutine done %v", ran, c.IsDone())
+			}
+		}
+	})
+	errX := errors.New("x")
+	err := func() (r any) {
+		defer func() { r = recover() }()
+		return sched.Run(func() {
+			c := sched.AsyncPool(func() {})
+			sched.Cede()
+			c.Throw(errX)
+			if sched.AsyncPool(func() {}) == c {
+				t.Error("AsyncPool handed out a coroutine a Throw readied")
+			}
+			sched.Cede()
+		})
+	}()
+	if pe, ok := err.(*state.PanicError); !ok || pe.Value != errX {
+		t.Errorf("a Throw at an idle pooled coroutine: %v, want a PanicError of it", err)
+	}
 }
 
 // A reused pool context takes its new coroutine's description, so that a
@@ -282,16 +380,16 @@ func TestAsyncPoolPanicNamesItsCoroutine(t *testing.T) {
 	r := func() (r any) {
 		defer func() { r = recover() }()
 		sched.Run(func() {
-			a := sched.AsyncPool(func() any { return nil })
+			a := sched.AsyncPool(func() {})
+			sched.Cede()
 			a.SetDesc("finished worker")
-			a.Join()
-			b := sched.AsyncPool(func() any { panic("boom") })
-			b.Join()
+			sched.AsyncPool(func() { panic("boom") })
+			sched.Cede()
 		})
 		return nil
 	}()
 	if pe, ok := r.(*state.PanicError); !ok || pe.Desc != "[async_pool]" {
-		t.Fatalf("the second pool user's panic: %v, want one of context \"[async pool]\"", r)
+		t.Fatalf("the second pool user's panic: %v, want one of context \"[async_pool]\"", r)
 	}
 }
 
@@ -585,17 +683,17 @@ func TestStackSizeOption(t *testing.T) {
 	defer churn.Start()()
 	var sums []int
 	err := sched.New(sched.StackSize(1 << 20)).Run(func() {
-		deep := func() any {
+		deep := func() {
 			n := descend(3000, func() {
 				runtime.GC()
 				sched.Cede()
 			})
 			sums = append(sums, n)
-			return nil
 		}
-		a, b := sched.Async(deep), sched.AsyncPool(deep)
+		a := sched.Async(func() any { deep(); return nil })
+		sched.AsyncPool(deep)
 		a.Join()
-		b.Join()
+		sched.Cede()
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ type Scheduler struct {
 	spareTimers []*Timer
 	poller      atomic.Pointer[Poller] // read by other goroutines in wakeUp
 
-	pool     []*poolWorker
+	pool     []*Coro // idle pooled coroutines, the last to go idle last
 	poolSize int
 
 	stackSize state.Option // the StackSize option, or nil
@@ -141,16 +141,20 @@ func (s *Scheduler) shutdown(err *error) {
 	}
 }
 
-// newCoro makes a coroutine record; with fn it also makes the context that
-// runs fn and counts the coroutine as live.
+// newCoro makes a coroutine record; with fn it also starts it.
 func (s *Scheduler) newCoro(fn func() any, desc string) *Coro {
 	s.nextID++
 	c := &Coro{s: s, fn: fn, id: s.nextID, desc: desc}
 	if fn != nil {
-		c.st = s.newState(c, c.body)
-		s.live.PushBack(c, liveLinks)
+		c.start()
 	}
 	return c
+}
+
+// start makes the context that runs c.fn and counts c as live.
+func (c *Coro) start() {
+	c.st = c.s.newState(c, c.body)
+	c.s.live.PushBack(c, liveLinks)
 }
 
 // newState makes the context that runs fn for coroutine c.

@@ -233,12 +233,13 @@ func (h *host) finish(s *State) *State {
 		// (While main holds the panic in Uninterrupted, the host goes on
 		// as before; main raises it at its first resume after that.)
 		next = h.main
-	case s.cancelling && canceller.cancelWait == s:
+	case s.cancelling && canceller != nil && canceller.cancelWait == s:
 		// The canceller waits in Cancel, unless that Cancel has been cut
 		// short (it has been cancelled itself while s unwound, even if its
 		// own deferred call now waits, or it has ended) or has returned:
-		// then s ends as if it had returned. (Only a canceller suspended
-		// in Cancel has cancelWait set: an interrupt clears it.)
+		// then s ends as if it had returned, as it does after SafeCancel,
+		// which has no canceller. (Only a canceller suspended in Cancel
+		// has cancelWait set: an interrupt clears it.)
 		next = canceller
 	case s.onExit != nil:
 		next = h.callOnExit(s)

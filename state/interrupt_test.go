@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corogo/coro/internal/churn"
 	"github.com/corogo/coro/internal/selfexec"
 	"github.com/corogo/coro/state"
 )
@@ -238,4 +239,95 @@ func TestPanicInDeferWhileUnwinding(t *testing.T) {
 	if got := runRecover(func() {}); got != nil {
 		t.Errorf("the next Run: %v", got)
 	}
+}
+
+// SafeCancel marks a suspended context and returns without switching;
+// the context unwinds, its deferred calls running on its own stack with
+// what it alone refers to intact after collections, when it next resumes,
+// and its OnExit then picks who goes on. A Cancel before that takes over
+// and unwinds it at once; a new context just ends; the running and the
+// main context cannot be safely cancelled.
+func TestSafeCancel(t *testing.T) {
+	defer churn.Start()()
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		parked := func(name string, next func() *state.State) *state.State {
+			var s *state.State
+			s = state.New(func() {
+				box := &[64]int{}
+				box[63] = len(name) // referred to only from this stack
+				defer func() {
+					runtime.GC()
+					ev.add("%s unwinds on its own stack %v, box %d", name, state.Current() == s, box[63])
+				}()
+				s.Transfer(main)
+				ev.add("%s resumed (must not happen)", name)
+			}, state.Desc(name), state.OnExit(next))
+			main.Transfer(s)
+			return s
+		}
+		var other *state.State
+		other = state.New(func() {
+			ev.add("other runs after a has unwound")
+			other.Transfer(main)
+		}, state.Desc("other"))
+		a := parked("a", func() *state.State { return other })
+		a.SafeCancel()
+		a.SafeCancel() // a second one changes nothing
+		ev.add("a marked: %v", a.Status())
+		for range 3 {
+			runtime.GC()
+		}
+		a.Raise("dropped: the cancel comes first")
+		main.Transfer(a)
+		ev.add("main: a %v", a.Status())
+
+		b := parked("bb", nil)
+		b.SafeCancel()
+		b.Cancel()
+		ev.add("bb cancelled at once: %v", b.Status())
+
+		fresh := state.New(func() { ev.add("never") })
+		fresh.SafeCancel()
+		ev.add("fresh: %v", fresh.Status())
+		for _, s := range []*state.State{main, state.Current()} {
+			func() {
+				defer func() { ev.add("refused: %v", recover() != nil) }()
+				s.SafeCancel()
+			}()
+		}
+	})
+	ev.check(t, "a marked: suspended", "a unwinds on its own stack true, box 1", "other runs after a has unwound",
+		"main: a done", "bb unwinds on its own stack true, box 2", "bb cancelled at once: done", "fresh: done",
+		"refused: true", "refused: true")
+}
+
+// A Cancel of a context that a SafeCancel is unwinding, whose deferred
+// call has switched, panics: Unwinding says so beforehand.
+func TestCancelOfSafeCancelledUnwindingContext(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var a *state.State
+		a = state.New(func() {
+			defer func() {
+				a.Transfer(main)
+				ev.add("a's deferred call goes on")
+			}()
+			a.Transfer(main)
+		}, state.Desc("a"))
+		main.Transfer(a)
+		a.SafeCancel()
+		ev.add("before resume: unwinding %v", a.Unwinding())
+		main.Transfer(a) // a unwinds; its deferred call comes back here
+		ev.add("after: unwinding %v", a.Unwinding())
+		func() {
+			defer func() { ev.add("Cancel panics %v", recover() != nil) }()
+			a.Cancel()
+		}()
+		main.Transfer(a)
+		ev.add("a %v", a.Status())
+	})
+	ev.check(t, "before resume: unwinding false", "after: unwinding true", "Cancel panics true", "a's deferred call goes on", "a done")
 }

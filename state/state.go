@@ -202,28 +202,17 @@ func Uninterrupted(fn func()) {
 // switches goes on when resumed, and Cancel returns once the context has
 // ended; cancelling it again meanwhile panics.
 func (s *State) Cancel() {
-	switch s.status {
-	case StatusDone:
+	cur, started := s.beginCancel("Cancel")
+	if !started {
 		return
-	case StatusNew:
-		s.status = StatusDone
-		s.fn = nil
-		return
-	}
-	h := s.h
-	if s == h.main {
-		panic("state: the main context of a host cannot be cancelled")
-	}
-	cur := h.current
-	if cur == nil || h != currentHost() {
-		panic(fmt.Sprintf("state: Cancel of context %q from outside its host", s.desc))
 	}
 	if s == cur {
 		runtime.Goexit() // the context's entry sees an exit that was neither return nor cancel
 	}
-	if s.cancelling {
+	if s.Unwinding() {
 		panic(fmt.Sprintf("state: Cancel of context %q, which an earlier Cancel is unwinding; that Cancel returns when it has ended", s.desc))
 	}
+	// (A SafeCancel that s has not yet seen is taken over.)
 	s.cancelling = true
 	s.pending = true
 	s.canceller = cur
@@ -231,3 +220,54 @@ func (s *State) Cancel() {
 	cur.Transfer(s)
 	cur.cancelWait = nil
 }
+
+// SafeCancel makes a suspended context unwind when it next resumes, as
+// Cancel does, but returns without switching to it (Coro::State's
+// safe_cancel): whoever resumes it next gets control back through its
+// OnExit once its deferred calls have run, or when one of them switches.
+// A new context is marked done, as Cancel does; a finished one, or one
+// already cancelled, is left as it is; a later Cancel before it resumes
+// takes over and unwinds it at once. It panics for the running context,
+// for the main context of a host, and outside the context's host.
+func (s *State) SafeCancel() {
+	cur, started := s.beginCancel("SafeCancel")
+	if !started {
+		return
+	}
+	if s == cur {
+		panic(fmt.Sprintf("state: SafeCancel of context %q, which is running; it can cancel itself with Cancel", s.desc))
+	}
+	if !s.cancelling {
+		s.cancelling = true
+		s.pending = true
+	}
+}
+
+// beginCancel does what Cancel and SafeCancel (op) share: a new context
+// ends here, and it reports false for that and for a finished one; for
+// one that has started it panics unless the caller may cancel it, and
+// returns the running context.
+func (s *State) beginCancel(op string) (cur *State, started bool) {
+	switch s.status {
+	case StatusDone:
+		return nil, false
+	case StatusNew:
+		s.status = StatusDone
+		s.fn = nil
+		return nil, false
+	}
+	h := s.h
+	if s == h.main {
+		panic("state: the main context of a host cannot be cancelled")
+	}
+	cur = h.current
+	if cur == nil || h != currentHost() {
+		panic(fmt.Sprintf("state: %s of context %q from outside its host", op, s.desc))
+	}
+	return cur, true
+}
+
+// Unwinding reports whether a Cancel, or a SafeCancel the context has
+// seen, is unwinding it, or will as soon as it leaves Uninterrupted.
+// Cancel panics then: it can only wait for the context to end.
+func (s *State) Unwinding() bool { return s.cancelling && (s.unwinding || s.canceller != nil) }
