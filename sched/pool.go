@@ -24,7 +24,12 @@ func AsyncPool(fn func()) *Coro {
 	if fn == nil {
 		panic("sched: AsyncPool with nil function")
 	}
-	s := current().s
+	return current().s.asyncPool(fn)
+}
+
+// asyncPool is AsyncPool on s: Post, which runs on any coroutine of s, or
+// on none, uses it too.
+func (s *Scheduler) asyncPool(fn func()) *Coro {
 	var c *Coro
 	if n := len(s.pool); n > 0 {
 		c = s.pool[n-1]

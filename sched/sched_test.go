@@ -420,6 +420,28 @@ func TestPostAndHoldFromOtherGoroutines(t *testing.T) {
 	}
 }
 
+// A posted function runs in a pooled coroutine, as unblock_sub's callbacks
+// run in async_pool ones: one after the other, they share one coroutine.
+func TestPostRunsInPooledCoroutines(t *testing.T) {
+	s := sched.New()
+	var ran []*sched.Coro
+	var descs []string
+	err := s.Run(func() {
+		for i := range 3 {
+			s.Post(func() { ran = append(ran, sched.Current()); descs = append(descs, sched.Current().Desc()) })
+			for len(ran) <= i { // it has gone back to the pool when main sees it ran
+				sched.Cede()
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ran) != 3 || ran[0] != ran[1] || ran[1] != ran[2] || descs[0] != "[async_pool]" {
+		t.Errorf("posts ran in %v, described %q; want one pooled coroutine, [async_pool]", ran, descs)
+	}
+}
+
 func TestIdleHook(t *testing.T) {
 	var waiter *sched.Coro
 	calls := 0

@@ -247,9 +247,9 @@ func (s *Scheduler) afterExit() *state.State {
 	return s.switchTo(nil, s.pickNext(nil))
 }
 
-// Post arranges for fn to run in a new coroutine of s (Coro's
-// unblock_sub). It is safe to call from any goroutine, and it wakes a
-// scheduler that is waiting idle.
+// Post arranges for fn to run in a pooled coroutine of s, as AsyncPool's
+// calls do (Coro's unblock_sub, which uses async_pool). It is safe to call
+// from any goroutine, and it wakes a scheduler that is waiting idle.
 func (s *Scheduler) Post(fn func()) {
 	s.posts.mu.Lock()
 	s.posts.fns = append(s.posts.fns, fn)
@@ -268,7 +268,7 @@ func (s *Scheduler) drainPosts() {
 		c.readyHere()
 	}
 	for _, fn := range fns {
-		s.newCoro(func() any { fn(); return nil }, "[post]").readyHere()
+		s.asyncPool(fn)
 	}
 }
 
