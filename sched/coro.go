@@ -3,6 +3,7 @@ package sched
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/corogo/coro/internal/ilist"
 	"github.com/corogo/coro/state"
@@ -13,8 +14,8 @@ import (
 var ErrCancelled = errors.New("sched: coroutine cancelled")
 
 // ErrNotCancellable is returned by SafeCancel for a coroutine it cannot
-// cancel synchronously: the running one, the main one, or one of another
-// scheduler.
+// cancel: the running one, the main one, one of another scheduler, or one
+// already unwinding (Perl's "unable to cancel at this time").
 var ErrNotCancellable = errors.New("sched: coroutine cannot be cancelled here")
 
 // ErrJoinSelf is returned by Join when a coroutine joins itself.
@@ -48,9 +49,9 @@ type Coro struct {
 	end       endKind
 	result    any
 
-	// onDestroy holds on_destroy callbacks and the wake-ups of joiners in
+	// onDestroy holds on_destroy callbacks and the joiners to wake in
 	// one list, called last first, as Coro does.
-	onDestroy []func(any)
+	onDestroy []destroyHook
 	uses      int // times switched to, for the ps listing
 
 	live ilist.Links[Coro] // in the scheduler's live list, in creation order
@@ -192,7 +193,14 @@ func (c *Coro) OnDestroy(f func(v any)) {
 		return
 	}
 	c.mustBeLocal("OnDestroy")
-	c.onDestroy = append(c.onDestroy, f)
+	c.onDestroy = append(c.onDestroy, destroyHook{f: f})
+}
+
+// destroyHook is an OnDestroy callback, or a coroutine waiting in Join or
+// in a Cancel for the coroutine to end, to ready then.
+type destroyHook struct {
+	f      func(v any)
+	joiner *Coro
 }
 
 // Join waits until the coroutine ends and returns its value: what fn
@@ -208,17 +216,17 @@ func (c *Coro) OnDestroy(f func(v any)) {
 // around Join ends the wait at once; a Throw held then panics in place of
 // their timeout.
 func (c *Coro) Join() (any, error) {
+	cur := current()
+	if cur.s != c.s {
+		panic(fmt.Sprintf("sched: Join of %v from another scheduler", c))
+	}
 	if !c.done && c.end == running {
-		cur := current()
 		if cur == c {
 			return nil, ErrJoinSelf
 		}
-		if cur.s != c.s {
-			panic(fmt.Sprintf("sched: Join of %v from another scheduler", c))
-		}
 		cur.joining = true
 		defer cur.joinCutShort()
-		cur.awaitEnd(c)
+		cur.awaitEnd(c, true)
 		cur.joining = false
 		if err := cur.heldThrow; err != nil {
 			cur.heldThrow = nil
@@ -231,10 +239,12 @@ func (c *Coro) Join() (any, error) {
 	return c.result, nil
 }
 
-// joinCutShort is Join's deferred call. When a panic (a WithTimeout's or
-// WithContext's throw) ends the wait, a Throw that Join holds takes its
+// joinCutShort is Join's deferred call. When a WithTimeout's or
+// WithContext's throw ends the wait, a Throw that Join holds takes its
 // place: it came first, and would have passed through them. When a Cancel
-// ends it the Throw is dropped, as the coroutine ends.
+// ends it the Throw is dropped, as the coroutine ends; when another panic
+// does (a deadlock, or a panic that escaped a coroutine, in main), that
+// one goes on.
 func (cur *Coro) joinCutShort() {
 	if !cur.joining {
 		return // Join returned
@@ -245,20 +255,35 @@ func (cur *Coro) joinCutShort() {
 		return
 	}
 	cur.heldThrow = nil
-	if recover() != nil { // nil for the runtime.Goexit of a cancel
+	r := recover() // nil for the runtime.Goexit of a cancel
+	if _, scoped := r.(scopedThrow); scoped {
 		panic(err)
+	}
+	if r != nil {
+		panic(r)
 	}
 }
 
-// awaitEnd makes the running coroutine, cur, sleep until c has ended.
-func (cur *Coro) awaitEnd(c *Coro) {
-	woken := false
-	c.onDestroy = append(c.onDestroy, func(any) {
-		woken = true
-		cur.readyHere()
-	})
-	for !woken {
+// awaitEnd makes the running coroutine, cur, sleep until c has ended, or,
+// with final, until c's value is final (Join's wait, which Perl's join
+// checks at every wake-up).
+func (cur *Coro) awaitEnd(c *Coro, final bool) {
+	c.onDestroy = append(c.onDestroy, destroyHook{joiner: cur})
+	defer c.dropJoiner(cur)
+	for !c.done && !(final && c.end != running) {
 		Schedule()
+	}
+}
+
+// dropJoiner takes the wake-up of joiner, whose wait has ended, out of c's
+// list if c has not ended: a Join that a Throw or a timeout cut short, or
+// that saw the value become final, is not woken when c ends.
+func (c *Coro) dropJoiner(joiner *Coro) {
+	for i := len(c.onDestroy) - 1; i >= 0; i-- {
+		if c.onDestroy[i].joiner == joiner {
+			c.onDestroy = slices.Delete(c.onDestroy, i, i+1)
+			return
+		}
 	}
 }
 
@@ -284,11 +309,12 @@ func (c *Coro) throwHere(err error) {
 	case err == nil:
 		c.heldThrow = nil
 		c.st.Raise(nil)
+	case c.end != running && !scoped:
+		return // c is ending, and nothing stops that (Perl drops it too)
 	case c.joining && !scoped:
 		c.heldThrow = err // a WithTimeout's or WithContext's throw must end Join's wait; others wait for it
 	default:
 		c.st.Raise(err) // panics at once if c is running
-		c.leavePool()
 	}
 	c.readyHere()
 }
@@ -326,7 +352,7 @@ func (c *Coro) cancel(v any) {
 		// the earlier one does. (Cancelling again would take that one's
 		// place, and it would never return.) A SafeCancel that c has not
 		// seen yet is taken over below, its value replaced, as in Perl.
-		current().awaitEnd(c)
+		current().awaitEnd(c, false)
 		return
 	}
 	c.result, c.end = v, cancelled
@@ -350,7 +376,9 @@ func (c *Coro) cancel(v any) {
 // Cancel. A later SafeCancel replaces the value; a later Cancel, before
 // the coroutine runs, ends it at once with Cancel's value. SafeCancel
 // reports ErrNotCancellable, doing nothing, when the coroutine is the
-// running one, the main one, or belongs to another scheduler.
+// running one, the main one, belongs to another scheduler, or is already
+// unwinding, its value final (a Terminate or Cancel whose deferred call
+// waits).
 func (c *Coro) SafeCancel(v any) error {
 	cur := current()
 	switch {
@@ -362,17 +390,17 @@ func (c *Coro) SafeCancel(v any) error {
 		return fmt.Errorf("%w: %v is the main coroutine", ErrNotCancellable, c)
 	case c.s != cur.s:
 		return fmt.Errorf("%w: %v belongs to another scheduler", ErrNotCancellable, c)
+	case c.end == terminated || c.st.Unwinding():
+		return fmt.Errorf("%w: %v is ending, its deferred calls running", ErrNotCancellable, c)
 	}
 	if !c.started {
 		c.cancel(v)
 		return nil
 	}
-	c.result, c.end = v, cancelled
-	if !c.st.Unwinding() { // else a deferred call of c's waits, and c ends after it
-		c.st.SafeCancel()
-		c.leavePool()
-		c.readyHere()
-	}
+	c.result, c.end = v, cancelled // a SafeCancel c has not seen yet gets a new value
+	c.st.SafeCancel()
+	c.leavePool()
+	c.readyHere()
 	return nil
 }
 
@@ -380,8 +408,10 @@ func (c *Coro) SafeCancel(v any) error {
 func (c *Coro) body() {
 	defer c.destroy()
 	c.started = true
-	c.result = c.fn()
-	c.end = returned
+	v := c.fn()
+	if c.end == running { // else a cancel came while c was Uninterrupted: its value is final
+		c.result, c.end = v, returned
+	}
 }
 
 // destroy runs when the coroutine ends, however it ends, after its deferred
@@ -395,9 +425,13 @@ func (c *Coro) destroy() {
 	c.s.live.Remove(c, liveLinks)
 	c.leavePool()
 	for n := len(c.onDestroy); n > 0; n = len(c.onDestroy) {
-		f := c.onDestroy[n-1]
+		h := c.onDestroy[n-1]
 		c.onDestroy = c.onDestroy[:n-1]
-		f(c.result)
+		if h.joiner != nil {
+			h.joiner.readyHere()
+		} else {
+			h.f(c.result)
+		}
 	}
 	c.onDestroy = nil
 }

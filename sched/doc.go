@@ -52,7 +52,8 @@
 // (Perl 6.57 keeps counting it as ready forever); IsReady is false for an
 // ended coroutine; OnDestroy callbacks run on the ending coroutine rather
 // than in Perl's manager coroutine; deferred calls always run, to the end,
-// when a coroutine unwinds (a Cancel waits for one that waits); coroutines
+// when a coroutine unwinds (a Cancel waits for one that waits, and the
+// coroutine keeps the value it had); coroutines
 // left when main returns are cancelled in
 // creation order; a panic in any coroutine reaches Run's caller (Perl
 // ends the process); and a blocked coroutine is not destroyed when the
@@ -65,7 +66,10 @@
 // the others (Perl's main goes on with them).
 //
 // In AsyncPool, a panic in a call ends its coroutine and reaches Run
-// (Perl warns and puts the coroutine back in the pool), and Join of a
-// pooled coroutine that a full pool ended returns nil (Perl's waits for
-// ever).
+// (Perl warns and puts the coroutine back in the pool); so does a Throw at
+// an idle pooled coroutine, which the pool no longer hands out (Perl's
+// next call on it is lost); a pooled coroutine cancelled while idle
+// leaves the pool (Perl hands the ended coroutine out again, and the call
+// never runs); and Join of a pooled coroutine that a full pool ended
+// returns nil (Perl's waits for ever).
 package sched

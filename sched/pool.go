@@ -31,11 +31,16 @@ func AsyncPool(fn func()) *Coro {
 // on none, uses it too.
 func (s *Scheduler) asyncPool(fn func()) *Coro {
 	var c *Coro
-	if n := len(s.pool); n > 0 {
-		c = s.pool[n-1]
-		s.pool[n-1] = nil
-		s.pool = s.pool[:n-1]
-		c.idle = false
+	// The idle coroutine that went idle last, but for one a Throw readied
+	// to panic (it ends when it runs, and leaves the pool then, unless a
+	// Throw(nil) withdraws the error first).
+	i := len(s.pool) - 1
+	for i >= 0 && s.pool[i].st.Raised() != nil {
+		i--
+	}
+	if i >= 0 {
+		c = s.pool[i]
+		c.leavePool()
 	} else {
 		c = s.newCoro(nil, "")
 		c.fn = c.runPooled
@@ -68,9 +73,9 @@ func (c *Coro) runPooled() any {
 	}
 }
 
-// leavePool takes c out of the pool if it is idle there: it is ending,
-// or about to (a SafeCancel or a Throw readies it to unwind), and no
-// AsyncPool may give it a call.
+// leavePool takes c out of the pool if it is idle there: AsyncPool gives
+// it a call, or it is ending or about to (a SafeCancel readied it to
+// unwind).
 func (c *Coro) leavePool() {
 	if c.idle {
 		c.idle = false

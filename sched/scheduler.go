@@ -129,8 +129,8 @@ func (s *Scheduler) shutdown(err *error) {
 	case *DeadlockError:
 		*err, r = v, nil
 	}
-	for c := s.live.Front(); c != nil; c = s.live.Front() {
-		c.cancel(nil)
+	if d := s.cancelLeft(); d != nil && *err == nil {
+		*err = d
 	}
 	s.main.done = true
 	if c, ok := s.Poller().(io.Closer); ok {
@@ -139,6 +139,25 @@ func (s *Scheduler) shutdown(err *error) {
 	if r != nil {
 		panic(r)
 	}
+}
+
+// cancelLeft cancels the coroutines left when main ends. A deferred call
+// of theirs that waits is waited for; if nothing can end that wait, the
+// deadlock is returned, and the host's end cancels the coroutines still
+// left, cutting such calls short.
+func (s *Scheduler) cancelLeft() (deadlock *DeadlockError) {
+	defer func() {
+		r := recover()
+		if d, ok := r.(*DeadlockError); ok {
+			deadlock = d
+		} else if r != nil {
+			panic(r)
+		}
+	}()
+	for c := s.live.Front(); c != nil; c = s.live.Front() {
+		c.cancel(nil)
+	}
+	return nil
 }
 
 // newCoro makes a coroutine record; with fn it also starts it.
@@ -175,7 +194,7 @@ func (s *Scheduler) switchTo(cur, next *Coro) *state.State {
 // while none is ready. If nothing can ever be ready it raises the deadlock
 // in main: at once if cur is main, else by returning main with the
 // deadlock raised in it. cur is nil when the caller is no coroutine (an
-// ending one, or a pool worker going idle).
+// ending one).
 func (s *Scheduler) pickNext(cur *Coro) *Coro {
 	if !s.posts.pending.Load() {
 		if c := s.popRunnable(); c != nil {

@@ -166,12 +166,18 @@ func (h *host) resumeInterrupted(from *State) {
 	from.cancelWait = nil
 	if from.cancelling {
 		if from.unwinding {
-			// A deferred call switched and is resumed: it goes on. A value
-			// raised meanwhile is dropped, as nothing stops a cancel.
-			from.raise = nil
+			// A deferred call switched and is resumed: it goes on, and a
+			// value raised meanwhile panics in it, as anywhere: a timeout
+			// of a wait in it must end that wait. (Recovered or not, the
+			// cancel goes on after the deferred call: nothing stops it.)
+			if v := from.raise; v != nil {
+				from.raise = nil
+				panic(v)
+			}
 			return
 		}
 		from.unwinding = true
+		from.raise = nil // the cancel comes first: a value raised before it is dropped
 		runtime.Goexit() // unwind; the context's entry finishes the cancel
 	}
 	if pe := h.abort; pe != nil && from == h.main {

@@ -136,19 +136,49 @@ func cancelledWhileSwitching(ev *trace, main *state.State) *state.State {
 }
 
 // A cancelled context's deferred call that switches is resumed like any
-// other code and goes on: the cancel does not end it a second time, and a
-// value raised meanwhile is dropped.
+// other code and goes on: the cancel does not end it a second time.
 func TestCancelLetsSwitchingDeferGoOn(t *testing.T) {
 	var ev trace
 	state.Run(func() {
 		main := state.Current()
 		a := cancelledWhileSwitching(&ev, main)
 		ev.add("main: a %v", a.Status())
-		a.Raise("dropped")
 		main.Transfer(a) // a's deferred call goes on; a ends and b resumes
 		ev.add("main end")
 	})
 	ev.check(t, "a unwinding", "main: a suspended", "a's deferred call goes on", "b: a done", "main end", "b unwound")
+}
+
+// A value raised at a context while a deferred call of its cancel waits
+// panics in that call, as a timeout of the wait must; recovered there,
+// the call goes on, and so does the cancel: the deferred calls before it
+// run, and the canceller resumes.
+func TestRaiseReachesDeferredCallOfCancel(t *testing.T) {
+	var ev trace
+	state.Run(func() {
+		main := state.Current()
+		var a, canceller *state.State
+		a = state.New(func() {
+			defer ev.add("a's outer deferred call runs")
+			defer func() {
+				defer func() { ev.add("deferred call recovered %v", recover()) }()
+				a.Transfer(main) // waits, while the cancel unwinds a
+				ev.add("never")
+			}()
+			a.Transfer(main)
+		}, state.Desc("a"))
+		canceller = state.New(func() {
+			a.Cancel()
+			ev.add("canceller: a %v", a.Status())
+			canceller.Transfer(main)
+		}, state.Desc("canceller"))
+		main.Transfer(a)
+		main.Transfer(canceller) // a unwinds; its deferred call comes back here
+		a.Raise("timeout")
+		main.Transfer(a)
+		ev.add("main end")
+	})
+	ev.check(t, "deferred call recovered timeout", "a's outer deferred call runs", "canceller: a done", "main end")
 }
 
 // A value raised and a cancel that come while a context waits in

@@ -1,0 +1,194 @@
+package sched_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/sched"
+	"github.com/corogo/coro/state"
+	cosync "github.com/corogo/coro/sync"
+)
+
+// A Throw that Join holds gives way to a panic that escaped another
+// coroutine, and to a deadlock, which reach Run as they would without it.
+func TestHeldThrowLetsPanicAndDeadlockPass(t *testing.T) {
+	for _, panics := range []bool{true, false} {
+		var err error
+		var got any
+		func() {
+			defer func() { got = recover() }()
+			err = sched.Run(func() {
+				target := sched.Async(func() any { sched.Schedule(); return nil })
+				m := sched.Current()
+				sched.Async(func() any {
+					m.Throw(errors.New("held"))
+					if panics {
+						panic("boom")
+					}
+					return nil
+				})
+				target.Join()
+			})
+		}()
+		if pe, ok := got.(*state.PanicError); panics && (!ok || pe.Value != "boom") {
+			t.Errorf("Run panicked with %v, want the PanicError of boom", got)
+		}
+		if !panics && (got != nil || !errors.Is(err, sched.ErrDeadlock)) {
+			t.Errorf("Run returned %v and panicked with %v, want ErrDeadlock", err, got)
+		}
+	}
+}
+
+// A joiner already waiting when the target's value becomes final, and
+// readied before the target runs, returns at once: Perl's join looks at
+// the value at every wake-up.
+func TestJoinReturnsWhenValueBecomesFinal(t *testing.T) {
+	var ev events
+	run(t, func() {
+		target := sched.Async(func() any {
+			defer ev.add("target unwinds")
+			sched.Schedule()
+			return nil
+		})
+		j := sched.Async(func() any { v, _ := target.Join(); ev.add("joiner got %v", v); return nil })
+		sched.Cede()
+		j.Ready()
+		target.SafeCancel("s")
+		sched.Cede()
+		sched.Cede()
+	})
+	ev.check(t, "joiner got s", "target unwinds")
+}
+
+// Once Join has returned a value, it stays: a SafeCancel that comes while
+// the coroutine waits in Uninterrupted is not undone by the coroutine
+// returning from fn without switching again, and a SafeCancel of a
+// coroutine that Terminate is unwinding fails.
+func TestFinalValueStays(t *testing.T) {
+	run(t, func() {
+		c := sched.Async(func() any {
+			sched.Uninterrupted(func() { sched.Schedule() })
+			return "returned"
+		})
+		var destroyed any
+		c.OnDestroy(func(v any) { destroyed = v })
+		sched.Cede()
+		c.SafeCancel("cancelled")
+		v1, e1 := c.Join()
+		sched.Cede()
+		v2, e2 := c.Join()
+		if v1 != "cancelled" || v2 != v1 || e2 != e1 || destroyed != v1 {
+			t.Errorf("Join (%v, %v) then (%v, %v), OnDestroy %v; want the cancel's value throughout", v1, e1, v2, e2, destroyed)
+		}
+
+		c = sched.Async(func() any {
+			defer sched.Schedule() // waits while c unwinds
+			sched.Terminate("terminated")
+			return nil
+		})
+		sched.Cede()
+		if err := c.SafeCancel("late"); !errors.Is(err, sched.ErrNotCancellable) {
+			t.Errorf("SafeCancel of an unwinding coroutine: %v, want ErrNotCancellable", err)
+		}
+		if v, err := c.Join(); v != "terminated" || err != nil {
+			t.Errorf("Join after it: %v, %v", v, err)
+		}
+		c.Ready()
+		sched.Cede()
+	})
+}
+
+// A WithTimeout in a deferred call that runs while its coroutine is
+// cancelled or safe-cancelled still ends the wait, also when another
+// coroutine is the one idling as the timer fires.
+func TestWithTimeoutInDeferredCallOfCancel(t *testing.T) {
+	for _, safe := range []bool{false, true} {
+		var werr error
+		run(t, func() {
+			forever := sched.Async(func() any { sched.Schedule(); return nil })
+			c := sched.Async(func() any {
+				defer func() {
+					werr = sched.WithTimeout(time.Millisecond, func() { forever.Join() })
+				}()
+				sched.Schedule()
+				return nil
+			})
+			sched.Cede()
+			idler := func() any { sched.Sleep(20 * time.Millisecond); return nil }
+			if safe {
+				c.SafeCancel(nil)
+				sched.Cede() // c unwinds and waits in its deferred call
+				sched.Async(idler)
+				sched.Sleep(50 * time.Millisecond)
+			} else {
+				sched.Async(idler)
+				c.Cancel(nil)
+			}
+			if !c.IsDone() {
+				t.Errorf("safe %v: c still waits in its deferred WithTimeout", safe)
+			}
+			forever.Cancel(nil)
+		})
+		if !errors.Is(werr, sched.ErrTimeout) {
+			t.Errorf("safe %v: the deferred call's WithTimeout returned %v", safe, werr)
+		}
+	}
+}
+
+// SafeCancel of a coroutine that waits in a Cancel of another, whose
+// deferred call cedes: both end, and the canceller keeps its value.
+func TestSafeCancelOfCanceller(t *testing.T) {
+	var ev events
+	run(t, func() {
+		victim := sched.Async(func() any {
+			defer func() {
+				ev.add("victim: deferred call begins")
+				sched.Cede()
+				sched.Cede()
+				ev.add("victim: deferred call ends")
+			}()
+			sched.Schedule()
+			return nil
+		})
+		canceller := sched.Async(func() any {
+			defer ev.add("canceller unwinds")
+			victim.Cancel("cv")
+			ev.add("never: the canceller unwinds in its Cancel")
+			return nil
+		})
+		sched.Cede()
+		if err := canceller.SafeCancel("xs"); err != nil {
+			t.Error(err)
+		}
+		for range 5 {
+			sched.Cede()
+		}
+		vx, ex := canceller.Join()
+		vv, ev2 := victim.Join()
+		ev.add("canceller %v %v done %v; victim %v %v done %v", vx, ex, canceller.IsDone(), vv, ev2, victim.IsDone())
+	})
+	ev.check(t, "victim: deferred call begins", "canceller unwinds", "victim: deferred call ends",
+		fmt.Sprintf("canceller xs %v done true; victim cv %v done true", sched.ErrCancelled, sched.ErrCancelled))
+}
+
+// Main returns while a deferred call of a cancelled coroutine waits for
+// something that never comes: Run reports the deadlock, and ends.
+func TestRunEndsWhileDeferredCallWaitsForEver(t *testing.T) {
+	var sig cosync.Signal
+	err := sched.Run(func() {
+		c := sched.Async(func() any {
+			defer sig.Wait()
+			sched.Schedule()
+			return nil
+		})
+		sched.Cede()
+		c.SafeCancel("v")
+		sched.Cede()
+	})
+	if !errors.Is(err, sched.ErrDeadlock) || !strings.Contains(err.Error(), "ending_test.go") {
+		t.Errorf("Run: %v, want a deadlock naming the deferred call's wait", err)
+	}
+}
