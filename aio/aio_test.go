@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -499,5 +500,54 @@ func TestMoreRequestsThanTheRingHolds(t *testing.T) {
 				t.Fatalf("%d of %d requests completed", done, n)
 			}
 		})
+	})
+}
+
+// Run's end keeps the loop until every coroutine has ended: when a
+// deferred call waits for ever (Run reports the deadlock), the host's end
+// cancels the coroutines left, and their deferred I/O still has a loop.
+// And a panic at Run's end still closes the loop: no ring or worker is
+// left behind.
+func TestRunEndClosesLoopLast(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "f")
+		var err error
+		var p any
+		func() {
+			defer func() { p = recover() }()
+			err = sched.Run(func() {
+				f, e := aio.Create(name)
+				must(t, e)
+				sched.Async(func() any { defer sched.Schedule(); sched.Schedule(); return nil })
+				sched.Async(func() any { defer f.Close(); sched.Schedule(); return nil })
+				sched.Cede()
+			})
+		}()
+		if p != nil || !errors.Is(err, sched.ErrDeadlock) {
+			t.Errorf("Run returned %v, panicked with %.80v; want ErrDeadlock", err, p)
+		}
+
+		fds, goroutines := openFDs(t), runtime.NumGoroutine()
+		for range 3 {
+			func() {
+				defer func() { recover() }()
+				sched.Run(func() {
+					must(t, aio.Nop())
+					sched.Async(func() any {
+						defer panic("boom in a deferred call")
+						sched.Schedule()
+						return nil
+					})
+					sched.Cede()
+				})
+			}()
+		}
+		deadline := time.Now().Add(2 * time.Second)
+		for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond) // pool workers exit asynchronously
+		}
+		if n, g := openFDs(t), runtime.NumGoroutine(); n > fds || g > goroutines {
+			t.Errorf("after three Runs ended by a panic: %d descriptors (%d before), %d goroutines (%d before)", n, fds, g, goroutines)
+		}
 	})
 }

@@ -186,7 +186,9 @@ func (c *Coro) Resume() {
 // OnDestroy registers f to be called with the coroutine's final value when
 // it ends ($coro->on_destroy). Callbacks run last-registered first, on the
 // ending coroutine after its deferred calls; joiners are woken in the same
-// order. On a coroutine that has already ended f is called at once.
+// order. On a coroutine that has already ended f is called at once. f must
+// not block or cede: the coroutine it runs on has ended, and nothing
+// resumes it.
 func (c *Coro) OnDestroy(f func(v any)) {
 	if c.done {
 		f(c.result)
@@ -311,7 +313,7 @@ func (c *Coro) throwHere(err error) {
 		c.st.Raise(nil)
 	case c.end != running && !scoped:
 		return // c is ending, and nothing stops that (Perl drops it too)
-	case c.joining && !scoped:
+	case c.joining && !scoped && !c.st.Holding():
 		c.heldThrow = err // a WithTimeout's or WithContext's throw must end Join's wait; others wait for it
 	default:
 		c.st.Raise(err) // panics at once if c is running
@@ -346,12 +348,13 @@ func (c *Coro) Cancel(v any) {
 // cancel ends c, which is neither running nor main, from the running
 // coroutine.
 func (c *Coro) cancel(v any) {
-	if c.st.Unwinding() {
-		// An earlier Cancel, or a SafeCancel, is unwinding c, and a
-		// deferred call of c's waits: this one waits too, for c to end, as
-		// the earlier one does. (Cancelling again would take that one's
-		// place, and it would never return.) A SafeCancel that c has not
-		// seen yet is taken over below, its value replaced, as in Perl.
+	if c.st.Unwinding() || c.end == terminated {
+		// An earlier Cancel, a SafeCancel or a Terminate is unwinding c,
+		// and a deferred call of c's waits: this one waits too, for c to
+		// end, and c keeps its value. (Cancelling again would cut that
+		// call short, and take an earlier Cancel's place, which would
+		// never return.) A SafeCancel that c has not seen yet is taken
+		// over below, its value replaced, as in Perl.
 		current().awaitEnd(c, false)
 		return
 	}
@@ -362,6 +365,11 @@ func (c *Coro) cancel(v any) {
 	// then Ready on c does nothing, as on any ready coroutine.
 	if c.started {
 		c.st.Cancel() // unwinds c; its deferred destroy runs the callbacks
+		if !c.done {
+			// A deferred call of c's waits, and a Ready of the running
+			// coroutine resumed it before c ended: it waits on.
+			current().awaitEnd(c, false)
+		}
 		return
 	}
 	c.st.Cancel()
@@ -382,14 +390,14 @@ func (c *Coro) cancel(v any) {
 func (c *Coro) SafeCancel(v any) error {
 	cur := current()
 	switch {
+	case c.s != cur.s: // before anything of c's is read: that would race
+		return fmt.Errorf("%w: %v belongs to another scheduler", ErrNotCancellable, c)
 	case c.done:
 		return nil
 	case c == cur:
 		return fmt.Errorf("%w: %v is running", ErrNotCancellable, c)
 	case c == c.s.main:
 		return fmt.Errorf("%w: %v is the main coroutine", ErrNotCancellable, c)
-	case c.s != cur.s:
-		return fmt.Errorf("%w: %v belongs to another scheduler", ErrNotCancellable, c)
 	case c.end == terminated || c.st.Unwinding():
 		return fmt.Errorf("%w: %v is ending, its deferred calls running", ErrNotCancellable, c)
 	}

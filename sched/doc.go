@@ -65,6 +65,16 @@
 // once (Perl never calls it); Terminate in main ends Run after cancelling
 // the others (Perl's main goes on with them).
 //
+// Post readies the coroutines of the functions posted since it last
+// looked all at once, in order; Perl's unblock_sub scheduler starts one
+// and cedes to it before it starts the next.
+//
+// Not handled yet: a Cancel, or Run's end, that reaches a coroutine while
+// a deferred call of its panic or runtime.Goexit waits cuts that call
+// short (runtime.Goexit there ends the panic, so Run does not see it); a
+// coroutine that waits for ever inside Uninterrupted when main returns
+// keeps Run from returning.
+//
 // In AsyncPool, a panic in a call ends its coroutine and reaches Run
 // (Perl warns and puts the coroutine back in the pool); so does a Throw at
 // an idle pooled coroutine, which the pool no longer hands out (Perl's

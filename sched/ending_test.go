@@ -192,3 +192,102 @@ func TestRunEndsWhileDeferredCallWaitsForEver(t *testing.T) {
 		t.Errorf("Run: %v, want a deadlock naming the deferred call's wait", err)
 	}
 }
+
+// A Throw at a coroutine that waits in Join inside Uninterrupted is held
+// by Uninterrupted, not by Join: Join returns its value, and the error
+// comes at the first resume after Uninterrupted.
+func TestThrowAtJoinInUninterrupted(t *testing.T) {
+	var ev events
+	run(t, func() {
+		target := sched.Async(func() any { sched.Schedule(); return "v" })
+		j := sched.Async(func() any {
+			defer func() { ev.add("recovered %v", recover()) }()
+			sched.Uninterrupted(func() {
+				v, _ := target.Join()
+				ev.add("join %v", v)
+			})
+			ev.add("after Uninterrupted")
+			sched.Cede()
+			ev.add("never")
+			return nil
+		})
+		sched.Cede()
+		j.Throw(errors.New("boom"))
+		sched.Cede()
+		target.Ready()
+		for range 3 {
+			sched.Cede()
+		}
+	})
+	ev.check(t, "join v", "after Uninterrupted", "recovered boom")
+}
+
+// A Cancel, or Run's end, of a coroutine that Terminate unwinds, a
+// deferred call waiting, waits for it and keeps Terminate's value.
+func TestCancelOfTerminatingCoroutineWaits(t *testing.T) {
+	for _, atRunEnd := range []bool{false, true} {
+		var ev events
+		run(t, func() {
+			c := sched.Async(func() any {
+				defer func() { sched.Sleep(10 * time.Millisecond); ev.add("deferred call done") }()
+				sched.Terminate("t")
+				return nil
+			})
+			c.OnDestroy(func(v any) { ev.add("destroyed with %v", v) })
+			sched.Cede()
+			if !atRunEnd {
+				c.Cancel("c")
+				v, err := c.Join()
+				ev.add("Join %v %v", v, err)
+			}
+		})
+		want := []string{"deferred call done", "destroyed with t"}
+		if !atRunEnd {
+			want = append(want, "Join t <nil>")
+		}
+		ev.check(t, want...)
+	}
+}
+
+// An outer WithTimeout that fires while an inner one's throw unwinds
+// through an Uninterrupted wait (as aio's does) ends the outer call, and
+// its throw, held meanwhile, does not come again later.
+func TestOuterTimeoutDuringInnerUnwinding(t *testing.T) {
+	var ev events
+	run(t, func() {
+		outer := sched.WithTimeout(20*time.Millisecond, func() {
+			inner := sched.WithTimeout(5*time.Millisecond, func() {
+				defer sched.Uninterrupted(func() { sched.Sleep(30 * time.Millisecond) })
+				sched.Schedule()
+			})
+			ev.add("never: inner returned %v", inner)
+		})
+		ev.add("outer returned %v", outer)
+		sched.Sleep(time.Millisecond)
+		ev.add("slept after")
+	})
+	ev.check(t, "outer returned "+sched.ErrTimeout.Error(), "slept after")
+}
+
+// A Ready of a coroutine waiting in a Cancel whose target's deferred call
+// waits does not make the Cancel return before the target has ended.
+func TestCancelWaitsThroughReady(t *testing.T) {
+	var ev events
+	run(t, func() {
+		target := sched.Async(func() any {
+			defer func() { sched.Sleep(10 * time.Millisecond); ev.add("target's deferred call done") }()
+			sched.Schedule()
+			return nil
+		})
+		sched.Cede()
+		canceller := sched.Async(func() any {
+			target.Cancel("x")
+			ev.add("Cancel returned, target done %v", target.IsDone())
+			return nil
+		})
+		sched.Cede()
+		canceller.Ready()
+		canceller.Join()
+	})
+	ev.check(t, "target's deferred call done", "Cancel returned, target done true")
+}

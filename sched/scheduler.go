@@ -105,6 +105,7 @@ func (s *Scheduler) Run(main func()) (err error) {
 	// thread waiting in the ring, not one woken only to pass it on.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	defer s.closePoller() // after the host's end, whose cancels may still wait in it
 	state.Run(func() {
 		s.main = s.newCoro(nil, "[main::]") // Perl's description, kept for listings
 		s.main.st = state.Current()
@@ -133,11 +134,16 @@ func (s *Scheduler) shutdown(err *error) {
 		*err = d
 	}
 	s.main.done = true
-	if c, ok := s.Poller().(io.Closer); ok {
-		c.Close() // nothing is left that could wait in it
-	}
 	if r != nil {
 		panic(r)
+	}
+}
+
+// closePoller closes the scheduler's Poller, if it can be closed, once
+// nothing is left that could wait in it.
+func (s *Scheduler) closePoller() {
+	if c, ok := s.Poller().(io.Closer); ok {
+		c.Close()
 	}
 }
 

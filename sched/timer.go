@@ -194,6 +194,9 @@ func caught(c *Coro, tok scopedThrow, r any) bool {
 			}
 		}
 		if out != nil {
+			if c.st.Raised() == out {
+				c.st.Raise(nil) // its throw, held while tok unwound, is this panic
+			}
 			panic(out)
 		}
 		return true

@@ -194,6 +194,10 @@ func Uninterrupted(fn func()) {
 	fn()
 }
 
+// Holding reports whether the context runs in Uninterrupted, which holds
+// back the cancels and raised values aimed at it.
+func (s *State) Holding() bool { return s.held > 0 }
+
 // Cancel ends the context, running its deferred calls
 // (Coro::State->cancel). Cancelling a suspended context runs its deferred
 // calls on its own stack before Cancel returns; a new context is simply
