@@ -163,11 +163,12 @@ func (s *State) Raised() any { return s.raise }
 // Raise makes the context panic with v when it next resumes from
 // Transfer, or before fn runs if it has not started; Raise(nil) withdraws
 // a pending value. A cancel drops a value raised before it; one raised
-// while a deferred call of the cancel waits panics in that call. On the running context it panics with v at once,
-// unless the context is in Uninterrupted: v then waits for its next resume
-// after that, as it would have had the context been suspended. Raise on
-// the running context from code other than its own (another goroutine)
-// panics with a message, not with v.
+// while a deferred call of the cancel waits panics in that call. On the
+// running context it panics with v at once, unless the context is in
+// Uninterrupted: v then waits for its next resume after that, as it would
+// have had the context been suspended. Raise on the running context from
+// code other than its own (another goroutine) panics with a message, not
+// with v.
 func (s *State) Raise(v any) {
 	if s.status == StatusRunning && v != nil && s.held == 0 {
 		if !s.runsHere() {
