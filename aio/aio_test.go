@@ -551,3 +551,45 @@ func TestRunEndClosesLoopLast(t *testing.T) {
 		}
 	})
 }
+
+// A Post (or a Hold's release, or a Wake) from another goroutine after Run
+// has returned writes nothing: the numbers of the closed loop's
+// descriptors may name other files by then. (Found by review: a pipe
+// opened since got 8 stray bytes.)
+func TestWakeAfterRunWritesNothing(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		s := sched.New()
+		var release func()
+		if err := s.Run(func() {
+			if err := aio.Nop(); err != nil {
+				t.Fatal(err)
+			}
+			release = s.Hold()
+			release() // keep nothing held; we only want a handle to wake later
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// The loop's descriptors are closed now; their numbers are free.
+		var fds []*os.File
+		for range 4 {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fds = append(fds, r, w)
+		}
+		s.Post(func() {}) // e.g. a late Post from a goroutine that outlived Run
+		for i := 0; i < len(fds); i += 2 {
+			r := fds[i]
+			r.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+			var buf [16]byte
+			n, _ := r.Read(buf[:])
+			if n > 0 {
+				t.Errorf("pipe %d (fds %d/%d) got %d stray bytes %x from a Post after Run returned", i/2, r.Fd(), fds[i+1].Fd(), n, buf[:n])
+			}
+		}
+		for _, f := range fds {
+			f.Close()
+		}
+	})
+}

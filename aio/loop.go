@@ -3,6 +3,7 @@ package aio
 import (
 	"errors"
 	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -48,6 +49,12 @@ type loop struct {
 	// would be allocated there, as the backend's wait lets it escape.
 	deliver func(*request)
 	closed  bool // Close was called: the scheduler has ended
+
+	// wakeMu orders Wake, which any goroutine may call at any time (a Post
+	// after Run has returned, say), with Close, which frees the eventfd
+	// Wake writes to: its number may name another file then.
+	wakeMu     sync.RWMutex
+	wakeClosed bool
 }
 
 // newLoop returns a loop with no backend yet.
@@ -137,15 +144,23 @@ func (l *loop) Poll(deadline time.Time) {
 	}
 }
 
-func (l *loop) Wake() { l.be.wake() }
+func (l *loop) Wake() {
+	l.wakeMu.RLock()
+	if !l.wakeClosed {
+		l.be.wake()
+	}
+	l.wakeMu.RUnlock()
+}
 
 func (l *loop) Close() error {
+	l.wakeMu.Lock()
+	l.wakeClosed = true
+	l.wakeMu.Unlock()
 	l.closed = true
-	err := l.be.close()
 	if l.pool != nil && l.pool != l.be {
-		l.pool.close()
+		l.pool.close() // first: its workers tell be of what they finish
 	}
-	return err
+	return l.be.close()
 }
 
 func (l *loop) complete(r *request) {

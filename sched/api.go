@@ -69,12 +69,19 @@ func cedePick(from *state.State) *state.State {
 // Uninterrupted runs fn with the throws and cancels aimed at the running
 // coroutine held back: one that comes while fn runs or waits (a timer
 // that fires while the coroutine idles) takes effect at the coroutine's
-// first resume after fn returns. A wait that must not be cut
-// short uses it, as aio does when a coroutine unwinds with a request in
-// flight: it waits for the kernel to let go of the request's buffer.
-// (Coro has no counterpart: its C code waits so.)
+// first resume after fn returns, and Uninterrupted readies the coroutine
+// for it: the wake-up that came with it was spent in fn, and the
+// coroutine's next wait may be one that only it would end. A wait that
+// must not be cut short uses it, as aio does when a coroutine unwinds with
+// a request in flight: it waits for the kernel to let go of the request's
+// buffer. (Coro has no counterpart: its C code waits so.)
 func Uninterrupted(fn func()) {
-	current() // sched's panic outside a scheduler
+	c := current() // and sched's panic outside a scheduler
+	defer func() {
+		if !c.st.Holding() && c.st.Interrupted() {
+			c.readyHere()
+		}
+	}()
 	state.Uninterrupted(fn)
 }
 

@@ -195,7 +195,8 @@ func TestRunEndsWhileDeferredCallWaitsForEver(t *testing.T) {
 
 // A Throw at a coroutine that waits in Join inside Uninterrupted is held
 // by Uninterrupted, not by Join: Join returns its value, and the error
-// comes at the first resume after Uninterrupted.
+// comes at the first resume after Uninterrupted, even when the wait there
+// is one that only the Throw would end.
 func TestThrowAtJoinInUninterrupted(t *testing.T) {
 	var ev events
 	run(t, func() {
@@ -207,17 +208,15 @@ func TestThrowAtJoinInUninterrupted(t *testing.T) {
 				ev.add("join %v", v)
 			})
 			ev.add("after Uninterrupted")
-			sched.Cede()
-			ev.add("never")
+			var sig cosync.Signal
+			sig.Wait()
 			return nil
 		})
 		sched.Cede()
 		j.Throw(errors.New("boom"))
 		sched.Cede()
 		target.Ready()
-		for range 3 {
-			sched.Cede()
-		}
+		j.Join()
 	})
 	ev.check(t, "join v", "after Uninterrupted", "recovered boom")
 }
@@ -290,4 +289,76 @@ func TestCancelWaitsThroughReady(t *testing.T) {
 		canceller.Join()
 	})
 	ev.check(t, "target's deferred call done", "Cancel returned, target done true")
+}
+
+// The canceller, resumed early by a Ready, waits on in awaitEnd; then it
+// is cancelled itself. The target still ends with the first Cancel's value.
+func TestCancellerCancelledWhileItWaits(t *testing.T) {
+	for _, terminate := range []bool{false, true} {
+		var ev events
+		run(t, func() {
+			target := sched.Async(func() any {
+				defer func() { sched.Sleep(5 * time.Millisecond); ev.add("target deferred done") }()
+				if terminate {
+					sched.Terminate("t")
+				}
+				sched.Schedule()
+				return nil
+			})
+			target.OnDestroy(func(v any) { ev.add("target destroyed %v", v) })
+			sched.Cede()
+			x := sched.Async(func() any {
+				defer ev.add("x unwound")
+				target.Cancel("c")
+				ev.add("never: x's Cancel returned")
+				return nil
+			})
+			sched.Cede()
+			x.Ready()
+			sched.Cede() // x resumes early, waits on
+			x.Cancel("xc")
+			v, err := x.Join()
+			ev.add("x joined %v %v, nready %d", v, err, sched.NReady())
+			v, err = target.Join()
+			ev.add("target joined %v %v, nready %d", v, err, sched.NReady())
+		})
+		want := "c"
+		if terminate {
+			want = "t"
+		}
+		cerr := "sched: coroutine cancelled"
+		if terminate {
+			cerr = "<nil>"
+		}
+		ev.check(t, "x unwound", "x joined xc sched: coroutine cancelled, nready 0",
+			"target joined "+want+" "+cerr+", nready 0", "target deferred done", "target destroyed "+want)
+	}
+}
+
+// SafeCancel, Throw at a canceller waiting in awaitEnd for a terminated
+// coroutine; KillAll while a terminated coroutine's deferred call waits.
+func TestKillAllWaitsForTerminated(t *testing.T) {
+	var ev events
+	run(t, func() {
+		target := sched.Async(func() any {
+			defer func() { sched.Sleep(5 * time.Millisecond); ev.add("target deferred done") }()
+			sched.Terminate("t")
+			return nil
+		})
+		target.OnDestroy(func(v any) { ev.add("target destroyed %v", v) })
+		other := sched.Async(func() any { sched.Schedule(); return nil })
+		other.OnDestroy(func(v any) { ev.add("other destroyed %v", v) })
+		sched.Cede()
+		w := sched.Async(func() any {
+			defer func() { ev.add("w recovered %v", recover()) }()
+			target.Cancel("c")
+			return nil
+		})
+		sched.Cede()
+		w.Throw(errors.New("boom"))
+		sched.Cede()
+		sched.KillAll()
+		ev.add("KillAll returned, nready %d", sched.NReady())
+	})
+	ev.check(t, "w recovered boom", "other destroyed <nil>", "target deferred done", "target destroyed t", "KillAll returned, nready 0")
 }

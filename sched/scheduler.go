@@ -105,7 +105,11 @@ func (s *Scheduler) Run(main func()) (err error) {
 	// thread waiting in the ring, not one woken only to pass it on.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	defer s.closePoller() // after the host's end, whose cancels may still wait in it
+	defer func() {
+		if s.main != nil { // else Run did not start, and the Poller is for a Run that will
+			s.closePoller() // after the host's end, whose cancels may still wait in it
+		}
+	}()
 	state.Run(func() {
 		s.main = s.newCoro(nil, "[main::]") // Perl's description, kept for listings
 		s.main.st = state.Current()
@@ -274,7 +278,8 @@ func (s *Scheduler) afterExit() *state.State {
 
 // Post arranges for fn to run in a pooled coroutine of s, as AsyncPool's
 // calls do (Coro's unblock_sub, which uses async_pool). It is safe to call
-// from any goroutine, and it wakes a scheduler that is waiting idle.
+// from any goroutine, and it wakes a scheduler that is waiting idle. A
+// function posted once Run has returned never runs.
 func (s *Scheduler) Post(fn func()) {
 	s.posts.mu.Lock()
 	s.posts.fns = append(s.posts.fns, fn)

@@ -176,7 +176,7 @@ func (c *Coro) othersThrow() bool {
 const othersThrowWait = time.Millisecond
 
 // caught ends the unwinding of a call that threw tok at c, which has
-// recovered r: it reports whether r is tok, and otherwise withdraws the
+// recovered r: it reports whether r is tok, and otherwise withdraws tok's
 // throw, which fn ended before it could see, and panics on with r. (Call
 // it only after a throw: recover stops any panic.)
 //
@@ -201,7 +201,9 @@ func caught(c *Coro, tok scopedThrow, r any) bool {
 		}
 		return true
 	}
-	c.st.Raise(nil)
+	if c.st.Raised() == tok {
+		c.st.Raise(nil) // another's Throw, or an outer call's, goes on waiting
+	}
 	if r != nil {
 		panic(r)
 	}

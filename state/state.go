@@ -199,6 +199,12 @@ func Uninterrupted(fn func()) {
 // back the cancels and raised values aimed at it.
 func (s *State) Holding() bool { return s.held > 0 }
 
+// Interrupted reports whether a cancel or a raised value (in main, also a
+// panic that escaped another context) waits for the context's next resume.
+func (s *State) Interrupted() bool {
+	return s.cancelling && !s.unwinding || s.raise != nil || s.h != nil && s == s.h.main && s.h.abort != nil
+}
+
 // Cancel ends the context, running its deferred calls
 // (Coro::State->cancel). Cancelling a suspended context runs its deferred
 // calls on its own stack before Cancel returns; a new context is simply
