@@ -69,9 +69,10 @@ func cedePick(from *state.State) *state.State {
 // Uninterrupted runs fn with the throws and cancels aimed at the running
 // coroutine held back: one that comes while fn runs or waits (a timer
 // that fires while the coroutine idles) takes effect at the coroutine's
-// first resume after fn returns, and Uninterrupted readies the coroutine
-// for it: the wake-up that came with it was spent in fn, and the
-// coroutine's next wait may be one that only it would end. A wait that
+// first resume after fn returns; if the coroutine then waits before
+// anything resumes it, the wait ends at once for it (the wake-up that
+// came with it was spent in fn, and the wait may be one that only it
+// would end). A wait that
 // must not be cut short uses it, as aio does when a coroutine unwinds with
 // a request in flight: it waits for the kernel to let go of the request's
 // buffer. (Coro has no counterpart: its C code waits so.)
@@ -79,7 +80,7 @@ func Uninterrupted(fn func()) {
 	c := current() // and sched's panic outside a scheduler
 	defer func() {
 		if !c.st.Holding() && c.st.Interrupted() {
-			c.readyHere()
+			c.interruptHeld = true // for Schedule (a WithTimeout may yet withdraw its throw)
 		}
 	}()
 	state.Uninterrupted(fn)
@@ -107,6 +108,12 @@ func Schedule() { state.Switch(schedulePick) }
 
 func schedulePick(from *state.State) *state.State {
 	c := coroOf(from)
+	if c.interruptHeld {
+		c.interruptHeld = false
+		if from.Interrupted() {
+			return from // its arrive, which a switch to itself runs too, delivers it
+		}
+	}
 	return c.s.switchTo(c, c.s.pickNext(c))
 }
 

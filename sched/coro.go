@@ -67,6 +67,11 @@ type Coro struct {
 
 	job  func() // the call AsyncPool gave a pooled coroutine, until it starts
 	idle bool   // a pooled coroutine waiting in the pool
+
+	// interruptHeld is set when Uninterrupted returns with a throw or
+	// cancel waiting for the coroutine's next resume: its next Schedule
+	// resumes it at once if it still waits.
+	interruptHeld bool
 }
 
 // ID returns the coroutine's number, unique within its scheduler; main is 1.

@@ -196,3 +196,24 @@ func TestCancelAfterThrowThroughUninterruptedDefer(t *testing.T) {
 		})
 	}
 }
+
+// A WithTimeout whose throw, held by Uninterrupted, it withdraws as its
+// function returns leaves no wake-up behind: the coroutine is not counted
+// ready, and its next Schedule waits. (Found by review helper 27: the
+// coroutine stayed queued while it ran, and Schedule returned at once.)
+func TestWithdrawnTimeoutLeavesNoWakeUp(t *testing.T) {
+	run(t, func() {
+		sched.WithTimeout(5*time.Millisecond, func() {
+			sched.Uninterrupted(func() { sched.Sleep(30 * time.Millisecond) })
+		})
+		if n := sched.NReady(); n != 0 || sched.Current().IsReady() {
+			t.Errorf("NReady %d, running coroutine ready %v; want 0, false", n, sched.Current().IsReady())
+		}
+		sched.Async(func() any { sched.Sleep(10 * time.Millisecond); sched.Main().Ready(); return nil })
+		start := time.Now()
+		sched.Schedule()
+		if d := time.Since(start); d < 8*time.Millisecond {
+			t.Errorf("Schedule returned after %v, before anything readied main", d)
+		}
+	})
+}
