@@ -53,27 +53,20 @@
 // ended coroutine; OnDestroy callbacks run on the ending coroutine rather
 // than in Perl's manager coroutine; deferred calls always run, to the end,
 // when a coroutine unwinds (a Cancel waits for one that waits, and the
-// coroutine keeps the value it had); coroutines
-// left when main returns are cancelled in
-// creation order; a panic in any coroutine reaches Run's caller (Perl
-// ends the process); and a blocked coroutine is not destroyed when the
-// last reference to it goes (Perl frees it at once; a Go coroutine's stack
-// keeps it reachable until it ends or is cancelled). The ps listing has no
-// rows for Perl's internal idle, manager and unblock_sub coroutines. A
-// coroutine's Join of itself returns ErrJoinSelf (Perl waits for ever,
-// into a deadlock); OnDestroy on an ended coroutine calls its callback at
-// once (Perl never calls it); Terminate in main ends Run after cancelling
-// the others (Perl's main goes on with them).
+// coroutine keeps the value it had); coroutines left when main returns
+// are cancelled in creation order; a panic in any coroutine reaches Run's
+// caller (Perl ends the process); and a blocked coroutine is not
+// destroyed when the last reference to it goes (Perl frees it at once; a
+// Go coroutine's stack keeps it reachable until it ends or is cancelled).
+// The ps listing has no rows for Perl's internal idle, manager and
+// unblock_sub coroutines. A coroutine's Join of itself returns ErrJoinSelf
+// (Perl waits for ever, into a deadlock); OnDestroy on an ended coroutine
+// calls its callback at once (Perl never calls it); Terminate in main ends
+// Run after cancelling the others (Perl's main goes on with them).
 //
-// Post readies the coroutines of the functions posted since it last
-// looked all at once, in order; Perl's unblock_sub scheduler starts one
-// and cedes to it before it starts the next.
-//
-// Not handled yet: a Cancel, or Run's end, that reaches a coroutine while
-// a deferred call of its panic or runtime.Goexit waits cuts that call
-// short (runtime.Goexit there ends the panic, so Run does not see it); a
-// coroutine that waits for ever inside Uninterrupted when main returns
-// keeps Run from returning.
+// The scheduler starts every function posted since it last looked, in
+// order, before it runs any of them; Perl's unblock_sub scheduler starts
+// one and cedes to it before it starts the next.
 //
 // In AsyncPool, a panic in a call ends its coroutine and reaches Run
 // (Perl warns and puts the coroutine back in the pool); so does a Throw at
@@ -82,4 +75,10 @@
 // leaves the pool (Perl hands the ended coroutine out again, and the call
 // never runs); and Join of a pooled coroutine that a full pool ended
 // returns nil (Perl's waits for ever).
+//
+// Not handled yet: a Cancel, or Run's end, that reaches a coroutine while
+// a deferred call of its panic or runtime.Goexit waits cuts that call
+// short (runtime.Goexit there ends the panic, so Run does not see it); a
+// coroutine that waits for ever inside Uninterrupted when main returns
+// keeps Run from returning.
 package sched
