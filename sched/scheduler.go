@@ -279,7 +279,9 @@ func (s *Scheduler) afterExit() *state.State {
 // Post arranges for fn to run in a pooled coroutine of s, as AsyncPool's
 // calls do (Coro's unblock_sub, which uses async_pool). It is safe to call
 // from any goroutine, and it wakes a scheduler that is waiting idle. A
-// function posted once main has returned never runs.
+// scheduler that has nothing else to wait for reports a deadlock rather
+// than wait for a Post that may come: Hold tells it one may. A function
+// posted once main has returned never runs.
 func (s *Scheduler) Post(fn func()) {
 	s.posts.mu.Lock()
 	s.posts.fns = append(s.posts.fns, fn)
