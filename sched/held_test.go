@@ -124,76 +124,50 @@ func TestTimeoutHeldByUninterruptedThenWait(t *testing.T) {
 	}
 }
 
-// A Throw ends a coroutine's aio request; the request's abandon waits for
-// it in Uninterrupted; the coroutine recovers and waits again. A Cancel
-// then must end it.
-func TestCancelAfterThrowThroughAbandon(t *testing.T) {
-	for _, settle := range []bool{true, false} {
-		var ev events
-		err := sched.Run(func() {
-			c := sched.Async(func() any {
-				defer ev.add("unwound")
-				func() {
-					defer func() { ev.add("recovered %v", recover()) }()
-					aio.Nop()
-					ev.add("Nop returned")
-				}()
-				sched.Schedule() // wait
-				ev.add("never")
-				return nil
-			})
-			sched.Cede()
-			c.Throw(errors.New("boom"))
-			sched.Cede()
-			if settle {
-				sched.Sleep(5 * time.Millisecond)
-			}
-			c.Cancel("x")
-			ev.add("Cancel returned")
-		})
-		if err != nil {
-			t.Errorf("Run: %.50v", err)
+// A Throw ends a coroutine's wait while an Uninterrupted wait runs in its
+// unwinding (as aio's abandon does for a request in flight); the coroutine
+// recovers and waits again. A Cancel then must end it, whether it comes
+// while the Uninterrupted wait still runs or after.
+func TestCancelAfterThrowThroughUninterruptedWait(t *testing.T) {
+	deferredWait := func(wait func()) func() {
+		return func() {
+			defer sched.Uninterrupted(wait)
+			sched.Schedule()
 		}
-		ev.check(t, "recovered boom", "unwound", "Cancel returned")
 	}
-}
-
-// The same without aio: a deferred Uninterrupted wait (as aio's abandon)
-// during a Throw's unwinding.
-func TestCancelAfterThrowThroughUninterruptedDefer(t *testing.T) {
-	for _, wait := range []string{"sleep", "cede", "none"} {
-		t.Run(wait, func(t *testing.T) {
+	for name, waits := range map[string]func(){
+		"aio request":    func() { aio.Nop() },
+		"deferred sleep": deferredWait(func() { sched.Sleep(time.Millisecond) }),
+		"deferred cede":  deferredWait(sched.Cede),
+		"deferred none":  deferredWait(func() {}),
+	} {
+		for _, settle := range []time.Duration{0, 5 * time.Millisecond} {
 			var ev events
 			err := sched.Run(func() {
 				c := sched.Async(func() any {
 					defer ev.add("unwound")
 					func() {
 						defer func() { ev.add("recovered %v", recover()) }()
-						defer sched.Uninterrupted(func() {
-							switch wait {
-							case "sleep":
-								sched.Sleep(time.Millisecond)
-							case "cede":
-								sched.Cede()
-							}
-						})
-						sched.Schedule()
+						waits()
 					}()
-					sched.Schedule() // wait
+					sched.Schedule() // only the Cancel ends this
 					ev.add("never")
 					return nil
 				})
 				sched.Cede()
 				c.Throw(errors.New("boom"))
-				sched.Sleep(5 * time.Millisecond)
+				sched.Cede()
+				if settle > 0 {
+					sched.Sleep(settle)
+				}
 				c.Cancel("x")
 				ev.add("Cancel returned")
 			})
 			if err != nil {
-				t.Errorf("Run: %.50v", err)
+				t.Errorf("%s, Cancel after %v: Run: %.50v", name, settle, err)
 			}
 			ev.check(t, "recovered boom", "unwound", "Cancel returned")
-		})
+		}
 	}
 }
 

@@ -25,13 +25,19 @@ func plSafeCancel(c *sched.Coro, v any) {
 	}
 }
 
-// plDied is how the Perl scripts report an eval: "died: $@" or
-// "returned (@v)".
-func plDied(msg string, v []any) string {
-	if msg != "" {
+// plEvalList runs f as Perl's eval BLOCK in list context and reports how
+// it ended as the Perl scripts print it: "died: $@" or "returned (@v)".
+func plEvalList(f func() []any) string {
+	var v []any
+	if msg := plEval(func() { v = f() }); msg != "" {
 		return "died: " + msg + "\n"
 	}
 	return "returned (" + plList(v, " ") + ")\n"
+}
+
+// plEvalJoin is plEvalList of $c->join.
+func plEvalJoin(c *sched.Coro) string {
+	return plEvalList(func() []any { return plJoin(c) })
 }
 
 func TestPerlThrowJoin(t *testing.T) {
@@ -41,9 +47,7 @@ func TestPerlThrowJoin(t *testing.T) {
 			// joiner joins target in a coroutine that reports how join ended.
 			joiner := func(name string, target *sched.Coro) *sched.Coro {
 				return sched.Async(func() any {
-					var v []any
-					msg := plEval(func() { v = plJoin(target) })
-					p(name, ": join ", plDied(msg, v))
+					p(name, ": join ", plEvalJoin(target))
 					return nil
 				})
 			}
@@ -82,9 +86,7 @@ func TestPerlThrowJoin(t *testing.T) {
 
 			cb := sched.RouseCb()
 			w := sched.Async(func() any {
-				var v []any
-				msg := plEval(func() { v = sched.RouseWait(cb) })
-				p("w: ", plDied(msg, v))
+				p("w: ", plEvalList(func() []any { return sched.RouseWait(cb) }))
 				return nil
 			})
 			sched.Cede()
@@ -410,9 +412,7 @@ func TestPerlThrowJoinCancel(t *testing.T) {
 		joiner := func(name string, tc *sched.Coro) *sched.Coro {
 			return sched.Async(func() any {
 				defer p(name, ": guard\n")
-				var v []any
-				msg := plEval(func() { v = plJoin(tc) })
-				p(name, ": join ", plDied(msg, v))
+				p(name, ": join ", plEvalJoin(tc))
 				return name + "v"
 			})
 		}
@@ -465,15 +465,11 @@ func TestPerlThrowJoinNested(t *testing.T) {
 		plRun(t, func() {
 			tc := sched.Async(func() any { sched.Schedule(); p("t: resumed\n"); return "tv" })
 			m := sched.Async(func() any {
-				var v []any
-				msg := plEval(func() { v = plJoin(tc) })
-				p("m: join ", plDied(msg, v))
+				p("m: join ", plEvalJoin(tc))
 				return "mv"
 			})
 			o := sched.Async(func() any {
-				var v []any
-				msg := plEval(func() { v = plJoin(m) })
-				p("o: join ", plDied(msg, v))
+				p("o: join ", plEvalJoin(m))
 				return "ov"
 			})
 			sched.Cede()
@@ -487,11 +483,8 @@ func TestPerlThrowJoinNested(t *testing.T) {
 			sched.Cede()
 			t5 := sched.Async(func() any { sched.Schedule(); return "t5v" })
 			j5 := sched.Async(func() any {
-				var v, w []any
-				msg := plEval(func() { v = plJoin(t5) })
-				p("j5: join ", plDied(msg, v))
-				msg = plEval(func() { w = plJoin(t5) })
-				p("j5: again ", plDied(msg, w))
+				p("j5: join ", plEvalJoin(t5))
+				p("j5: again ", plEvalJoin(t5))
 				return nil
 			})
 			sched.Cede()
@@ -501,9 +494,7 @@ func TestPerlThrowJoinNested(t *testing.T) {
 			sched.Cede()
 			t6 := sched.Async(func() any { sched.Schedule(); return "t6v" })
 			j6 := sched.Async(func() any {
-				var v []any
-				msg := plEval(func() { v = plJoin(t6) })
-				p("j6: join ", plDied(msg, v))
+				p("j6: join ", plEvalJoin(t6))
 				sched.Cede()
 				p("j6: after cede\n")
 				return nil
