@@ -60,14 +60,11 @@ type Coro struct {
 	lastRouse func(...any) // most recent RouseCb made here
 	scope     scopedThrow  // the innermost WithTimeout or WithContext call it is in
 
-	// joining is set while the coroutine waits in Join, and heldThrow is a
-	// Throw that came meanwhile: Join raises it when it returns.
-	joining   bool
-	heldThrow error
+	heldThrow error  // a Throw that came while joining: Join raises it as it returns
+	job       func() // the call AsyncPool gave a pooled coroutine, until it starts
 
-	job  func() // the call AsyncPool gave a pooled coroutine, until it starts
-	idle bool   // a pooled coroutine waiting in the pool
-
+	joining bool // waiting in Join
+	idle    bool // a pooled coroutine waiting in the pool
 	// interruptHeld is set when Uninterrupted returns with a throw or
 	// cancel waiting for the coroutine's next resume: its next Schedule
 	// resumes it at once if it still waits.
@@ -353,7 +350,7 @@ func (c *Coro) Cancel(v any) {
 // cancel ends c, which is neither running nor main, from the running
 // coroutine.
 func (c *Coro) cancel(v any) {
-	if c.st.Unwinding() || c.end == terminated {
+	if c.ending() {
 		// An earlier Cancel, a SafeCancel or a Terminate is unwinding c,
 		// and a deferred call of c's waits: this one waits too, for c to
 		// end, and c keeps its value. (Cancelling again would cut that
@@ -381,6 +378,11 @@ func (c *Coro) cancel(v any) {
 	c.destroy()
 }
 
+// ending reports whether a Cancel, a SafeCancel it has seen or a
+// Terminate unwinds c: its value is final, and it ends when its deferred
+// calls have run.
+func (c *Coro) ending() bool { return c.end == terminated || c.st.Unwinding() }
+
 // SafeCancel ends the coroutine with v as its value the next time it runs
 // ($coro->safe_cancel): it sets the value, which Join returns from then
 // on, readies the coroutine and returns; the coroutine unwinds when the
@@ -403,7 +405,7 @@ func (c *Coro) SafeCancel(v any) error {
 		return fmt.Errorf("%w: %v is running", ErrNotCancellable, c)
 	case c == c.s.main:
 		return fmt.Errorf("%w: %v is the main coroutine", ErrNotCancellable, c)
-	case c.end == terminated || c.st.Unwinding():
+	case c.ending():
 		return fmt.Errorf("%w: %v is ending, its deferred calls running", ErrNotCancellable, c)
 	}
 	if !c.started {

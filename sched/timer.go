@@ -194,20 +194,23 @@ func caught(c *Coro, tok scopedThrow, r any) bool {
 			}
 		}
 		if out != nil {
-			if c.st.Raised() == out {
-				c.st.Raise(nil) // its throw, held while tok unwound, is this panic
-			}
+			c.withdraw(out) // its throw, held while tok unwound, is this panic
 			panic(out)
 		}
 		return true
 	}
-	if c.st.Raised() == tok {
-		c.st.Raise(nil) // another's Throw, or an outer call's, goes on waiting
-	}
+	c.withdraw(tok) // another's Throw, or an outer call's, goes on waiting
 	if r != nil {
 		panic(r)
 	}
 	return false
+}
+
+// withdraw takes back tok's throw at c if it waits for c's next resume.
+func (c *Coro) withdraw(tok scopedThrow) {
+	if c.st.Raised() == tok {
+		c.st.Raise(nil)
+	}
 }
 
 // timeoutError is a WithTimeout's Timer as the token it throws: each call
