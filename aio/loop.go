@@ -48,13 +48,14 @@ type loop struct {
 	// deliver is l.complete, made once: a method value made at each Poll
 	// would be allocated there, as the backend's wait lets it escape.
 	deliver func(*request)
-	closed  bool // Close was called: the scheduler has ended
-
-	// wakeMu orders Wake, which any goroutine may call at any time (a Post
-	// after Run has returned, say), with Close, which frees the eventfd
-	// Wake writes to: its number may name another file then.
-	wakeMu     sync.RWMutex
-	wakeClosed bool
+	// closed is set when Close is called: the scheduler has ended. Close
+	// sets it under wakeMu, which orders Wake, which any goroutine may call
+	// at any time (a Post after Run has returned, say), with Close, which
+	// frees the eventfd Wake writes to: its number may name another file
+	// then. (The scheduler's own goroutine reads it without the lock;
+	// others call closedFromOutside.)
+	closed bool
+	wakeMu sync.RWMutex
 }
 
 // newLoop returns a loop with no backend yet.
@@ -146,17 +147,24 @@ func (l *loop) Poll(deadline time.Time) {
 
 func (l *loop) Wake() {
 	l.wakeMu.RLock()
-	if !l.wakeClosed {
+	if !l.closed {
 		l.be.wake()
 	}
 	l.wakeMu.RUnlock()
 }
 
+// closedFromOutside reports closed to a goroutine other than the
+// scheduler's.
+func (l *loop) closedFromOutside() bool {
+	l.wakeMu.RLock()
+	defer l.wakeMu.RUnlock()
+	return l.closed
+}
+
 func (l *loop) Close() error {
 	l.wakeMu.Lock()
-	l.wakeClosed = true
-	l.wakeMu.Unlock()
 	l.closed = true
+	l.wakeMu.Unlock()
 	if l.pool != nil && l.pool != l.be {
 		l.pool.close() // first: its workers tell be of what they finish
 	}

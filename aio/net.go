@@ -202,7 +202,7 @@ type sock struct {
 // socket whose scheduler has ended keeps nothing in its loop, and may be
 // closed, or taken over by a wait, anywhere.
 func (s *sock) mustBelong(op string, l *loop) {
-	if s.loop != nil && s.loop != l && !s.loop.closed {
+	if s.loop != nil && s.loop != l && !s.loop.closedFromOutside() {
 		panic(fmt.Sprintf("aio: %s on a socket that belongs to another scheduler; a socket is used by the coroutines of the scheduler that first waited on it (Scheduler.Post reaches them)", op))
 	}
 }
