@@ -72,10 +72,10 @@ func cedePick(from *state.State) *state.State {
 // first resume after fn returns; if the coroutine then waits before
 // anything resumes it, the wait ends at once for it (the wake-up that
 // came with it was spent in fn, and the wait may be one that only it
-// would end). A wait that
-// must not be cut short uses it, as aio does when a coroutine unwinds with
-// a request in flight: it waits for the kernel to let go of the request's
-// buffer. (Coro has no counterpart: its C code waits so.)
+// would end). A wait that must not be cut short uses it, as aio does when
+// a coroutine unwinds with a request in flight: it waits for the kernel
+// to let go of the request's buffer. (Coro has no counterpart: its C code
+// waits so.)
 func Uninterrupted(fn func()) {
 	c := current() // and sched's panic outside a scheduler
 	defer func() {

@@ -89,7 +89,9 @@ func New(opts ...Option) *Scheduler {
 // returns, and returns when main returns, after cancelling every
 // coroutine still alive (their deferred calls and OnDestroy callbacks run,
 // in creation order). When no coroutine is ready and nothing can ready one,
-// Run returns an error matching ErrDeadlock. A panic in any coroutine
+// Run returns an error matching ErrDeadlock; so it does when a deferred
+// call of a coroutine it cancels at the end waits for ever (that call is
+// then cut short). A panic in any coroutine
 // reaches Run's caller; one in a coroutine other than main arrives as a
 // *state.PanicError.
 func Run(main func()) error { return New().Run(main) }
