@@ -64,7 +64,6 @@ import "unsafe"
 // it holds no pointers the assembly writes: the GC never sees those
 // writes, which have no write barrier.
 type tctx struct {
-	sp    uintptr // saved SP while suspended: the return address into swap's caller
 	bp    uintptr // saved frame pointer
 	relay uintptr // the relay word, just above the guard page
 	gLo   uintptr // g.stack.lo while this context runs
@@ -73,6 +72,11 @@ type tctx struct {
 	entryVal  uintptr // its value while this context is suspended: a hop to relay
 	endVal    uintptr // its value while this context runs: a hop to end
 	dword     uintptr // the sentinel link that leads to this context's defer chain
+
+	// hopSP is where the context was last suspended with a fine hop from
+	// its relay word, as the assembly measures its SP, and hopVal that hop
+	// (suspend in turbo_<arch>.s); hopSP is 0 when there is none.
+	hopSP, hopVal uintptr
 
 	top      uintptr // the top of the slot (StackSize)
 	sentinel uintptr // the defer sentinel, in arena.sentinels
@@ -208,7 +212,7 @@ func (a *arena) layRungs() {
 func coarseHop(from, to uintptr) uintptr { return hopCoarsePC(to - from - linkSpan) }
 
 // coarseFuncShift turns a coarse hop's entry index into its function's
-// index, for swap; fineFuncShift (chain_<arch>.go) does the same for a
+// index, for suspend; fineFuncShift (chain_<arch>.go) does the same for a
 // fine hop's delta.
 const coarseFuncShift = 8
 

@@ -17,7 +17,7 @@ const (
 )
 
 // A suspended context keeps four words just below its SP, which points
-// at the return address into the frame that called swap:
+// at the return address into the frame that asked for the switch:
 //
 //	SP-32  swapFrame's PC, where the relay's fine hop leads
 //	SP-24  a hop of overSpan, whose frame holds swapFrame's arguments
@@ -29,7 +29,7 @@ const (
 const overSpan = 16
 
 // newFrame builds, around the link word at the top of t's slot, the words
-// of a new context suspended as if in swap called from contextEntry: the
+// of a new context suspended as if it had switched from contextEntry: the
 // return address into contextEntry, with the link word above it and t
 // above that (turboRun's argument), and below it d, the defer chain, which
 // is the sentinel alone, and p, nil.
@@ -40,17 +40,17 @@ func newFrame(t *tctx) {
 	words[2] = uintptr(unsafe.Pointer(t))
 	below := (*[2]uintptr)(ptr(x - 16))
 	below[0], below[1] = t.sentinel, 0
-	t.sp = x
+	t.s.sp = x
 }
 
 // suspended writes the hops that lead the chain from t's relay word to
-// where t is suspended, as swap does on every switch: swapFrame's PC and
+// where t is suspended, as suspend does on every switch: swapFrame's PC and
 // the hop over its arguments below t's SP, the first reached by a fine
 // hop when it is within the fine table's reach, as it always is on a stack
 // of one chunk; otherwise by a coarse hop to a word on the unused part of
 // the stack below, and a fine hop from there.
 func suspended(t *tctx) {
-	w := t.sp - 32
+	w := t.s.sp - 32
 	*(*[2]uintptr)(ptr(w)) = [2]uintptr{swapFramePC(), hopFinePC(overSpan)}
 	relay := t.relay
 	if d := w - relay - 8; d >= hopFineO+hopFineN*hopFineS {
@@ -68,10 +68,10 @@ func layRung(q uintptr) {
 }
 
 // head is the first defer record of suspended context t: d, below its SP.
-func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp - 16)) }
+func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.s.sp - 16)) }
 
 // fineFuncShift turns a fine hop's delta into its function's index, for
-// swap (chain.go checks it).
+// suspend (chain.go checks it).
 const fineFuncShift = 7
 
-var _ [0]struct{} = [hopFineO]struct{}{} // swap's fine index is delta/hopFineS
+var _ [0]struct{} = [hopFineO]struct{}{} // suspend's fine index is delta/hopFineS

@@ -21,7 +21,7 @@ import "unsafe"
 //     word at R+relaySpan the PC of the frame at F: swapFrame's, where a
 //     context is suspended, or a 48-byte hop, a rung's departure frame.
 //
-// So L and R alone change as on amd64, and swap writes the word at
+// So L and R alone change as on amd64, and suspend writes the word at
 // R+relaySpan along with R.
 
 const (
@@ -31,10 +31,10 @@ const (
 )
 
 // A suspended context keeps its last words just below its SP, where the
-// caller of swap left it, in two frames:
+// switch left it, in two frames:
 //
 //	SP-48  swapFrame's 16 bytes; the saved LR is a hop of overSpan
-//	SP-32  that hop's frame (t.sp): the saved LR is the return address
+//	SP-32  that hop's frame (t.s.sp): the saved LR is the return address
 //	       into the caller, then d, the context's defer chain, and p, its
 //	       panic record
 //
@@ -43,7 +43,7 @@ const (
 const overSpan = 32
 
 // newFrame builds, around the link word at the top of t's slot, the words
-// of a new context suspended as if in swap called from contextEntry: the
+// of a new context suspended as if it had switched from contextEntry: the
 // hop's frame returns into contextEntry with d the defer chain, which is
 // the sentinel alone, and p nil. Above it is contextEntry's frame of
 // linkSpan bytes, whose saved LR is the link word and whose next word is
@@ -56,17 +56,17 @@ func newFrame(t *tctx) {
 	words[0], words[1], words[2] = contextEntryPC(), t.sentinel, 0
 	*(*uintptr)(ptr(l + 8)) = uintptr(unsafe.Pointer(t))
 	*(*uintptr)(ptr(l + linkSpan)) = hopFinePC(relaySpan)
-	t.sp = x
+	t.s.sp = x
 }
 
 // suspended writes the hops that lead the chain from t's relay word to
-// where t is suspended, as swap does on every switch: a fine hop when
+// where t is suspended, as suspend does on every switch: a fine hop when
 // swapFrame's frame is within the fine table's reach, as it always is on
 // a stack of one chunk; otherwise a coarse hop to a word on the unused
 // part of the stack below, which starts a relay's frame, and a fine hop
 // from there.
 func suspended(t *tctx) {
-	sf := t.sp - 16 // swapFrame's frame
+	sf := t.s.sp - 16 // swapFrame's frame
 	*(*uintptr)(ptr(sf)) = hopFinePC(overSpan)
 	relay := t.relay
 	if d := sf - relay - relaySpan; d >= hopFineO+hopFineN*hopFineS {
@@ -90,9 +90,9 @@ func layRung(q uintptr) {
 
 // head is the first defer record of suspended context t: d, in the hop's
 // frame below its SP.
-func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.sp + 8)) }
+func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.s.sp + 8)) }
 
-// For swap, which computes hops itself: fineStepShift is log2 of the fine
+// For suspend, which computes hops itself: fineStepShift is log2 of the fine
 // step, and fineFuncShift turns a fine hop's delta beyond the table's base
 // into its function's index (chain.go checks it).
 const (

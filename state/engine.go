@@ -48,6 +48,10 @@ func mustChoose(env, godebug string) engine {
 		panic(err)
 	}
 	_, turboOn = e.(turboEngine)
+	departFn, departGo = depart, depart
+	if turboOn {
+		startTurbo()
+	}
 	return e
 }
 

@@ -20,7 +20,7 @@ import (
 // frame's size. The pcsp value at an instruction is the delta before it
 // runs, so at the PC of instruction k of the run (from 0) the unwinder
 // reads base + k*step.
-// hopFinePC, hopCoarsePC and, by symbol, the swap assembly turn a hop
+// hopFinePC, hopCoarsePC and, by symbol, the switch assembly turn a hop
 // size into such a PC.
 //
 // Only the instructions' order is fixed at generation time: where the run
@@ -36,7 +36,7 @@ type hopTable struct {
 	insnLen    *uintptr  // the bytes between consecutive entries
 }
 
-// Filled by hopLocate once every function checks out, and read by the swap
+// Filled by hopLocate once every function checks out, and read by the switch
 // assembly by symbol (·hopFineEntry(SB)); zero until hopTables has
 // returned nil.
 var (

@@ -40,35 +40,46 @@ func setLabel(v string) {
 // TestProfilerLabelsPerContext: each context has profiler labels of its
 // own, as a goroutine does, and a new context starts with those of the
 // context that enters it, as a goroutine starts with its creator's. On
-// the turbo engine every context of a host runs on one goroutine.
+// the turbo engine every context of a host runs on one goroutine. Switch
+// moves them as Transfer does.
 func TestProfilerLabelsPerContext(t *testing.T) {
 	defer pprof.SetGoroutineLabels(context.Background())
-	state.Run(func() {
-		setLabel("main")
-		main := state.Current()
-		check := func(where, want string) {
-			t.Helper()
-			if got := labelsHere(t); got != `{"ctx":"`+want+`"}` {
-				t.Errorf("%s: labels %s, want ctx=%s", where, got, want)
-			}
-		}
-		var a, b *state.State
-		a = state.New(func() {
-			setLabel("a")
-			a.Transfer(b)
-			check("a, resumed by b", "a")
-			a.Transfer(main)
+	for _, way := range []struct {
+		name     string
+		transfer func(from, to *state.State)
+	}{
+		{"Transfer", (*state.State).Transfer},
+		{"Switch", func(_, to *state.State) { state.Switch(func(*state.State) *state.State { return to }) }},
+	} {
+		t.Run(way.name, func(t *testing.T) {
+			state.Run(func() {
+				setLabel("main")
+				main := state.Current()
+				check := func(where, want string) {
+					t.Helper()
+					if got := labelsHere(t); got != `{"ctx":"`+want+`"}` {
+						t.Errorf("%s: labels %s, want ctx=%s", where, got, want)
+					}
+				}
+				var a, b *state.State
+				a = state.New(func() {
+					setLabel("a")
+					way.transfer(a, b)
+					check("a, resumed by b", "a")
+					way.transfer(a, main)
+				})
+				b = state.New(func() {
+					check("b, started by a", "a")
+					setLabel("b")
+					way.transfer(b, a)
+					check("b, resumed by main", "b")
+				})
+				way.transfer(main, a)
+				check("main, resumed by a", "main")
+				way.transfer(main, b) // b ends, and main resumes
+				check("main, after b ended", "main")
+				a.Cancel()
+			})
 		})
-		b = state.New(func() {
-			check("b, started by a", "a")
-			setLabel("b")
-			b.Transfer(a)
-			check("b, resumed by main", "b")
-		})
-		main.Transfer(a)
-		check("main, resumed by a", "main")
-		main.Transfer(b) // b ends, and main resumes
-		check("main, after b ended", "main")
-		a.Cancel()
-	})
+	}
 }

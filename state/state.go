@@ -81,6 +81,10 @@ type State struct {
 
 	pt portable // engine state; see portable.go
 	tc *tctx    // turbo engine state; see turbo.go
+	// sp is where a turbo context is suspended (chain_<arch>.go). It is
+	// here, not in tc, because a resume loads it first: its stack depends on
+	// it, and from the State it is one load away, not two.
+	sp uintptr
 }
 
 // Option configures a State made by New.

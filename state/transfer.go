@@ -29,7 +29,7 @@ import (
 //
 // If the context is cancelled while suspended, Transfer does not return:
 // the context unwinds as if runtime.Goexit had been called.
-func (s *State) Transfer(to *State) { transferVia(s, to, depart, arrive) }
+func (s *State) Transfer(to *State) { transferVia(s, to, departFn, arrive) }
 
 // Switch is Transfer for schedulers: it calls pick with the running
 // context of the calling goroutine's host, then transfers from that
@@ -41,21 +41,39 @@ func (s *State) Transfer(to *State) { transferVia(s, to, depart, arrive) }
 // that calls Transfer itself does.
 func Switch(pick func(from *State) (to *State)) { switchVia(pick, depart, arrive) }
 
-func transferVia(s, to *State, depart func(s, to *State, pick func(*State) *State) (*State, func() bool), arrive func(*State)) {
+// departFunc is depart's type.
+type departFunc = func(s, to *State, pick func(*State) *State) (*State, func() bool)
+
+// departFn is depart, or on the turbo engine departTurbo (turbo_<arch>.s),
+// which makes a plain switch without Go code and leaves the rest to
+// depart (departGo). Set once at start-up.
+var departFn, departGo departFunc
+
+func transferVia(s, to *State, depart departFunc, arrive func(*State)) {
 	_, sw := depart(s, to, nil)
 	park(sw)
 	arrive(s)
 }
 
-func switchVia(pick func(*State) *State, depart func(s, to *State, pick func(*State) *State) (*State, func() bool), arrive func(*State)) {
+func switchVia(pick func(*State) *State, depart departFunc, arrive func(*State)) {
 	from, sw := depart(nil, nil, pick)
-	park(sw)
+	turn(sw)
 	arrive(from)
 }
 
-// park makes the switch that depart prepared; it returns when the calling
-// context is resumed.
-func park(sw func() bool) { sw() }
+// park makes the switch that depart prepared for Transfer; it returns when
+// the calling context is resumed. There is none when departTurbo has made
+// the switch itself: then it has returned a nil sw, and only once the
+// calling context was resumed.
+func park(sw func() bool) {
+	if sw != nil {
+		sw()
+	}
+}
+
+// turn is park for Switch, for which depart always returns a switch to
+// make, so the test would only take from Switch's inlining budget.
+func turn(sw func() bool) { sw() }
 
 // stay is depart's switch when no switch is left to make: the transfer is
 // to the running context.
@@ -66,16 +84,21 @@ func stay() bool { return true }
 // are nil and pick is not: depart looks up the running context, s, and
 // asks pick for to. Each engine has its own path, so that the turbo one
 // keeps no goroutine pointer live across pick and tests turboOn once.
+//
+// On the turbo engine the assembly does the checks and the commit of a
+// plain switch: for Switch, depart only picks and returns switchTurbo's
+// call (turner); Transfer calls departTurbo, which comes here only with a
+// switch it cannot make, as does switchTurbo (switchSlow).
 func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	if turboOn {
 		if pick != nil {
 			s = runningTurbo()
 			to = pick(s)
 			mustRun(s)
+			return s, s.h.tb.turner(s, to)
 		}
 		h := s.h
-		// For Transfer, runsHere written out: as a call it costs 1 ns.
-		if (!plainSwitch(h, s, to) || pick == nil && turboHost() != h) && !s.prepare(to) {
+		if (!plainSwitch(h, s, to) || turboHost() != h) && !s.prepare(to) {
 			return s, stay
 		}
 		commit(h, s, to)

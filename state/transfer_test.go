@@ -15,7 +15,7 @@ import (
 // moveInto are not on a frame across the switch, but a call to either
 // costs every switch a few percent.
 func TestSwitchInlines(t *testing.T) {
-	inltest.Check(t, ".", "(*State).Transfer", "transferVia", "Switch", "switchVia", "park", "arrive", "moveInto")
+	inltest.Check(t, ".", "(*State).Transfer", "transferVia", "Switch", "switchVia", "park", "turn", "arrive", "moveInto")
 }
 
 // TestSwitch: pick gets the running context and Switch transfers from it

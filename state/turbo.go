@@ -43,6 +43,9 @@ type turbo struct {
 	// call is the func value depart hands Transfer to make the switch:
 	// calling it runs swap, which finds from and to here.
 	call swapCall
+	// turn is the func value depart hands Switch: calling it runs
+	// switchTurbo, which finds from and to here.
+	turn turnCall
 }
 
 // swapCall is a closure record whose code is swap: the caller of the func
@@ -54,8 +57,39 @@ type turbo struct {
 type swapCall struct {
 	fn       uintptr // swap's entry, the assembly's own (ABI0) symbol
 	from, to uintptr // the running context's tctx, and the one to resume
-	over     uintptr // the hop over swapFrame's arguments: hopFinePC(overSpan)
 }
+
+// turnCall is a closure record whose code is switchTurbo, for Switch: from
+// is the running context and to the one pick chose, which may be held by
+// nothing else until it runs, so the record holds them as pointers.
+type turnCall struct {
+	fn       uintptr // switchTurbo's entry
+	from, to *State
+}
+
+// turner readies the host's switchTurbo from from to to and returns the
+// call that makes it.
+func (tb *turbo) turner(from, to *State) func() bool {
+	c := &tb.turn
+	c.from, c.to = from, to
+	return *(*func() bool)(unsafe.Pointer(&c))
+}
+
+// switchSlow is where switchTurbo goes when the switch it was asked for is
+// not a plain one: depart does it in Go, and the switch is made from here.
+func switchSlow() bool {
+	c := &turboHost().tb.turn
+	_, sw := depart(c.from, c.to, nil)
+	park(sw)
+	return true
+}
+
+// switchSlowFn is switchSlow as the func value switchTurbo jumps to.
+var switchSlowFn = switchSlow
+
+// swapOver is the hop over swapFrame's arguments, hopFinePC(overSpan),
+// which suspend writes below a suspending context's SP.
+var swapOver uintptr
 
 // switcher readies the host's swap from from to to and returns the call
 // that makes it.
@@ -101,7 +135,7 @@ func runTurbo(h *host) {
 	if err != nil {
 		panic(err)
 	}
-	h.tb = &turbo{a: a, call: swapCall{fn: swapPC(), over: hopFinePC(overSpan)}}
+	h.tb = &turbo{a: a, call: swapCall{fn: swapPC()}, turn: turnCall{fn: codePCs[6]}}
 	// main's stack first, while a failure can still be Run's panic.
 	if err := h.tb.newContext(h.main, nil); err != nil {
 		putArena(a)
@@ -152,7 +186,7 @@ func (tb *turbo) newContext(s *State, running *tctx) error {
 	}
 	// A record comes back with its last context's frame pointer; a new
 	// context's is 0, where frame-pointer unwinders stop.
-	t.s, t.bp = s, 0
+	t.s, t.bp, t.hopSP = s, 0, 0
 	a.owners[t.slot] = t
 	s.tc = t
 	if running != nil {
@@ -161,8 +195,8 @@ func (tb *turbo) newContext(s *State, running *tctx) error {
 	}
 	// The context's defer sentinel, a record that no frame owns (its sp is
 	// its own address), and at the top of the slot the frame a new context
-	// is suspended in (newFrame), which the chain enters as swap would
-	// leave it.
+	// is suspended in (newFrame), which the chain enters as a switch
+	// would leave it.
 	sent := t.sentinel
 	*(*[deferSize / 8]uintptr)(ptr(sent)) = [deferSize / 8]uintptr{deferSP / 8: sent}
 	newFrame(t)
@@ -305,13 +339,15 @@ func chainEnd()
 
 // swapFrame's signature is how the GC scans the two words a suspended
 // context keeps below its SP (chain_<arch>.go): d and p, its defer and
-// panic records, which swap saves as swapFrame's arguments.
+// panic records, which the switch saves as swapFrame's arguments.
 func swapFrame(d, p unsafe.Pointer)
-func codeAddrs(pcs *[5]uintptr)
+func departTurbo()
+func switchTurbo()
+func codeAddrs(pcs *[7]uintptr)
 
 // codePCs are the entry PCs of contextEntry, chainEnd, swapFrame,
-// segvHandler and swap.
-var codePCs = func() (pcs [5]uintptr) {
+// segvHandler, swap, departTurbo and switchTurbo.
+var codePCs = func() (pcs [7]uintptr) {
 	codeAddrs(&pcs)
 	return pcs
 }()
@@ -321,10 +357,20 @@ func chainEndPC() uintptr     { return codePCs[1] }
 func swapFramePC() uintptr    { return codePCs[2] }
 func swapPC() uintptr         { return codePCs[4] }
 
+// startTurbo readies the switch once the turbo engine is chosen, its hop
+// tables located: Transfer's depart is departTurbo, as a func value of
+// depart's type (a pointer to a closure record whose first word is the
+// code), and swapOver is set.
+func startTurbo() {
+	rec := &struct{ fn uintptr }{codePCs[5]}
+	departFn = *(*departFunc)(unsafe.Pointer(&rec))
+	swapOver = hopFinePC(overSpan)
+}
+
 // turboTracebacks is Tracebacks on the turbo engine, where every context
 // of a host shares one goroutine. The running context's frames are the
 // caller's up to turboRun; a suspended context's are found by following
-// its frame pointers from where swap saved them, as the execution tracer
+// its frame pointers from where the switch saved them, as the execution tracer
 // does, up to the zero that contextEntry leaves. Only the host itself can
 // read its contexts' stacks: from elsewhere they may be running.
 func turboTracebacks(ctxs []*State) []string {
@@ -339,7 +385,7 @@ func turboTracebacks(ctxs []*State) []string {
 			pcs = make([]uintptr, 256)
 			pcs = pcs[:runtime.Callers(2, pcs)]
 		} else {
-			pcs = append(pcs, *(*uintptr)(ptr(s.tc.sp)))
+			pcs = append(pcs, *(*uintptr)(ptr(s.sp)))
 			for bp := s.tc.bp; bp != 0; bp = *(*uintptr)(ptr(bp)) {
 				pcs = append(pcs, *(*uintptr)(ptr(bp + 8)))
 			}

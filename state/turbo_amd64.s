@@ -7,22 +7,111 @@
 // The turbo engine's switch. Everything a switch changes is done here,
 // between two safe points, so the GC (which stops a goroutine only at a
 // safe point, never in assembly) always finds the chain whole; see
-// chain.go. ABI0: g is at (TLS); nothing is callee-saved but SP and BP.
+// chain.go. Nothing is callee-saved but SP and BP. departTurbo,
+// switchTurbo and swap are called as func values, with Go's register ABI
+// (R14 g, X15 zero, which nothing here touches); the others are ABI0, g
+// at (TLS). A switch is made by suspend, entered from those three.
 
 // stackPreempt is the runtime's preemption request in g.stackguard0.
 #define stackPreempt $-1314
 
+// FINE_HOP writes into the word at BX the fine hop of delta CX (a multiple
+// of 8 below the table's reach) and leaves it in AX: entry CX/8 of the
+// fine table (hopFinePC). It clobbers CX and DX.
+#define FINE_HOP \
+	MOVQ	CX, DX \
+	SHRQ	$const_fineFuncShift, DX \
+	LEAQ	·hopFineEntry(SB), AX \
+	MOVQ	(AX)(DX*8), AX \
+	SHRQ	$3, CX \
+	ANDQ	$(const_hopFineF-1), CX \
+	IMULQ	·hopInsnLen(SB), CX \
+	ADDQ	CX, AX \
+	MOVQ	AX, (BX)
+
+// PLAIN_SWITCH switches from s (AX) to to (BX) when the switch is a plain
+// one (plainSwitch, and the caller runs on s's host: turboHost) that needs
+// no Go code: no write barrier to record h.current with, no profiler
+// labels to move. Otherwise it jumps to label no with AX and BX as they
+// came. R14 is g: the caller is Go code, which holds it there.
+#define PLAIN_SWITCH(no) \
+	MOVQ	State_h(AX), DX \
+	TESTQ	DX, DX \
+	JEQ	no \
+	CMPQ	host_current(DX), AX \
+	JNE	no \
+	CMPQ	State_h(BX), DX \
+	JNE	no \
+	CMPB	State_status(AX), $const_StatusRunning \
+	JNE	no \
+	CMPB	State_status(BX), $const_StatusSuspended \
+	JNE	no \
+	MOVQ	SP, R9 \
+	SHRQ	$const_windowShift, R9 \
+	CMPQ	R9, $const_arenaHostsLen \
+	JAE	no \
+	LEAQ	·arenaHosts(SB), R10 \
+	CMPQ	(R10)(R9*8), DX \
+	JNE	no \
+	CMPL	runtime·writeBarrier(SB), $0 \
+	JNE	no \
+	MOVQ	State_tc(AX), SI \
+	MOVQ	State_tc(BX), DI \
+	MOVQ	const_gLabels(R14), R9 \
+	ORQ	tctx_labels(DI), R9 \
+	JNE	no \
+	MOVB	$const_StatusSuspended, State_status(AX) \
+	MOVB	$const_StatusRunning, State_status(BX) \
+	MOVQ	BX, host_current(DX) \
+	MOVQ	AX, R10 \
+	MOVQ	BX, R11 \
+	MOVQ	R14, R8 \
+	JMP	suspend<>(SB)
+
+// departTurbo is depart for Transfer on the turbo engine, called as a
+// func value of depart's type, so with Go's register ABI: AX s, BX to, CX
+// pick (nil), R14 g, and 0(SP) the return address into the frame that
+// asked for the switch. A plain switch it makes itself, returning s and a
+// nil switch call when s is resumed (resume); anything else the Go depart
+// does, entered as if called.
+TEXT ·departTurbo(SB), NOSPLIT|NOFRAME, $0-0
+	PLAIN_SWITCH(inDepart)
+inDepart:
+	MOVQ	·departGo(SB), DX
+	JMP	(DX)
+
+// func switchTurbo()
+// Switch's switch call on the turbo engine: depart has picked and left s
+// and to in the closure record (DX, a turnCall); 0(SP) is the return
+// address into the frame that called Switch. A plain switch it makes
+// itself, anything else switchSlow does, entered as if called.
+TEXT ·switchTurbo(SB), NOSPLIT|NOFRAME, $0-0
+	MOVQ	turnCall_from(DX), AX
+	MOVQ	turnCall_to(DX), BX
+	PLAIN_SWITCH(inSlow)
+inSlow:
+	MOVQ	·switchSlowFn(SB), DX
+	JMP	(DX)
+
 // func swap()
-// Entered only through the func value turbo.switcher returns, called from
-// the frame that asked for the switch: DX points at the closure record
-// (swapCall), 0(SP) is the return address into that frame. from is the
-// running context. Its defer and panic records stay behind below its SP,
-// where the GC scans them as swapFrame's arguments while it is suspended
-// (chain_amd64.go).
+// The switch call depart returns after doing in Go what PLAIN_SWITCH
+// could not: DX points at the closure record (swapCall) with the
+// contexts' records, 0(SP) is the return address into the frame that
+// asked for the switch.
 TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	swapCall_from(DX), SI
 	MOVQ	swapCall_to(DX), DI
-	MOVQ	(TLS), R8
+	MOVQ	tctx_s(SI), R10
+	MOVQ	tctx_s(DI), R11
+	MOVQ	R14, R8
+	JMP	suspend<>(SB)
+
+// suspend suspends the running context of goroutine R8 (State R10, record
+// SI) and resumes another (State R11, record DI). 0(SP) is the return address into the frame
+// that asked for the switch, where resume will return to. The context's
+// defer and panic records stay behind below its SP, where the GC scans
+// them as swapFrame's arguments while it is suspended (chain_amd64.go).
+TEXT suspend<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	const_gDefer(R8), AX
 	MOVQ	AX, -16(SP)
 	MOVQ	tctx_dword(SI), BX // the defer circle enters from again
@@ -33,33 +122,37 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
 	// address is a hop over d and p to the caller's return address.
 	MOVQ	$·swapFrame(SB), AX
 	MOVQ	AX, -32(SP)
-	MOVQ	swapCall_over(DX), AX
+	MOVQ	·swapOver(SB), AX
 	MOVQ	AX, -24(SP)
-	MOVQ	SP, tctx_sp(SI)
+	MOVQ	SP, State_sp(R10)
 	MOVQ	BP, tctx_bp(SI)
 	// Fine hop from the relay word to SP-32: delta SP-40-relay, a multiple
-	// of 8; entry delta/8 of the fine table (hopFinePC). Beyond the table's
-	// reach (a stack of several chunks), a coarse hop comes first (far).
+	// of 8; entry delta/8 of the fine table (hopFinePC). It depends on SP
+	// alone, so the one from's last suspension at this SP wrote is kept
+	// (hopSP, hopVal) and written again: the running context may have
+	// overwritten the relay word since, if it ran that deep. Beyond the
+	// table's reach (a stack of several chunks), a coarse hop comes first
+	// (far), to a word below SP that must be written anew every time.
 	MOVQ	tctx_relay(SI), BX
-	LEAQ	-40(SP), CX
-	SUBQ	BX, CX
-	CMPQ	CX, $(const_hopFineN*const_hopFineS)
-	JAE	far
-fine:
-	MOVQ	CX, DX
-	SHRQ	$const_fineFuncShift, DX
-	LEAQ	·hopFineEntry(SB), AX
-	MOVQ	(AX)(DX*8), AX
-	SHRQ	$3, CX
-	ANDQ	$(const_hopFineF-1), CX
-	IMULQ	·hopInsnLen(SB), CX
-	ADDQ	CX, AX
+	CMPQ	SP, tctx_hopSP(SI)
+	JNE	hop
+	MOVQ	tctx_hopVal(SI), AX
 	MOVQ	AX, (BX)
+entered:
 	// The chain enters from again.
 	MOVQ	tctx_entryWord(SI), BX
 	MOVQ	tctx_entryVal(SI), AX
 	MOVQ	AX, (BX)
 	JMP	resume<>(SB)
+hop:
+	LEAQ	-40(SP), CX
+	SUBQ	BX, CX
+	CMPQ	CX, $(const_hopFineN*const_hopFineS)
+	JAE	far
+	FINE_HOP
+	MOVQ	SP, tctx_hopSP(SI)
+	MOVQ	AX, tctx_hopVal(SI)
+	JMP	entered
 far:
 	// As suspended: coarse entry i = (delta-hopCoarseO-8)/chunk sends the
 	// relay to the word W = relay+8+hopCoarseO+i*chunk, on the unused
@@ -79,7 +172,8 @@ far:
 	MOVQ	AX, (BX)
 	SHLQ	$const_chunkShift, DX
 	LEAQ	(8+const_hopCoarseO)(BX)(DX*1), BX
-	JMP	fine
+	FINE_HOP
+	JMP	entered
 
 // func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal, hi uintptr)
 // The running context has ended and left the circles (arena.remove):
@@ -96,9 +190,11 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-48
 	MOVQ	(TLS), R8
 	MOVQ	hi+40(FP), AX
 	MOVQ	AX, const_gStackHi(R8)
+	MOVQ	tctx_s(DI), R11
 	JMP	resume<>(SB)
 
-// resume runs to (DI), a suspended context, on goroutine R8: the chains
+// resume runs a suspended context (State R11, record DI) on goroutine R8,
+// its host: the chains
 // end before it, the GC's stack window starts 4 GiB below its slot, and
 // its defer and panic records come back from below its SP. It returns
 // into the frame that called swap by a jump, not a RET: the CPU predicts
@@ -114,7 +210,7 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVQ	$0, (BX)
 	MOVQ	tctx_gLo(DI), AX
 	MOVQ	AX, const_gStackLo(R8)
-	MOVQ	tctx_sp(DI), CX // the return address, with d and p below it
+	MOVQ	State_sp(R11), CX // the return address, with d and p below it
 	MOVQ	-16(CX), AX
 	MOVQ	AX, const_gDefer(R8)
 	MOVQ	-8(CX), AX
@@ -122,7 +218,10 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVQ	tctx_bp(DI), R9
 	LEAQ	8(CX), SP
 	XCHGQ	BP, R9 // loads BP; vet's frame-pointer check takes this for a read
-	MOVL	$1, AX // the func value's result, true
+	// The results of departTurbo, s and no switch call; a switch call's
+	// result, a bool, is not used (park).
+	MOVQ	R11, AX
+	XORL	BX, BX
 	JMP	(CX)
 
 // func enterArena(a *arena, to *tctx)
@@ -159,6 +258,7 @@ enterGuard:
 	CMPXCHGQ	CX, const_gGuard0(R8)
 	JNE	enterGuard
 entered:
+	MOVQ	tctx_s(DI), R11
 	JMP	resume<>(SB)
 
 // func leaveArena(a *arena)
@@ -283,7 +383,7 @@ notOurs:
 	MOVQ	·oldSegvHandler(SB), AX
 	JMP	AX
 
-// func codeAddrs(pcs *[5]uintptr)
+// func codeAddrs(pcs *[7]uintptr)
 // The addresses of the routines whose PCs go into stacks and the
 // chain, in the order of codePCs.
 TEXT ·codeAddrs(SB), NOSPLIT, $0-8
@@ -298,4 +398,8 @@ TEXT ·codeAddrs(SB), NOSPLIT, $0-8
 	MOVQ	AX, 24(DI)
 	MOVQ	$·swap(SB), AX
 	MOVQ	AX, 32(DI)
+	MOVQ	$·departTurbo(SB), AX
+	MOVQ	AX, 40(DI)
+	MOVQ	$·switchTurbo(SB), AX
+	MOVQ	AX, 48(DI)
 	RET

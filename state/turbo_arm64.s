@@ -8,19 +8,112 @@
 // amd64, and chain_arm64.go gives the layout of the words written here.
 // Everything a switch changes is done here, between two safe points, so
 // the GC (which stops a goroutine only at a safe point, never in
-// assembly) always finds the chain whole. ABI0: g is in R28; R27 is the
-// assembler's; every register but RSP, R28 and R29 is free.
+// assembly) always finds the chain whole. g is in R28 under both ABIs;
+// R27 is the assembler's; every register but RSP, R28 and R29 is free.
+// departTurbo, switchTurbo and swap are called as func values, with Go's
+// register ABI (arguments and results from R0, closure R26), and a
+// switch is made by suspend, entered from those three.
 
 // stackPreempt is the runtime's preemption request in g.stackguard0,
 // -1314: CMN with 1314 compares with it.
 #define stackPreemptNeg $1314
 
+// FINE_HOP writes into the relay-like word at R5 the fine hop across
+// [R5+relaySpan, R5+relaySpan+R6), R6 being below the table's reach, and
+// above it swapFrame's PC; it leaves the hop in R8. Entry
+// (delta-hopFineO)/hopFineS: function index and offset in it; every arm64
+// instruction is 4 bytes. It clobbers R6, R7 and R9.
+#define FINE_HOP \
+	SUB	$const_hopFineO, R6 \
+	LSR	$const_fineFuncShift, R6, R7 \
+	MOVD	$·hopFineEntry(SB), R8 \
+	MOVD	(R8)(R7<<3), R8 \
+	UBFX	$const_fineStepShift, R6, $(const_fineFuncShift-const_fineStepShift), R9 \
+	ADD	R9<<2, R8 \
+	MOVD	R8, (R5) \
+	MOVD	·codePCs+16(SB), R7 \
+	MOVD	R7, const_relaySpan(R5)
+
+// PLAIN_SWITCH switches from s (R0) to to (R1) when the switch is a plain
+// one (plainSwitch, and the caller runs on s's host: turboHost) that needs
+// no Go code: no write barrier to record h.current with, no profiler
+// labels to move. Otherwise it branches to label no with R0 and R1 as
+// they came. As on amd64 (turbo_amd64.s).
+#define PLAIN_SWITCH(no) \
+	MOVD	State_h(R0), R3 \
+	CBZ	R3, no \
+	MOVD	host_current(R3), R4 \
+	CMP	R0, R4 \
+	BNE	no \
+	MOVD	State_h(R1), R4 \
+	CMP	R3, R4 \
+	BNE	no \
+	MOVBU	State_status(R0), R4 \
+	CMP	$const_StatusRunning, R4 \
+	BNE	no \
+	MOVBU	State_status(R1), R4 \
+	CMP	$const_StatusSuspended, R4 \
+	BNE	no \
+	MOVD	RSP, R4 \
+	LSR	$const_windowShift, R4 \
+	CMP	$const_arenaHostsLen, R4 \
+	BHS	no \
+	MOVD	$·arenaHosts(SB), R5 \
+	MOVD	(R5)(R4<<3), R5 \
+	CMP	R3, R5 \
+	BNE	no \
+	MOVWU	runtime·writeBarrier(SB), R4 \
+	CBNZW	R4, no \
+	MOVD	State_tc(R1), R5 \
+	MOVD	const_gLabels(g), R4 \
+	MOVD	tctx_labels(R5), R6 \
+	ORR	R4, R6 \
+	CBNZ	R6, no \
+	MOVD	$const_StatusSuspended, R4 \
+	MOVB	R4, State_status(R0) \
+	MOVD	$const_StatusRunning, R4 \
+	MOVB	R4, State_status(R1) \
+	MOVD	R1, host_current(R3) \
+	MOVD	R0, R10 \
+	MOVD	R1, R11 \
+	MOVD	State_tc(R10), R0 \
+	MOVD	R5, R1 \
+	B	suspend<>(SB)
+
+// departTurbo is depart for Transfer, as on amd64: R0 s, R1 to, R2 pick
+// (nil), R30 the return address into the frame that asked for the switch.
+TEXT ·departTurbo(SB), NOSPLIT|NOFRAME, $0-0
+	PLAIN_SWITCH(inDepart)
+inDepart:
+	MOVD	·departGo(SB), R26
+	MOVD	(R26), R3
+	JMP	(R3)
+
+// func switchTurbo()
+// Switch's switch call, as on amd64: R26 points at the turnCall.
+TEXT ·switchTurbo(SB), NOSPLIT|NOFRAME, $0-0
+	MOVD	turnCall_from(R26), R0
+	MOVD	turnCall_to(R26), R1
+	PLAIN_SWITCH(inSlow)
+inSlow:
+	MOVD	·switchSlowFn(SB), R26
+	MOVD	(R26), R3
+	JMP	(R3)
+
 // func swap()
-// As on amd64, with R26 the closure register and R30 the return address
-// into the caller; chain_arm64.go gives the words below SP.
+// As on amd64, with R26 the closure register.
 TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	swapCall_from(R26), R0
 	MOVD	swapCall_to(R26), R1
+	MOVD	tctx_s(R0), R10
+	MOVD	tctx_s(R1), R11
+	B	suspend<>(SB)
+
+// suspend suspends the running context (State R10, record R0) and
+// resumes another (State R11, record R1); R30 is the return address into
+// the frame that asked for the switch, where resume will return to.
+// chain_arm64.go gives the words below SP.
+TEXT suspend<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	const_gDefer(g), R2
 	MOVD	R2, -24(RSP)
 	MOVD	tctx_dword(R0), R3 // the defer circle enters from again
@@ -30,39 +123,42 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
 	// To the unwinder, from is suspended in swapFrame's 16-byte frame at
 	// SP-48, whose saved LR is a hop over d and p to the return address.
 	MOVD	R30, -32(RSP)
-	MOVD	swapCall_over(R26), R2
+	MOVD	·swapOver(SB), R2
 	MOVD	R2, -48(RSP)
 	MOVD	RSP, R4
 	SUB	$32, R4
-	MOVD	R4, tctx_sp(R0)
+	MOVD	R4, State_sp(R10)
 	SUB	$16, R4
 	MOVD	R29, tctx_bp(R0)
 	// Fine hop from the relay word across [relay+relaySpan, SP-48): delta
-	// R6. Beyond the table's reach (a stack of several chunks), a coarse
-	// hop comes first (far).
+	// R6. It depends on SP alone, so it is kept (hopSP, hopVal) as on
+	// amd64. Beyond the table's reach (a stack of several chunks), a
+	// coarse hop comes first (far), to a word below SP that must be
+	// written anew every time.
 	MOVD	tctx_relay(R0), R5
-	SUB	R5, R4, R6
-	SUB	$const_relaySpan, R6
-	MOVD	$(const_hopFineO+const_hopFineN*const_hopFineS), R7
-	CMP	R7, R6
-	BHS	far
-fine:
-	// Entry (delta-hopFineO)/hopFineS: function index and offset in it;
-	// every arm64 instruction is 4 bytes.
-	SUB	$const_hopFineO, R6
-	LSR	$const_fineFuncShift, R6, R7
-	MOVD	$·hopFineEntry(SB), R8
-	MOVD	(R8)(R7<<3), R8
-	UBFX	$const_fineStepShift, R6, $(const_fineFuncShift-const_fineStepShift), R9
-	ADD	R9<<2, R8
+	MOVD	tctx_hopSP(R0), R7
+	CMP	R4, R7
+	BNE	hop
+	MOVD	tctx_hopVal(R0), R8
 	MOVD	R8, (R5)
 	MOVD	·codePCs+16(SB), R8 // swapFramePC
 	MOVD	R8, const_relaySpan(R5)
+entered:
 	// The chain enters from again.
 	MOVD	tctx_entryWord(R0), R3
 	MOVD	tctx_entryVal(R0), R2
 	MOVD	R2, (R3)
 	B	resume<>(SB)
+hop:
+	SUB	R5, R4, R6
+	SUB	$const_relaySpan, R6
+	MOVD	$(const_hopFineO+const_hopFineN*const_hopFineS), R7
+	CMP	R7, R6
+	BHS	far
+	FINE_HOP
+	MOVD	R4, tctx_hopSP(R0)
+	MOVD	R8, tctx_hopVal(R0)
+	B	entered
 far:
 	// As suspended: coarse entry n = (delta-hopCoarseO-2*relaySpan)/chunk
 	// spans [relay+relaySpan, W), W = relay+relaySpan+hopCoarseO+n*chunk,
@@ -83,7 +179,8 @@ far:
 	ADD	$(const_relaySpan+const_hopCoarseO), R5
 	SUB	R5, R4, R6
 	SUB	$const_relaySpan, R6
-	B	fine
+	FINE_HOP
+	B	entered
 
 // func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal, hi uintptr)
 // The running context has ended and left the circles (arena.remove):
@@ -99,9 +196,11 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-48
 	MOVD	R2, (R3)
 	MOVD	hi+40(FP), R2
 	MOVD	R2, const_gStackHi(g)
+	MOVD	tctx_s(R1), R11
 	B	resume<>(SB)
 
-// resume runs to (R1), a suspended context: the chains end before it, the
+// resume runs a suspended context (State R11, record R1): the chains end
+// before it, the
 // GC's stack window starts 4 GiB below its slot, and its defer and panic
 // records come back from below its SP. It returns into the frame that
 // called swap by a branch to a register, not a RET: the CPU predicts a
@@ -117,7 +216,7 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVD	tctx_gLo(R1), R2
 	MOVD	R2, const_gStackLo(g)
 	// 0(R2) the return address, then d and p
-	MOVD	tctx_sp(R1), R2
+	MOVD	State_sp(R11), R2
 	MOVD	8(R2), R3
 	MOVD	R3, const_gDefer(g)
 	MOVD	16(R2), R3
@@ -126,7 +225,10 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVD	tctx_bp(R1), R(29) // loads the frame pointer; vet's frame-pointer check, which cannot tell a switch from a clobber, reads only R29
 	ADD	$32, R2
 	MOVD	R2, RSP
-	MOVD	$1, R0 // the func value's result, true
+	// The results of departTurbo, s and no switch call; a switch call's
+	// result, a bool, is not used (park).
+	MOVD	R11, R0
+	MOVD	ZR, R1
 	JMP	(R3)
 
 // func enterArena(a *arena, to *tctx)
@@ -166,6 +268,7 @@ enterGuard:
 	STLXR	R3, (R4), R5
 	CBNZ	R5, enterGuard
 entered:
+	MOVD	tctx_s(R1), R11
 	B	resume<>(SB)
 
 // func leaveArena(a *arena)
@@ -289,7 +392,7 @@ notOurs:
 	MOVD	·oldSegvHandler(SB), R3
 	B	(R3)
 
-// func codeAddrs(pcs *[5]uintptr)
+// func codeAddrs(pcs *[7]uintptr)
 // The addresses of the routines whose PCs go into stacks and the
 // chain, in the order of codePCs: contextEntry's and swapFrame's just
 // past the instruction that makes their frames.
@@ -307,4 +410,8 @@ TEXT ·codeAddrs(SB), NOSPLIT, $0-8
 	MOVD	R1, 24(R0)
 	MOVD	$·swap(SB), R1
 	MOVD	R1, 32(R0)
+	MOVD	$·departTurbo(SB), R1
+	MOVD	R1, 40(R0)
+	MOVD	$·switchTurbo(SB), R1
+	MOVD	R1, 48(R0)
 	RET
