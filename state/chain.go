@@ -40,6 +40,14 @@ import "unsafe"
 // departure word when X is the lowest. tctx holds that word's address and
 // its two values; a switch from A to B writes entryVal into A's word and
 // endVal into B's word, and the fine hop into A's relay.
+//
+// When the predecessor's slot ends where X's begins, as it does while
+// contexts start and end in turn, the predecessor's link is within a fine
+// hop's reach of where X is suspended, and a suspending X writes that hop
+// into it instead (hopWord): the relay word, a page away from the rest of
+// X's frames, is then off the chain, and a collection reads one page of X
+// and not two. Go code (enter, remove) writes only the relay's way,
+// which always holds.
 
 // The GC also scans the runtime's defer records by walking g._defer: a
 // record on the stack has no pointer map of its own, so a suspended
@@ -73,10 +81,12 @@ type tctx struct {
 	endVal    uintptr // its value while this context runs: a hop to end
 	dword     uintptr // the sentinel link that leads to this context's defer chain
 
-	// hopSP is where the context was last suspended with a fine hop from
-	// its relay word, as the assembly measures its SP, and hopVal that hop
+	// hopWord is where a fine hop to the context's SP can start: its
+	// entry word, when that is the link of the slot just below, or else
+	// its relay word. hopSP is where the context was last suspended with
+	// such a hop, as the assembly measures its SP, and hopVal that hop
 	// (suspend in turbo_<arch>.s); hopSP is 0 when there is none.
-	hopSP, hopVal uintptr
+	hopWord, hopSP, hopVal uintptr
 
 	top      uintptr // the top of the slot (StackSize)
 	sentinel uintptr // the defer sentinel, in arena.sentinels
@@ -128,7 +138,8 @@ func (a *arena) insert(t *tctx, running *tctx) {
 // the main context, leaving last, can be. The values are those for a
 // suspended successor: when the successor is the context exitSwap
 // resumes, resume overwrites its entry word and its defer link, as it
-// does for any context it resumes. When t was the highest slot, the
+// does for any context it resumes. They lead through the successor's relay
+// word, which remove writes at once: it is off the chain until then. When t was the highest slot, the
 // stack's top (liveTop) drops below t, which exitSwap writes: t's SP must
 // stay below g.stack.hi while t runs.
 func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintptr) {
@@ -139,6 +150,7 @@ func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintpt
 	}
 	s := a.owner(succ)
 	a.setEntry(s)
+	suspended(s)
 	if succ < t.slot { // t was the highest: pred's link now climbs
 		frameWord, frameVal = a.climbing(a.owner(pred))
 		return frameWord, frameVal, s.dword, head(s)
@@ -147,22 +159,25 @@ func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintpt
 }
 
 // enter recomputes where the chains enter t and writes their current
-// values.
+// values: for a suspended t, the way through its relay word, which a
+// direct hop may have left stale (suspended).
 func (a *arena) enter(t *tctx, running *tctx) {
 	a.setEntry(t)
 	v, d := t.entryVal, uintptr(0)
 	if t == running {
 		v = t.endVal
 	} else {
+		suspended(t)
 		d = head(t)
 	}
-	*(*uintptr)(ptr(t.entryWord)) = v
+	writeEntry(t.entryWord, v)
 	*(*uintptr)(ptr(t.dword)) = d
 }
 
 // setEntry computes, from t's place in the circle, the words that lead
 // the chains into t and their values.
 func (a *arena) setEntry(t *tctx) {
+	t.hopWord, t.hopSP = t.relay, 0
 	pred := a.prevMember(t.slot)
 	if pred < 0 {
 		t.dword = t.sentinel + deferLink // alone: its own sentinel ends the chain
@@ -176,10 +191,14 @@ func (a *arena) setEntry(t *tctx) {
 		t.endVal = coarseHop(lastRung, a.end)
 		return
 	}
-	l := a.owner(pred).link()
+	p := a.owner(pred)
+	l := p.link()
 	t.entryWord = l
 	t.entryVal = coarseHop(l, t.relay)
 	t.endVal = coarseHop(l+aliasGap, a.end) // pred is below the running t: hi alias
+	if p.top == t.relay-relayOff {
+		t.hopWord = l
+	}
 }
 
 // climb makes t, now the highest slot, lead up the rungs.

@@ -67,6 +67,10 @@ func layRung(q uintptr) {
 	*(*uintptr)(ptr(rungIn(q))) = hopFinePC(rungOut(q) - rungIn(q) - 8)
 }
 
+// writeEntry writes v, which leads to a relay word or the chain's end,
+// into entry word w.
+func writeEntry(w, v uintptr) { *(*uintptr)(ptr(w)) = v }
+
 // head is the first defer record of suspended context t: d, below its SP.
 func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.s.sp - 16)) }
 

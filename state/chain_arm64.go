@@ -88,6 +88,14 @@ func layRung(q uintptr) {
 	*(*uintptr)(ptr(out + linkSpan)) = hopFinePC(relaySpan)
 }
 
+// writeEntry writes v, which leads to a relay word or the chain's end,
+// into entry word w, and above it the PC of the relay's frame: a direct
+// hop from w (suspend) has left swapFrame's there.
+func writeEntry(w, v uintptr) {
+	*(*uintptr)(ptr(w)) = v
+	*(*uintptr)(ptr(w + linkSpan)) = hopFinePC(relaySpan)
+}
+
 // head is the first defer record of suspended context t: d, in the hop's
 // frame below its SP.
 func head(t *tctx) uintptr { return *(*uintptr)(ptr(t.s.sp + 8)) }

@@ -9,40 +9,56 @@ import (
 	"github.com/corogo/coro/internal/churn"
 )
 
-// TestRelayRewrittenAtSameDepth: a context's relay words lie at the bottom
-// of its own stack, where code that runs deep enough overwrites them while
-// the context runs. swap keeps the hop of the context's last suspension
-// and writes it again when the context suspends at the same depth; the
-// collections that follow would stop at the overwritten words otherwise.
-func TestRelayRewrittenAtSameDepth(t *testing.T) {
+// TestHopRewrittenAtSameDepth suspends a context at one depth again and
+// again, collecting while it is suspended: suspend keeps the hop of the
+// context's last suspension and must write it again every time. The
+// context's slot is just above its predecessor's, so the chain enters it
+// by a hop straight from the predecessor's link word, which resume has
+// overwritten meanwhile; or there is a free slot between them, and the
+// chain goes through its relay word, which a deep call of the running
+// context may overwrite (here the context writes it itself, and the word
+// above it, where arm64 keeps a PC).
+func TestHopRewrittenAtSameDepth(t *testing.T) {
 	if !turboOn {
-		t.Skip("relay words are the turbo engine's; TestTurbo runs this again on it")
+		t.Skip("hops are the turbo engine's; TestTurbo runs this again on it")
 	}
 	defer churn.Start()()
-	const rounds = 20
-	kept := 0
-	Run(func() {
-		main := Current()
-		var s *State
-		s = New(func() {
-			for range rounds {
-				box := &[2]int{7, -7}
-				s.Transfer(main) // the same depth every round
-				if box[0] == 7 && box[1] == -7 {
-					kept++
+	for _, direct := range []bool{true, false} {
+		const rounds = 20
+		kept := 0
+		Run(func() {
+			main := Current()
+			var gap, s *State
+			gap = New(func() { gap.Transfer(main) })
+			main.Transfer(gap) // in the slot just above main's
+			s = New(func() {
+				s.Transfer(main)
+				if got := s.tc.hopWord == s.tc.entryWord; got != direct {
+					t.Errorf("direct = %v, want %v", got, direct)
 				}
-				// As a deep call would: the relay word and the word above
-				// it, where arm64 keeps a PC, hold no hop now.
-				words := (*[2]uintptr)(ptr(s.tc.relay))
-				words[0], words[1] = ^uintptr(0), ^uintptr(0)
+				for range rounds {
+					box := &[2]int{7, -7}
+					s.Transfer(main) // the same depth every round
+					if box[0] == 7 && box[1] == -7 {
+						kept++
+					}
+					if !direct {
+						words := (*[2]uintptr)(ptr(s.tc.relay))
+						words[0], words[1] = ^uintptr(0), ^uintptr(0)
+					}
+				}
+			})
+			main.Transfer(s) // in the slot above gap's
+			if !direct {
+				main.Transfer(gap) // gap ends, and its slot is free
+			}
+			for range rounds + 1 {
+				main.Transfer(s)
+				runtime.GC()
 			}
 		})
-		for range rounds + 1 {
-			main.Transfer(s)
-			runtime.GC()
+		if kept != rounds {
+			t.Errorf("direct %v: %d of %d heap objects held only by the suspended context survived", direct, kept, rounds)
 		}
-	})
-	if kept != rounds {
-		t.Errorf("%d of %d heap objects held only by the suspended context survived", kept, rounds)
 	}
 }

@@ -196,11 +196,10 @@ func (tb *turbo) newContext(s *State, running *tctx) error {
 	// The context's defer sentinel, a record that no frame owns (its sp is
 	// its own address), and at the top of the slot the frame a new context
 	// is suspended in (newFrame), which the chain enters as a switch
-	// would leave it.
+	// would leave it (insert).
 	sent := t.sentinel
 	*(*[deferSize / 8]uintptr)(ptr(sent)) = [deferSize / 8]uintptr{deferSP / 8: sent}
 	newFrame(t)
-	suspended(t)
 	a.insert(t, running)
 	return nil
 }

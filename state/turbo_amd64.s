@@ -126,33 +126,45 @@ TEXT suspend<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	AX, -24(SP)
 	MOVQ	SP, State_sp(R10)
 	MOVQ	BP, tctx_bp(SI)
-	// Fine hop from the relay word to SP-32: delta SP-40-relay, a multiple
+	// The chain enters from again: entryVal leads to the relay word. When
+	// the word the chain enters by is the link of the slot just below
+	// (hopWord is entryWord), a fine hop straight from it to SP-32 replaces
+	// that at once (direct), and the relay word is not on the chain.
+	MOVQ	tctx_entryWord(SI), BX
+	MOVQ	tctx_entryVal(SI), AX
+	MOVQ	AX, (BX)
+	// The fine hop from hopWord to SP-32: delta SP-40-hopWord, a multiple
 	// of 8; entry delta/8 of the fine table (hopFinePC). It depends on SP
 	// alone, so the one from's last suspension at this SP wrote is kept
 	// (hopSP, hopVal) and written again: the running context may have
 	// overwritten the relay word since, if it ran that deep. Beyond the
-	// table's reach (a stack of several chunks), a coarse hop comes first
-	// (far), to a word below SP that must be written anew every time.
-	MOVQ	tctx_relay(SI), BX
+	// table's reach (a stack of several chunks), the chain goes through
+	// the relay word, with a coarse hop first if it is that far too (far),
+	// to a word below SP that must be written anew every time.
+	MOVQ	tctx_hopWord(SI), BX
 	CMPQ	SP, tctx_hopSP(SI)
 	JNE	hop
 	MOVQ	tctx_hopVal(SI), AX
-	MOVQ	AX, (BX)
-entered:
-	// The chain enters from again.
-	MOVQ	tctx_entryWord(SI), BX
-	MOVQ	tctx_entryVal(SI), AX
 	MOVQ	AX, (BX)
 	JMP	resume<>(SB)
 hop:
 	LEAQ	-40(SP), CX
 	SUBQ	BX, CX
 	CMPQ	CX, $(const_hopFineN*const_hopFineS)
-	JAE	far
+	JAE	viaRelay
 	FINE_HOP
 	MOVQ	SP, tctx_hopSP(SI)
 	MOVQ	AX, tctx_hopVal(SI)
-	JMP	entered
+	JMP	resume<>(SB)
+viaRelay:
+	// The entry word leads to the relay word; the relay word to SP-32.
+	MOVQ	tctx_relay(SI), BX
+	LEAQ	-40(SP), CX
+	SUBQ	BX, CX
+	CMPQ	CX, $(const_hopFineN*const_hopFineS)
+	JAE	far
+	FINE_HOP
+	JMP	resume<>(SB)
 far:
 	// As suspended: coarse entry i = (delta-hopCoarseO-8)/chunk sends the
 	// relay to the word W = relay+8+hopCoarseO+i*chunk, on the unused
@@ -173,7 +185,7 @@ far:
 	SHLQ	$const_chunkShift, DX
 	LEAQ	(8+const_hopCoarseO)(BX)(DX*1), BX
 	FINE_HOP
-	JMP	entered
+	JMP	resume<>(SB)
 
 // func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal, hi uintptr)
 // The running context has ended and left the circles (arena.remove):

@@ -18,21 +18,21 @@
 // -1314: CMN with 1314 compares with it.
 #define stackPreemptNeg $1314
 
-// FINE_HOP writes into the relay-like word at R5 the fine hop across
-// [R5+relaySpan, R5+relaySpan+R6), R6 being below the table's reach, and
-// above it swapFrame's PC; it leaves the hop in R8. Entry
+// FINE_HOP writes into the word at R5 the fine hop of delta R6 (below the
+// table's reach), whose frame starts at R9, and at R9 swapFrame's PC,
+// the PC of the frame the hop leads to; it leaves the hop in R8. Entry
 // (delta-hopFineO)/hopFineS: function index and offset in it; every arm64
-// instruction is 4 bytes. It clobbers R6, R7 and R9.
+// instruction is 4 bytes. It clobbers R6, R7 and R12.
 #define FINE_HOP \
 	SUB	$const_hopFineO, R6 \
 	LSR	$const_fineFuncShift, R6, R7 \
 	MOVD	$·hopFineEntry(SB), R8 \
 	MOVD	(R8)(R7<<3), R8 \
-	UBFX	$const_fineStepShift, R6, $(const_fineFuncShift-const_fineStepShift), R9 \
-	ADD	R9<<2, R8 \
+	UBFX	$const_fineStepShift, R6, $(const_fineFuncShift-const_fineStepShift), R12 \
+	ADD	R12<<2, R8 \
 	MOVD	R8, (R5) \
 	MOVD	·codePCs+16(SB), R7 \
-	MOVD	R7, const_relaySpan(R5)
+	MOVD	R7, (R9)
 
 // PLAIN_SWITCH switches from s (R0) to to (R1) when the switch is a plain
 // one (plainSwitch, and the caller runs on s's host: turboHost) that needs
@@ -130,35 +130,55 @@ TEXT suspend<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	R4, State_sp(R10)
 	SUB	$16, R4
 	MOVD	R29, tctx_bp(R0)
-	// Fine hop from the relay word across [relay+relaySpan, SP-48): delta
-	// R6. It depends on SP alone, so it is kept (hopSP, hopVal) as on
-	// amd64. Beyond the table's reach (a stack of several chunks), a
-	// coarse hop comes first (far), to a word below SP that must be
-	// written anew every time.
-	MOVD	tctx_relay(R0), R5
+	// The chain enters from again: entryVal leads to the relay word, and
+	// the word above the entry word to a relay's frame. When the entry
+	// word is the link of the slot just below (hopWord is entryWord), a
+	// fine hop straight from it to swapFrame's frame at SP-48 replaces
+	// both at once (direct), and the relay word is not on the chain; the
+	// hop from a link spans linkSpan bytes of its own, one from a relay
+	// relaySpan.
+	MOVD	tctx_entryWord(R0), R3
+	MOVD	tctx_entryVal(R0), R2
+	MOVD	R2, (R3)
+	MOVD	·hopFineEntry(SB), R2 // entry 0: a relay's frame
+	MOVD	R2, const_linkSpan(R3)
+	MOVD	tctx_hopWord(R0), R5
+	MOVD	tctx_relay(R0), R6
+	MOVD	$const_relaySpan, R7
+	MOVD	$const_linkSpan, R8
+	CMP	R5, R6
+	CSEL	EQ, R7, R8, R9
+	ADD	R5, R9
+	// The fine hop across [R9, SP-48) depends on SP alone, so it is kept
+	// (hopSP, hopVal) as on amd64. Beyond the table's reach (a stack of
+	// several chunks), the chain goes through the relay word, with a
+	// coarse hop first if it is that far too (far), to a word below SP
+	// that must be written anew every time.
 	MOVD	tctx_hopSP(R0), R7
 	CMP	R4, R7
 	BNE	hop
 	MOVD	tctx_hopVal(R0), R8
 	MOVD	R8, (R5)
 	MOVD	·codePCs+16(SB), R8 // swapFramePC
-	MOVD	R8, const_relaySpan(R5)
-entered:
-	// The chain enters from again.
-	MOVD	tctx_entryWord(R0), R3
-	MOVD	tctx_entryVal(R0), R2
-	MOVD	R2, (R3)
+	MOVD	R8, (R9)
 	B	resume<>(SB)
 hop:
-	SUB	R5, R4, R6
-	SUB	$const_relaySpan, R6
+	SUB	R9, R4, R6
 	MOVD	$(const_hopFineO+const_hopFineN*const_hopFineS), R7
 	CMP	R7, R6
-	BHS	far
+	BHS	viaRelay
 	FINE_HOP
 	MOVD	R4, tctx_hopSP(R0)
 	MOVD	R8, tctx_hopVal(R0)
-	B	entered
+	B	resume<>(SB)
+viaRelay:
+	MOVD	tctx_relay(R0), R5
+	ADD	$const_relaySpan, R5, R9
+	SUB	R9, R4, R6
+	CMP	R7, R6
+	BHS	far
+	FINE_HOP
+	B	resume<>(SB)
 far:
 	// As suspended: coarse entry n = (delta-hopCoarseO-2*relaySpan)/chunk
 	// spans [relay+relaySpan, W), W = relay+relaySpan+hopCoarseO+n*chunk,
@@ -169,18 +189,18 @@ far:
 	LSR	$const_coarseFuncShift, R6, R7
 	MOVD	$·hopCoarseEntry(SB), R8
 	MOVD	(R8)(R7<<3), R8
-	AND	$(const_hopCoarseF-1), R6, R9
-	ADD	R9<<2, R8
+	AND	$(const_hopCoarseF-1), R6, R12
+	ADD	R12<<2, R8
 	MOVD	R8, (R5)
 	MOVD	·hopFineEntry(SB), R8 // entry 0: a relay's frame
 	MOVD	R8, const_relaySpan(R5)
 	LSL	$const_chunkShift, R6
 	ADD	R6, R5
 	ADD	$(const_relaySpan+const_hopCoarseO), R5
-	SUB	R5, R4, R6
-	SUB	$const_relaySpan, R6
+	ADD	$const_relaySpan, R5, R9
+	SUB	R9, R4, R6
 	FINE_HOP
-	B	entered
+	B	resume<>(SB)
 
 // func exitSwap(to *tctx, frameWord, frameVal, deferWord, deferVal, hi uintptr)
 // The running context has ended and left the circles (arena.remove):
@@ -211,6 +231,8 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVD	tctx_entryWord(R1), R3
 	MOVD	tctx_endVal(R1), R2
 	MOVD	R2, (R3)
+	MOVD	·hopFineEntry(SB), R2 // a relay's frame, as for entryVal
+	MOVD	R2, const_linkSpan(R3)
 	MOVD	tctx_dword(R1), R3
 	MOVD	ZR, (R3)
 	MOVD	tctx_gLo(R1), R2
