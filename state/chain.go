@@ -88,6 +88,11 @@ type tctx struct {
 	// (suspend in turbo_<arch>.s); hopSP is 0 when there is none.
 	hopWord, hopSP, hopVal uintptr
 
+	// sw is the switch call the context's depart returns when it is
+	// resumed (departTurbo): nil after Transfer's switch, stay after
+	// Switch's.
+	sw uintptr
+
 	top      uintptr // the top of the slot (StackSize)
 	sentinel uintptr // the defer sentinel, in arena.sentinels
 	slot     int     // the slot's first chunk

@@ -29,7 +29,71 @@ const tortureCtxs, tortureRounds = 200, 30
 func TestGCTortureContexts(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(1))
 	defer churn.Start()()
+	for _, way := range tortureWays {
+		t.Run(way.name, func(t *testing.T) { tortureContexts(t, way.pass) })
+	}
+}
 
+// tortureWays are the ways a context passes control to the next: Transfer,
+// and Switch with a pick that does what a scheduler's might at its worst.
+var tortureWays = []struct {
+	name string
+	pass func(self, next *state.State)
+}{
+	{"Transfer", (*state.State).Transfer},
+	{"Switch", switchPicking},
+}
+
+// switchPicking passes from self to next with Switch, whose pick makes
+// garbage and, in turn, collects (one time in five), spins without
+// preemption points, sleeps, or panics: a panic that leaves Switch before
+// it switches, and is recovered here, so that self transfers instead.
+func switchPicking(self, next *state.State) {
+	picks++
+	k := picks
+	panicked := func() (panicked bool) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r != "pick" {
+					panic(r)
+				}
+				panicked = true
+			}
+		}()
+		state.Switch(func(from *state.State) *state.State {
+			garbage = make([]byte, 512)
+			switch k % 5 {
+			case 0:
+				if k%25 == 0 {
+					runtime.GC()
+				}
+			case 1:
+				spin(20000)
+			case 2:
+				time.Sleep(time.Microsecond)
+			case 3:
+				panic("pick")
+			}
+			if from != self {
+				panic(fmt.Sprintf("pick got %v, want %v", from.Desc(), self.Desc()))
+			}
+			return next
+		})
+		return false
+	}()
+	if panicked {
+		self.Transfer(next)
+	}
+}
+
+// picks counts switchPicking's calls; garbage is where its picks drop
+// what they allocate.
+var (
+	picks   int
+	garbage []byte
+)
+
+func tortureContexts(t *testing.T, pass func(self, next *state.State)) {
 	ended := make([]string, tortureCtxs)
 	state.Run(func() {
 		main := state.Current()
@@ -41,7 +105,7 @@ func TestGCTortureContexts(t *testing.T) {
 			return ring[i+1]
 		}
 		for i := range ring {
-			ring[i] = state.New(func() { tortureBody(t, i, ring[i], next(i), ended) }, state.Desc(fmt.Sprint("ctx", i)))
+			ring[i] = state.New(func() { tortureBody(t, i, ring[i], next(i), ended, pass) }, state.Desc(fmt.Sprint("ctx", i)))
 		}
 		for round := range tortureRounds {
 			main.Transfer(ring[0])
@@ -62,8 +126,9 @@ func TestGCTortureContexts(t *testing.T) {
 	}
 }
 
-// tortureBody runs forever, one step per transfer to it.
-func tortureBody(t *testing.T, i int, self, next *state.State, ended []string) {
+// tortureBody runs forever, one step each time it is passed control; it
+// passes it on to next with pass.
+func tortureBody(t *testing.T, i int, self, next *state.State, ended []string, pass func(self, next *state.State)) {
 	local := make([]int, 128) // reachable only from this stack
 	for j := range local {
 		local[j] = i*1000 + j
@@ -102,7 +167,7 @@ func tortureBody(t *testing.T, i int, self, next *state.State, ended []string) {
 		// A deferred call pending across the switch.
 		func() {
 			defer func() { keep[-1] = "x" }()
-			self.Transfer(next)
+			pass(self, next)
 		}()
 		delete(keep, -1)
 	}
@@ -132,6 +197,12 @@ func spin(n int) int {
 // The CPU profiler's signals and the execution tracer see every switch;
 // neither may crash or hang, and the contexts' data stays intact.
 func TestSwitchingUnderProfilerAndTracer(t *testing.T) {
+	for _, way := range tortureWays {
+		t.Run(way.name, func(t *testing.T) { switchingUnderProfilerAndTracer(t, way.pass) })
+	}
+}
+
+func switchingUnderProfilerAndTracer(t *testing.T, pass func(self, next *state.State)) {
 	var prof, tr bytes.Buffer
 	if err := pprof.StartCPUProfile(&prof); err != nil {
 		t.Fatal(err)
@@ -151,7 +222,7 @@ func TestSwitchingUnderProfilerAndTracer(t *testing.T) {
 			return ring[i+1]
 		}
 		for i := range ring {
-			ring[i] = state.New(func() { tortureBody(t, i, ring[i], next(i), ended) })
+			ring[i] = state.New(func() { tortureBody(t, i, ring[i], next(i), ended, pass) })
 		}
 		deadline := time.Now().Add(300 * time.Millisecond)
 		for time.Now().Before(deadline) {
