@@ -417,9 +417,12 @@ func TestMisuse(t *testing.T) {
 	mustPanic("Current outside", "outside a host", func() { state.Current() })
 	state.Run(func() {
 		main := state.Current()
+		main.Transfer(main) // does nothing
+		state.Switch(func(from *state.State) *state.State { return from })
 		done := state.New(func() {})
 		main.Transfer(done)
 		mustPanic("to done", "finished context", func() { main.Transfer(done) })
+		mustPanic("done to itself", "not running", func() { done.Transfer(done) })
 		mustPanic("from suspended", "not running", func() { done.Transfer(main) })
 		mustPanic("cancel main", "cannot be cancelled", func() { main.Cancel() })
 		mustPanic("nested Run", "inside a host", func() { state.Run(func() {}) })
@@ -435,6 +438,7 @@ func TestMisuse(t *testing.T) {
 			mustPanic("from outside", "does not run it", func() {
 				main.Transfer(state.New(func() { t.Error("a context ran on a goroutine outside its host") }))
 			})
+			mustPanic("to itself from outside", "does not run it", func() { main.Transfer(main) })
 			// Raise of the running context from outside panicked with v,
 			// in the caller, and the context got nothing.
 			mustPanic("Raise from outside", "does not run it", func() { main.Raise("boom") })

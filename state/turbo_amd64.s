@@ -69,14 +69,16 @@ picked:
 	JEQ	inGo
 	CMPQ	host_current(DX), AX
 	JNE	inGo
-	CMPQ	State_h(BX), DX
-	JNE	inGo
 	CMPB	State_status(AX), $const_StatusRunning
-	JNE	inGo
-	CMPB	State_status(BX), $const_StatusSuspended
 	JNE	inGo
 	ARENA_HOST(R9, inGo) // turboHost
 	CMPQ	R9, DX
+	JNE	inGo
+	CMPQ	AX, BX
+	JEQ	stay // to the running context: nothing to do (a cede with no one else ready)
+	CMPQ	State_h(BX), DX
+	JNE	inGo
+	CMPB	State_status(BX), $const_StatusSuspended
 	JNE	inGo
 	CMPL	runtime·writeBarrier(SB), $0
 	JNE	inGo
@@ -92,6 +94,9 @@ picked:
 	MOVQ	BX, R11
 	MOVQ	R14, R8
 	JMP	suspend<>(SB)
+stay:
+	MOVQ	R12, BX
+	RET
 inGo:
 	MOVQ	·departGo(SB), DX
 	JMP	(DX)
@@ -112,7 +117,7 @@ TEXT ·pickTurbo(SB), NOSPLIT, $16-0
 	RET
 
 // func swap()
-// The switch call depart returns after doing in Go what PLAIN_SWITCH
+// The switch call depart returns after doing in Go what departTurbo
 // could not: DX points at the closure record (swapCall) with the
 // contexts' records, 0(SP) is the return address into the frame that
 // asked for the switch.

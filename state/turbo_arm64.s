@@ -69,17 +69,19 @@ picked:
 	MOVD	host_current(R3), R4
 	CMP	R0, R4
 	BNE	inGo
-	MOVD	State_h(R1), R4
-	CMP	R3, R4
-	BNE	inGo
 	MOVBU	State_status(R0), R4
 	CMP	$const_StatusRunning, R4
 	BNE	inGo
-	MOVBU	State_status(R1), R4
-	CMP	$const_StatusSuspended, R4
-	BNE	inGo
 	ARENA_HOST(R5, inGo) // turboHost
 	CMP	R3, R5
+	BNE	inGo
+	CMP	R0, R1
+	BEQ	stay // to the running context: nothing to do (a cede with no one else ready)
+	MOVD	State_h(R1), R4
+	CMP	R3, R4
+	BNE	inGo
+	MOVBU	State_status(R1), R4
+	CMP	$const_StatusSuspended, R4
 	BNE	inGo
 	MOVWU	runtime·writeBarrier(SB), R4
 	CBNZW	R4, inGo
@@ -98,6 +100,9 @@ picked:
 	MOVD	State_tc(R10), R0
 	MOVD	R5, R1
 	B	suspend<>(SB)
+stay:
+	MOVD	R13, R1
+	RET
 inGo:
 	MOVD	·departGo(SB), R26
 	MOVD	(R26), R3
