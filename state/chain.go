@@ -88,11 +88,6 @@ type tctx struct {
 	// (suspend in turbo_<arch>.s); hopSP is 0 when there is none.
 	hopWord, hopSP, hopVal uintptr
 
-	// sw is the switch call the context's depart returns when it is
-	// resumed (departTurbo): nil after Transfer's switch, stay after
-	// Switch's.
-	sw uintptr
-
 	top      uintptr // the top of the slot (StackSize)
 	sentinel uintptr // the defer sentinel, in arena.sentinels
 	slot     int     // the slot's first chunk
@@ -144,9 +139,10 @@ func (a *arena) insert(t *tctx, running *tctx) {
 // suspended successor: when the successor is the context exitSwap
 // resumes, resume overwrites its entry word and its defer link, as it
 // does for any context it resumes. They lead through the successor's relay
-// word, which remove writes at once: it is off the chain until then. When t was the highest slot, the
-// stack's top (liveTop) drops below t, which exitSwap writes: t's SP must
-// stay below g.stack.hi while t runs.
+// word, which a direct hop may have left stale: remove writes it at once
+// (suspended). When t was the highest slot, the stack's top (liveTop)
+// drops below t, which exitSwap writes: t's SP must stay below
+// g.stack.hi while t runs.
 func (a *arena) remove(t *tctx) (frameWord, frameVal, deferWord, deferVal uintptr) {
 	a.setMember(t.slot, false)
 	succ, pred := a.nextMember(t.slot), a.prevMember(t.slot)

@@ -22,7 +22,10 @@ import "unsafe"
 //     context is suspended, or a 48-byte hop, a rung's departure frame.
 //
 // So L and R alone change as on amd64, and suspend writes the word at
-// R+relaySpan along with R.
+// R+relaySpan along with R. A direct hop (chain.go) makes L hold a fine hop
+// spanning [L+linkSpan, F) and the word at L+linkSpan swapFrame's PC;
+// whatever writes L's other values (writeEntry, resume) puts back the
+// relay's there.
 
 const (
 	linkOff   = 64 // the link word is hi-linkOff: see newFrame

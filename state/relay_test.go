@@ -62,3 +62,53 @@ func TestHopRewrittenAtSameDepth(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectAndFarHops: a context with a stack of several chunks, just
+// above its predecessor, suspends in turn deep, within a fine hop of the
+// predecessor's link (direct), and near its top, beyond that reach, where
+// the chain goes through its relay word and a coarse hop (far); the
+// collections between keep what only its frames hold.
+func TestDirectAndFarHops(t *testing.T) {
+	if !turboOn {
+		t.Skip("hops are the turbo engine's; TestTurbo runs this again on it")
+	}
+	const rounds = 40
+	kept := 0
+	Run(func() {
+		main := Current()
+		var s *State
+		s = New(func() {
+			for i := range rounds {
+				box := &[2]int{7, -7}
+				if i%2 == 0 {
+					deepen(420, func() { s.Transfer(main) }) // over 200 KiB down
+				} else {
+					s.Transfer(main)
+				}
+				if box[0] == 7 && box[1] == -7 {
+					kept++
+				}
+			}
+		}, StackSize(256<<10))
+		for range rounds + 1 {
+			main.Transfer(s)
+			runtime.GC()
+		}
+	})
+	if kept != rounds {
+		t.Errorf("%d of %d heap objects held only by the suspended context survived", kept, rounds)
+	}
+}
+
+// deepen calls f from n frames of over 512 bytes down.
+//
+//go:noinline
+func deepen(n int, f func()) int {
+	var pad [512]byte
+	pad[n%512] = byte(n)
+	if n == 0 {
+		f()
+		return int(pad[0])
+	}
+	return deepen(n-1, f) + int(pad[n%512])
+}

@@ -18,7 +18,10 @@ import (
 // each passes depart and arrive to a small body that calls them, and the
 // body and the entry point both fit. Once that body is inlined, the
 // parameter is a known function, and arrive, being small, is inlined in
-// turn. TestSwitchInlines holds this in place.
+// turn. TestSwitchInlines holds this in place. (Transfer's depart is a
+// variable, departFn, to be assembly on the turbo engine; Switch's stays
+// the known function, so that escape analysis sees that pick does not
+// escape, and a pick that is a closure is not allocated.)
 
 // Transfer suspends s, which must be the running context, and resumes to
 // ($from->transfer($to)). It returns when another context transfers back
@@ -39,7 +42,7 @@ func (s *State) Transfer(to *State) { transferVia(s, to, departFn, arrive) }
 // operation written as func() { state.Switch(pickNext) } inlines into its
 // caller, so it adds no frame that the switch has to return through; one
 // that calls Transfer itself does.
-func Switch(pick func(from *State) (to *State)) { switchVia(pick, departFn, arrive) }
+func Switch(pick func(from *State) (to *State)) { switchVia(pick, depart, arrive) }
 
 // departFunc is depart's type.
 type departFunc = func(s, to *State, pick func(*State) *State) (*State, func() bool)
@@ -48,9 +51,6 @@ type departFunc = func(s, to *State, pick func(*State) *State) (*State, func() b
 // which makes a plain switch without Go code and leaves the rest to
 // depart (departGo). Set once at start-up.
 var departFn, departGo departFunc
-
-// stayFn is stay as the func value departTurbo returns to Switch.
-var stayFn = stay
 
 func transferVia(s, to *State, depart departFunc, arrive func(*State)) {
 	_, sw := depart(s, to, nil)
@@ -67,8 +67,7 @@ func switchVia(pick func(*State) *State, depart departFunc, arrive func(*State))
 // park makes the switch that depart prepared for Transfer; it returns when
 // the calling context is resumed. There is none when departTurbo has made
 // the switch itself: then it has returned a nil sw, and only once the
-// calling context was resumed (for Switch it returns stay instead, which
-// costs turn a call but spares it the test).
+// calling context was resumed.
 func park(sw func() bool) {
 	if sw != nil {
 		sw()
@@ -89,15 +88,17 @@ func stay() bool { return true }
 // asks pick for to. Each engine has its own path, so that the turbo one
 // keeps no goroutine pointer live across pick and tests turboOn once.
 //
-// On the turbo engine departTurbo makes a plain switch itself, picking for
-// Switch first, and comes here with the rest: with a pick only outside a
-// host, when mustRun panics.
+// On the turbo engine the assembly does the checks and the commit of a
+// plain switch: for Switch, depart only picks and returns switchTurbo's
+// call (turner); Transfer calls departTurbo, which comes here only with a
+// switch it cannot make, as does switchTurbo (switchSlow).
 func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 	if turboOn {
 		if pick != nil {
 			s = runningTurbo()
 			to = pick(s)
 			mustRun(s)
+			return s, s.h.tb.turner(s, to)
 		}
 		h := s.h
 		if (!plainSwitch(h, s, to) || turboHost() != h) && !s.prepare(to) {

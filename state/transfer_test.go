@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -60,5 +61,77 @@ func TestSwitch(t *testing.T) {
 	Switch(func(from *State) *State {
 		picked = append(picked, from)
 		return nil
+	})
+}
+
+// TestSwitchAllocatesNothing: a Switch whose pick is a closure capturing
+// a local allocates nothing (pick does not escape), nor does a Transfer.
+func TestSwitchAllocatesNothing(t *testing.T) {
+	Run(func() {
+		main := Current()
+		var other *State
+		other = New(func() {
+			for {
+				other.Transfer(main)
+			}
+		})
+		main.Transfer(other)
+		target := other
+		sw := testing.AllocsPerRun(100, func() { Switch(func(*State) *State { return target }) })
+		tr := testing.AllocsPerRun(100, func() { main.Transfer(target) })
+		if sw != 0 || tr != 0 {
+			t.Errorf("allocations: %v per Switch with a capturing pick, %v per Transfer", sw, tr)
+		}
+	})
+}
+
+// TestSwitchFromPick: pick may itself transfer away, and the context may
+// be cancelled or have a value raised in it while it waits there: its
+// deferred calls run, and a raised value reaches the recover around the
+// Switch. Collections run while it waits. Tracebacks shows the frame that
+// called Switch.
+func TestSwitchFromPick(t *testing.T) {
+	for _, raise := range []bool{false, true} {
+		var deferred, recovered bool
+		var stack string
+		Run(func() {
+			main := Current()
+			var x *State
+			x = New(func() {
+				defer func() { deferred = true }()
+				func() {
+					defer func() { recovered = recover() != nil }()
+					switchInPick(main)
+				}()
+				x.Transfer(main)
+			})
+			main.Transfer(x)
+			stack = Tracebacks([]*State{x})[0]
+			runtime.GC()
+			if raise {
+				x.Raise("boom")
+				main.Transfer(x) // x panics in pick, recovers, comes back
+				runtime.GC()
+				main.Transfer(x) // x ends
+			} else {
+				x.Cancel()
+			}
+		})
+		if !deferred || recovered != raise {
+			t.Errorf("raise %v: deferred call ran %v, recovered %v", raise, deferred, recovered)
+		}
+		if !strings.Contains(stack, "state.switchInPick(") {
+			t.Errorf("the traceback of a context waiting in pick lacks the frame that called Switch:\n%s", stack)
+		}
+	}
+}
+
+//go:noinline
+func switchInPick(main *State) {
+	Switch(func(from *State) *State {
+		runtime.GC()
+		from.Transfer(main)
+		runtime.GC()
+		return main
 	})
 }

@@ -40,10 +40,12 @@ type turbo struct {
 	panicked bool
 	value    any
 	goexit   bool
-	// call is the func value depart hands Transfer or Switch when it does
-	// the switch's work in Go: calling it runs swap, which finds from and
-	// to here.
+	// call is the func value depart hands Transfer to make the switch:
+	// calling it runs swap, which finds from and to here.
 	call swapCall
+	// turn is the func value depart hands Switch: calling it runs
+	// switchTurbo, which finds from and to here.
+	turn turnCall
 }
 
 // swapCall is a closure record whose code is swap: the caller of the func
@@ -56,6 +58,34 @@ type swapCall struct {
 	fn       uintptr // swap's entry, the assembly's own (ABI0) symbol
 	from, to uintptr // the running context's tctx, and the one to resume
 }
+
+// turnCall is a closure record whose code is switchTurbo, for Switch: from
+// is the running context and to the one pick chose, which may be held by
+// nothing else until it runs, so the record holds them as pointers.
+type turnCall struct {
+	fn       uintptr // switchTurbo's entry
+	from, to *State
+}
+
+// turner readies the host's switchTurbo from from to to and returns the
+// call that makes it.
+func (tb *turbo) turner(from, to *State) func() bool {
+	c := &tb.turn
+	c.from, c.to = from, to
+	return *(*func() bool)(unsafe.Pointer(&c))
+}
+
+// switchSlow is where switchTurbo goes when the switch it was asked for is
+// not a plain one: depart does it in Go, and the switch is made from here.
+func switchSlow() bool {
+	c := &turboHost().tb.turn
+	_, sw := depart(c.from, c.to, nil)
+	park(sw)
+	return true
+}
+
+// switchSlowFn is switchSlow as the func value switchTurbo jumps to.
+var switchSlowFn = switchSlow
 
 // swapOver is the hop over swapFrame's arguments, hopFinePC(overSpan),
 // which suspend writes below a suspending context's SP.
@@ -105,7 +135,7 @@ func runTurbo(h *host) {
 	if err != nil {
 		panic(err)
 	}
-	h.tb = &turbo{a: a, call: swapCall{fn: swapPC()}}
+	h.tb = &turbo{a: a, call: swapCall{fn: swapPC()}, turn: turnCall{fn: codePCs[6]}}
 	// main's stack first, while a failure can still be Run's panic.
 	if err := h.tb.newContext(h.main, nil); err != nil {
 		putArena(a)
@@ -311,12 +341,12 @@ func chainEnd()
 // panic records, which the switch saves as swapFrame's arguments.
 func swapFrame(d, p unsafe.Pointer)
 func departTurbo()
-func pickTurbo()
-func codeAddrs(pcs *[6]uintptr)
+func switchTurbo()
+func codeAddrs(pcs *[7]uintptr)
 
 // codePCs are the entry PCs of contextEntry, chainEnd, swapFrame,
-// segvHandler, swap and departTurbo.
-var codePCs = func() (pcs [6]uintptr) {
+// segvHandler, swap, departTurbo and switchTurbo.
+var codePCs = func() (pcs [7]uintptr) {
 	codeAddrs(&pcs)
 	return pcs
 }()
@@ -327,9 +357,9 @@ func swapFramePC() uintptr    { return codePCs[2] }
 func swapPC() uintptr         { return codePCs[4] }
 
 // startTurbo readies the switch once the turbo engine is chosen, its hop
-// tables located: depart is departTurbo, as a func value of depart's type
-// (a pointer to a closure record whose first word is the code), and
-// swapOver is set.
+// tables located: Transfer's depart is departTurbo, as a func value of
+// depart's type (a pointer to a closure record whose first word is the
+// code), and swapOver is set.
 func startTurbo() {
 	rec := &struct{ fn uintptr }{codePCs[5]}
 	departFn = *(*departFunc)(unsafe.Pointer(&rec))

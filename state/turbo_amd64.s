@@ -7,10 +7,10 @@
 // The turbo engine's switch. Everything a switch changes is done here,
 // between two safe points, so the GC (which stops a goroutine only at a
 // safe point, never in assembly) always finds the chain whole; see
-// chain.go. Nothing is callee-saved but SP and BP. departTurbo and swap
-// are called as func values, with Go's register ABI (R14 g, X15 zero,
-// which nothing here touches); the others are ABI0, g at (TLS). A switch
-// is made by suspend, entered from those two.
+// chain.go. Nothing is callee-saved but SP and BP. departTurbo,
+// switchTurbo and swap are called as func values, with Go's register ABI
+// (R14 g, X15 zero, which nothing here touches); the others are ABI0, g
+// at (TLS). A switch is made by suspend, entered from those three.
 
 // stackPreempt is the runtime's preemption request in g.stackguard0.
 #define stackPreempt $-1314
@@ -29,95 +29,82 @@
 	ADDQ	CX, AX \
 	MOVQ	AX, (BX)
 
-// ARENA_HOST loads into reg the host whose arena the caller runs on, nil
-// if none (turboHost), or jumps to no when SP is beyond arenaHosts. It
-// clobbers R10.
-#define ARENA_HOST(reg, no) \
-	MOVQ	SP, reg \
-	SHRQ	$const_windowShift, reg \
-	CMPQ	reg, $const_arenaHostsLen \
+// PLAIN_SWITCH switches from s (AX) to to (BX) when the switch is a plain
+// one (plainSwitch, and the caller runs on s's host: turboHost) that needs
+// no Go code: no write barrier to record h.current with, no profiler
+// labels to move. When to is s, checked as prepare would, it jumps to
+// label same: there is nothing to do (a cede with no one else ready).
+// Otherwise it jumps to label no with AX and BX as they came. R14 is g:
+// the caller is Go code, which holds it there.
+#define PLAIN_SWITCH(no, same) \
+	MOVQ	State_h(AX), DX \
+	TESTQ	DX, DX \
+	JEQ	no \
+	CMPQ	host_current(DX), AX \
+	JNE	no \
+	CMPB	State_status(AX), $const_StatusRunning \
+	JNE	no \
+	MOVQ	SP, R9 \
+	SHRQ	$const_windowShift, R9 \
+	CMPQ	R9, $const_arenaHostsLen \
 	JAE	no \
 	LEAQ	·arenaHosts(SB), R10 \
-	MOVQ	(R10)(reg*8), reg
-
-// departTurbo is depart on the turbo engine, called as a func value of
-// depart's type, so with Go's register ABI: AX s, BX to, CX pick, R14 g,
-// and 0(SP) the return address into the frame that asked for the switch,
-// where Transfer or Switch is inlined. For Switch it finds the running
-// context s and calls pick (pickTurbo). A plain switch (plainSwitch, and
-// the caller runs on s's host: turboHost) that needs no Go code, with no
-// write barrier to record h.current by and no profiler labels to move, it
-// makes itself; when s is resumed, it returns s and the call park or turn
-// makes then (R12, kept in tctx.sw meanwhile): none for Transfer, stay for
-// Switch. Anything else the Go depart does, entered as if called: with
-// the arguments as they came, or once pick has chosen, with s, to and no
-// pick.
-TEXT ·departTurbo(SB), NOSPLIT|NOFRAME, $0-0
-	XORL	R12, R12
-	TESTQ	CX, CX
-	JEQ	picked
-	ARENA_HOST(DX, inGo) // runningTurbo
-	TESTQ	DX, DX
-	JEQ	inGo // outside a host: depart calls pick with nil, and panics
-	MOVQ	host_current(DX), AX
-	CALL	·pickTurbo(SB)
-	XORL	CX, CX
-	MOVQ	·stayFn(SB), R12
-picked:
-	MOVQ	State_h(AX), DX
-	TESTQ	DX, DX
-	JEQ	inGo
-	CMPQ	host_current(DX), AX
-	JNE	inGo
-	CMPB	State_status(AX), $const_StatusRunning
-	JNE	inGo
-	ARENA_HOST(R9, inGo) // turboHost
-	CMPQ	R9, DX
-	JNE	inGo
-	CMPQ	AX, BX
-	JEQ	stay // to the running context: nothing to do (a cede with no one else ready)
-	CMPQ	State_h(BX), DX
-	JNE	inGo
-	CMPB	State_status(BX), $const_StatusSuspended
-	JNE	inGo
-	CMPL	runtime·writeBarrier(SB), $0
-	JNE	inGo
-	MOVQ	State_tc(AX), SI
-	MOVQ	State_tc(BX), DI
-	MOVQ	const_gLabels(R14), R9 // switchLabels has nothing to move
-	ORQ	tctx_labels(DI), R9
-	JNE	inGo
-	MOVB	$const_StatusSuspended, State_status(AX) // commit
-	MOVB	$const_StatusRunning, State_status(BX)
-	MOVQ	BX, host_current(DX)
-	MOVQ	AX, R10
-	MOVQ	BX, R11
-	MOVQ	R14, R8
+	CMPQ	(R10)(R9*8), DX \
+	JNE	no \
+	CMPQ	AX, BX \
+	JEQ	same \
+	CMPQ	State_h(BX), DX \
+	JNE	no \
+	CMPB	State_status(BX), $const_StatusSuspended \
+	JNE	no \
+	CMPL	runtime·writeBarrier(SB), $0 \
+	JNE	no \
+	MOVQ	State_tc(AX), SI \
+	MOVQ	State_tc(BX), DI \
+	MOVQ	const_gLabels(R14), R9 \
+	ORQ	tctx_labels(DI), R9 \
+	JNE	no \
+	MOVB	$const_StatusSuspended, State_status(AX) \
+	MOVB	$const_StatusRunning, State_status(BX) \
+	MOVQ	BX, host_current(DX) \
+	MOVQ	AX, R10 \
+	MOVQ	BX, R11 \
+	MOVQ	R14, R8 \
 	JMP	suspend<>(SB)
-stay:
-	MOVQ	R12, BX
+
+// departTurbo is depart for Transfer on the turbo engine, called as a
+// func value of depart's type, so with Go's register ABI: AX s, BX to, CX
+// pick (nil), R14 g, and 0(SP) the return address into the frame that
+// asked for the switch. A plain switch it makes itself, returning s and a
+// nil switch call when s is resumed (resume), or at once when to is s;
+// anything else the Go depart does, entered as if called.
+TEXT ·departTurbo(SB), NOSPLIT|NOFRAME, $0-0
+	PLAIN_SWITCH(inDepart, toSelf)
+toSelf:
+	XORL	BX, BX
 	RET
-inGo:
+inDepart:
 	MOVQ	·departGo(SB), DX
 	JMP	(DX)
 
-// func pickTurbo()
-// departTurbo's call of pick (CX) with the running context s (AX): it
-// returns s in AX and pick's choice in BX. s waits in the frame, which
-// the collector does not scan: the host's current holds it too. 0(SP) is
-// the spill slot of pick's argument.
-TEXT ·pickTurbo(SB), NOSPLIT, $16-0
-	NO_LOCAL_POINTERS
-	MOVQ	AX, 8(SP)
-	MOVQ	CX, DX
-	MOVQ	(DX), R9
-	CALL	R9
-	MOVQ	AX, BX
-	MOVQ	8(SP), AX
+// func switchTurbo()
+// Switch's switch call on the turbo engine: depart has picked and left s
+// and to in the closure record (DX, a turnCall); 0(SP) is the return
+// address into the frame that called Switch. A plain switch it makes
+// itself, and nothing when to is s; anything else switchSlow does,
+// entered as if called.
+TEXT ·switchTurbo(SB), NOSPLIT|NOFRAME, $0-0
+	MOVQ	turnCall_from(DX), AX
+	MOVQ	turnCall_to(DX), BX
+	PLAIN_SWITCH(inSlow, stays)
+stays:
 	RET
+inSlow:
+	MOVQ	·switchSlowFn(SB), DX
+	JMP	(DX)
 
 // func swap()
-// The switch call depart returns after doing in Go what departTurbo
+// The switch call depart returns after doing in Go what PLAIN_SWITCH
 // could not: DX points at the closure record (swapCall) with the
 // contexts' records, 0(SP) is the return address into the frame that
 // asked for the switch.
@@ -127,12 +114,10 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	tctx_s(SI), R10
 	MOVQ	tctx_s(DI), R11
 	MOVQ	R14, R8
-	XORL	R12, R12 // the caller takes no switch call back
 	JMP	suspend<>(SB)
 
 // suspend suspends the running context of goroutine R8 (State R10, record
-// SI), to be resumed with R12 as depart's switch call, and resumes another
-// (State R11, record DI). 0(SP) is the return address into the frame
+// SI) and resumes another (State R11, record DI). 0(SP) is the return address into the frame
 // that asked for the switch, where resume will return to. The context's
 // defer and panic records stay behind below its SP, where the GC scans
 // them as swapFrame's arguments while it is suspended (chain_amd64.go).
@@ -150,7 +135,6 @@ TEXT suspend<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	·swapOver(SB), AX
 	MOVQ	AX, -24(SP)
 	MOVQ	SP, State_sp(R10)
-	MOVQ	R12, tctx_sw(SI)
 	MOVQ	BP, tctx_bp(SI)
 	// The chain enters from again: entryVal leads to the relay word. When
 	// the word the chain enters by is the link of the slot just below
@@ -256,10 +240,10 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVQ	tctx_bp(DI), R9
 	LEAQ	8(CX), SP
 	XCHGQ	BP, R9 // loads BP; vet's frame-pointer check takes this for a read
-	// The results of departTurbo: s and the switch call for park or turn
-	// (a switch call's own result, a bool, is not used).
+	// The results of departTurbo, s and no switch call; a switch call's
+	// result, a bool, is not used (park).
 	MOVQ	R11, AX
-	MOVQ	tctx_sw(DI), BX
+	XORL	BX, BX
 	JMP	(CX)
 
 // func enterArena(a *arena, to *tctx)
@@ -421,7 +405,7 @@ notOurs:
 	MOVQ	·oldSegvHandler(SB), AX
 	JMP	AX
 
-// func codeAddrs(pcs *[6]uintptr)
+// func codeAddrs(pcs *[7]uintptr)
 // The addresses of the routines whose PCs go into stacks and the
 // chain, in the order of codePCs.
 TEXT ·codeAddrs(SB), NOSPLIT, $0-8
@@ -438,4 +422,6 @@ TEXT ·codeAddrs(SB), NOSPLIT, $0-8
 	MOVQ	AX, 32(DI)
 	MOVQ	$·departTurbo(SB), AX
 	MOVQ	AX, 40(DI)
+	MOVQ	$·switchTurbo(SB), AX
+	MOVQ	AX, 48(DI)
 	RET

@@ -10,9 +10,9 @@
 // the GC (which stops a goroutine only at a safe point, never in
 // assembly) always finds the chain whole. g is in R28 under both ABIs;
 // R27 is the assembler's; every register but RSP, R28 and R29 is free.
-// departTurbo and swap are called as func values, with Go's register ABI
-// (arguments and results from R0, closure R26), and a switch is made by
-// suspend, entered from those two.
+// departTurbo, switchTurbo and swap are called as func values, with Go's
+// register ABI (arguments and results from R0, closure R26), and a
+// switch is made by suspend, entered from those three.
 
 // stackPreempt is the runtime's preemption request in g.stackguard0,
 // -1314: CMN with 1314 compares with it.
@@ -34,93 +34,79 @@
 	MOVD	·codePCs+16(SB), R7 \
 	MOVD	R7, (R9)
 
-// ARENA_HOST loads into reg the host whose arena the caller runs on, nil
-// if none (turboHost), or branches to no when RSP is beyond arenaHosts. It
-// clobbers R4.
-#define ARENA_HOST(reg, no) \
+// PLAIN_SWITCH switches from s (R0) to to (R1) when the switch is a plain
+// one (plainSwitch, and the caller runs on s's host: turboHost) that needs
+// no Go code: no write barrier to record h.current with, no profiler
+// labels to move. When to is s, checked as prepare would, it branches to
+// label same. Otherwise it branches to label no with R0 and R1 as they
+// came. As on amd64 (turbo_amd64.s).
+#define PLAIN_SWITCH(no, same) \
+	MOVD	State_h(R0), R3 \
+	CBZ	R3, no \
+	MOVD	host_current(R3), R4 \
+	CMP	R0, R4 \
+	BNE	no \
+	MOVBU	State_status(R0), R4 \
+	CMP	$const_StatusRunning, R4 \
+	BNE	no \
 	MOVD	RSP, R4 \
 	LSR	$const_windowShift, R4 \
 	CMP	$const_arenaHostsLen, R4 \
 	BHS	no \
-	MOVD	$·arenaHosts(SB), reg \
-	MOVD	(reg)(R4<<3), reg
-
-// departTurbo is depart, as on amd64 (turbo_amd64.s): R0 s, R1 to, R2
-// pick, R30 the return address into the frame that asked for the switch;
-// R13 the switch call to return when s is resumed.
-TEXT ·departTurbo(SB), NOSPLIT|NOFRAME, $0-0
-	MOVD	ZR, R13
-	CBZ	R2, picked
-	ARENA_HOST(R3, inGo) // runningTurbo
-	CBZ	R3, inGo // outside a host: depart calls pick with nil, and panics
-	MOVD	host_current(R3), R0
-	// A frame whose saved LR leads the stack's readers to the caller
-	// while pick runs.
-	SUB	$16, RSP
-	MOVD	R30, 0(RSP)
-	BL	·pickTurbo(SB)
-	MOVD	0(RSP), R30
-	ADD	$16, RSP
-	MOVD	ZR, R2
-	MOVD	·stayFn(SB), R13
-picked:
-	MOVD	State_h(R0), R3
-	CBZ	R3, inGo
-	MOVD	host_current(R3), R4
-	CMP	R0, R4
-	BNE	inGo
-	MOVBU	State_status(R0), R4
-	CMP	$const_StatusRunning, R4
-	BNE	inGo
-	ARENA_HOST(R5, inGo) // turboHost
-	CMP	R3, R5
-	BNE	inGo
-	CMP	R0, R1
-	BEQ	stay // to the running context: nothing to do (a cede with no one else ready)
-	MOVD	State_h(R1), R4
-	CMP	R3, R4
-	BNE	inGo
-	MOVBU	State_status(R1), R4
-	CMP	$const_StatusSuspended, R4
-	BNE	inGo
-	MOVWU	runtime·writeBarrier(SB), R4
-	CBNZW	R4, inGo
-	MOVD	State_tc(R1), R5
-	MOVD	const_gLabels(g), R4 // switchLabels has nothing to move
-	MOVD	tctx_labels(R5), R6
-	ORR	R4, R6
-	CBNZ	R6, inGo
-	MOVD	$const_StatusSuspended, R4 // commit
-	MOVB	R4, State_status(R0)
-	MOVD	$const_StatusRunning, R4
-	MOVB	R4, State_status(R1)
-	MOVD	R1, host_current(R3)
-	MOVD	R0, R10
-	MOVD	R1, R11
-	MOVD	State_tc(R10), R0
-	MOVD	R5, R1
+	MOVD	$·arenaHosts(SB), R5 \
+	MOVD	(R5)(R4<<3), R5 \
+	CMP	R3, R5 \
+	BNE	no \
+	CMP	R0, R1 \
+	BEQ	same \
+	MOVD	State_h(R1), R4 \
+	CMP	R3, R4 \
+	BNE	no \
+	MOVBU	State_status(R1), R4 \
+	CMP	$const_StatusSuspended, R4 \
+	BNE	no \
+	MOVWU	runtime·writeBarrier(SB), R4 \
+	CBNZW	R4, no \
+	MOVD	State_tc(R1), R5 \
+	MOVD	const_gLabels(g), R4 \
+	MOVD	tctx_labels(R5), R6 \
+	ORR	R4, R6 \
+	CBNZ	R6, no \
+	MOVD	$const_StatusSuspended, R4 \
+	MOVB	R4, State_status(R0) \
+	MOVD	$const_StatusRunning, R4 \
+	MOVB	R4, State_status(R1) \
+	MOVD	R1, host_current(R3) \
+	MOVD	R0, R10 \
+	MOVD	R1, R11 \
+	MOVD	State_tc(R10), R0 \
+	MOVD	R5, R1 \
 	B	suspend<>(SB)
-stay:
-	MOVD	R13, R1
+
+// departTurbo is depart for Transfer, as on amd64: R0 s, R1 to, R2 pick
+// (nil), R30 the return address into the frame that asked for the switch.
+TEXT ·departTurbo(SB), NOSPLIT|NOFRAME, $0-0
+	PLAIN_SWITCH(inDepart, toSelf)
+toSelf:
+	MOVD	ZR, R1
 	RET
-inGo:
+inDepart:
 	MOVD	·departGo(SB), R26
 	MOVD	(R26), R3
 	JMP	(R3)
 
-// func pickTurbo()
-// departTurbo's call of pick (R2) with the running context s (R0), as on
-// amd64: it returns s in R0 and pick's choice in R1. 8(RSP) is the spill
-// slot of pick's argument.
-TEXT ·pickTurbo(SB), NOSPLIT, $24-0
-	NO_LOCAL_POINTERS
-	MOVD	R0, 16(RSP)
-	MOVD	R2, R26
-	MOVD	(R26), R3
-	CALL	(R3)
-	MOVD	R0, R1
-	MOVD	16(RSP), R0
+// func switchTurbo()
+// Switch's switch call, as on amd64: R26 points at the turnCall.
+TEXT ·switchTurbo(SB), NOSPLIT|NOFRAME, $0-0
+	MOVD	turnCall_from(R26), R0
+	MOVD	turnCall_to(R26), R1
+	PLAIN_SWITCH(inSlow, stays)
+stays:
 	RET
+inSlow:
+	MOVD	·switchSlowFn(SB), R26
+	MOVD	(R26), R3
+	JMP	(R3)
 
 // func swap()
 // As on amd64, with R26 the closure register.
@@ -129,12 +115,10 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	swapCall_to(R26), R1
 	MOVD	tctx_s(R0), R10
 	MOVD	tctx_s(R1), R11
-	MOVD	ZR, R13 // the caller takes no switch call back
 	B	suspend<>(SB)
 
-// suspend suspends the running context (State R10, record R0), to be
-// resumed with R13 as depart's switch call, and resumes another (State
-// R11, record R1); R30 is the return address into
+// suspend suspends the running context (State R10, record R0) and
+// resumes another (State R11, record R1); R30 is the return address into
 // the frame that asked for the switch, where resume will return to.
 // chain_arm64.go gives the words below SP.
 TEXT suspend<>(SB), NOSPLIT|NOFRAME, $0-0
@@ -152,7 +136,6 @@ TEXT suspend<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVD	RSP, R4
 	SUB	$32, R4
 	MOVD	R4, State_sp(R10)
-	MOVD	R13, tctx_sw(R0)
 	SUB	$16, R4
 	MOVD	R29, tctx_bp(R0)
 	// The chain enters from again: entryVal leads to the relay word, and
@@ -272,10 +255,10 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVD	tctx_bp(R1), R(29) // loads the frame pointer; vet's frame-pointer check, which cannot tell a switch from a clobber, reads only R29
 	ADD	$32, R2
 	MOVD	R2, RSP
-	// The results of departTurbo: s and the switch call for park or turn
-	// (a switch call's own result, a bool, is not used).
+	// The results of departTurbo, s and no switch call; a switch call's
+	// result, a bool, is not used (park).
 	MOVD	R11, R0
-	MOVD	tctx_sw(R1), R1
+	MOVD	ZR, R1
 	JMP	(R3)
 
 // func enterArena(a *arena, to *tctx)
@@ -439,7 +422,7 @@ notOurs:
 	MOVD	·oldSegvHandler(SB), R3
 	B	(R3)
 
-// func codeAddrs(pcs *[6]uintptr)
+// func codeAddrs(pcs *[7]uintptr)
 // The addresses of the routines whose PCs go into stacks and the
 // chain, in the order of codePCs: contextEntry's and swapFrame's just
 // past the instruction that makes their frames.
@@ -459,4 +442,6 @@ TEXT ·codeAddrs(SB), NOSPLIT, $0-8
 	MOVD	R1, 32(R0)
 	MOVD	$·departTurbo(SB), R1
 	MOVD	R1, 40(R0)
+	MOVD	$·switchTurbo(SB), R1
+	MOVD	R1, 48(R0)
 	RET

@@ -27,6 +27,8 @@ func (*turbo) newContext(*State, *tctx) error { panic("state: no turbo engine in
 
 func (*turbo) switcher(_, _ *tctx) func() bool { panic("state: no turbo engine in this build") }
 
+func (*turbo) turner(_, _ *State) func() bool { panic("state: no turbo engine in this build") }
+
 func startTurbo() { panic("state: no turbo engine in this build") }
 
 func switchLabels(unsafe.Pointer, *tctx, *tctx) { panic("state: no turbo engine in this build") }
