@@ -30,12 +30,12 @@
 	MOVQ	AX, (BX)
 
 // PLAIN_SWITCH switches from s (AX) to to (BX) when the switch is a plain
-// one (plainSwitch, and the caller is the goroutine that runs s, its
-// host's: runsHere) that needs no Go code: no write barrier to record
-// h.current with, no profiler labels to move. When to is s, checked as
-// prepare would, it jumps to label same: there is nothing to do (a cede
-// with no one else ready). Otherwise it jumps to label no with AX and BX
-// as they came. R14 is g: the caller is Go code, which holds it there.
+// one (plainSwitch, and the caller runs on s's host: turboHost) that needs
+// no Go code: no write barrier to record h.current with, no profiler
+// labels to move. When to is s, checked as prepare would, it jumps to
+// label same: there is nothing to do (a cede with no one else ready).
+// Otherwise it jumps to label no with AX and BX as they came. R14 is g:
+// the caller is Go code, which holds it there.
 #define PLAIN_SWITCH(no, same) \
 	MOVQ	State_h(AX), DX \
 	TESTQ	DX, DX \
@@ -44,7 +44,12 @@
 	JNE	no \
 	CMPB	State_status(AX), $const_StatusRunning \
 	JNE	no \
-	CMPQ	(State_pt+portable_g)(AX), R14 \
+	MOVQ	SP, R9 \
+	SHRQ	$const_windowShift, R9 \
+	CMPQ	R9, $const_arenaHostsLen \
+	JAE	no \
+	LEAQ	·arenaHosts(SB), R10 \
+	CMPQ	(R10)(R9*8), DX \
 	JNE	no \
 	CMPQ	AX, BX \
 	JEQ	same \

@@ -35,11 +35,11 @@
 	MOVD	R7, (R9)
 
 // PLAIN_SWITCH switches from s (R0) to to (R1) when the switch is a plain
-// one (plainSwitch, and the caller is the goroutine that runs s, its
-// host's: runsHere) that needs no Go code: no write barrier to record
-// h.current with, no profiler labels to move. When to is s, checked as
-// prepare would, it branches to label same. Otherwise it branches to
-// label no with R0 and R1 as they came. As on amd64 (turbo_amd64.s).
+// one (plainSwitch, and the caller runs on s's host: turboHost) that needs
+// no Go code: no write barrier to record h.current with, no profiler
+// labels to move. When to is s, checked as prepare would, it branches to
+// label same. Otherwise it branches to label no with R0 and R1 as they
+// came. As on amd64 (turbo_amd64.s).
 #define PLAIN_SWITCH(no, same) \
 	MOVD	State_h(R0), R3 \
 	CBZ	R3, no \
@@ -49,8 +49,13 @@
 	MOVBU	State_status(R0), R4 \
 	CMP	$const_StatusRunning, R4 \
 	BNE	no \
-	MOVD	(State_pt+portable_g)(R0), R4 \
-	CMP	g, R4 \
+	MOVD	RSP, R4 \
+	LSR	$const_windowShift, R4 \
+	CMP	$const_arenaHostsLen, R4 \
+	BHS	no \
+	MOVD	$·arenaHosts(SB), R5 \
+	MOVD	(R5)(R4<<3), R5 \
+	CMP	R3, R5 \
 	BNE	no \
 	CMP	R0, R1 \
 	BEQ	same \
