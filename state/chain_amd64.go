@@ -19,7 +19,8 @@ const (
 // A suspended context keeps four words just below its SP, which points
 // at the return address into the frame that asked for the switch:
 //
-//	SP-32  swapFrame's PC, where the relay's fine hop leads
+//	SP-32  swapFrame's PC, where the fine hop leads (from the relay, or
+//	       straight from the link below: a direct hop, chain.go)
 //	SP-24  a hop of overSpan, whose frame holds swapFrame's arguments
 //	SP-16  d: the context's defer chain
 //	SP-8   p: its panic record

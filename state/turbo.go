@@ -50,9 +50,10 @@ type turbo struct {
 
 // swapCall is a closure record whose code is swap: the caller of the func
 // value passes its address in the closure register (DX, R26), as Go does
-// for every func value. Transfer and Switch call it from their callers'
-// frames, so the switch returns straight into the code that asked for it
-// (see swap). from and to are plain words, set just before each call:
+// for every func value. depart returns it once it has done a switch's work
+// in Go; Transfer calls it from its caller's frame, so the switch returns
+// straight into the code that asked for it (see swap), Switch from
+// switchSlow's. from and to are plain words, set just before each call:
 // their States keep the records alive.
 type swapCall struct {
 	fn       uintptr // swap's entry, the assembly's own (ABI0) symbol
@@ -61,7 +62,8 @@ type swapCall struct {
 
 // turnCall is a closure record whose code is switchTurbo, for Switch: from
 // is the running context and to the one pick chose, which may be held by
-// nothing else until it runs, so the record holds them as pointers.
+// nothing else until it runs, so the record holds them as pointers (until
+// the next Switch: the assembly cannot clear them without a write barrier).
 type turnCall struct {
 	fn       uintptr // switchTurbo's entry
 	from, to *State

@@ -216,14 +216,14 @@ TEXT ·exitSwap(SB), NOSPLIT|NOFRAME, $0-48
 	JMP	resume<>(SB)
 
 // resume runs a suspended context (State R11, record DI) on goroutine R8,
-// its host: the chains
-// end before it, the GC's stack window starts 4 GiB below its slot, and
-// its defer and panic records come back from below its SP. It returns
-// into the frame that called swap by a jump, not a RET: the CPU predicts
-// a RET from the calls it has seen, which were the suspending context's,
-// so a RET here mispredicts whenever the two contexts called swap from
-// different code, and so do the returns after it. The jump's target is
-// predicted from the branches that led to it instead.
+// its host: the chains end before it, the GC's stack window starts 4 GiB
+// below its slot, and its defer and panic records come back from below its
+// SP. It returns into the frame that called departTurbo, switchTurbo or
+// swap by a jump, not a RET: the CPU predicts a RET from the calls it has
+// seen, which were the suspending context's, so a RET here mispredicts
+// whenever the two contexts called from different code, and so do the
+// returns after it. The jump's target is predicted from the branches that
+// led to it instead.
 TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	MOVQ	tctx_entryWord(DI), BX
 	MOVQ	tctx_endVal(DI), AX
@@ -241,7 +241,7 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	LEAQ	8(CX), SP
 	XCHGQ	BP, R9 // loads BP; vet's frame-pointer check takes this for a read
 	// The results of departTurbo, s and no switch call; a switch call's
-	// result, a bool, is not used (park).
+	// result, a bool, is not used (park, turn).
 	MOVQ	R11, AX
 	XORL	BX, BX
 	JMP	(CX)

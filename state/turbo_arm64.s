@@ -256,7 +256,7 @@ TEXT resume<>(SB), NOSPLIT|NOFRAME, $0
 	ADD	$32, R2
 	MOVD	R2, RSP
 	// The results of departTurbo, s and no switch call; a switch call's
-	// result, a bool, is not used (park).
+	// result, a bool, is not used (park, turn).
 	MOVD	R11, R0
 	MOVD	ZR, R1
 	JMP	(R3)
