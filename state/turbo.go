@@ -40,8 +40,9 @@ type turbo struct {
 	panicked bool
 	value    any
 	goexit   bool
-	// call is the func value depart hands Transfer to make the switch:
-	// calling it runs swap, which finds from and to here.
+	// call is the func value depart returns when it has done a switch's
+	// work in Go, to Transfer or to switchSlow: calling it runs swap,
+	// which finds from and to here.
 	call swapCall
 	// turn is the func value depart hands Switch: calling it runs
 	// switchTurbo, which finds from and to here.
@@ -371,9 +372,9 @@ func startTurbo() {
 // turboTracebacks is Tracebacks on the turbo engine, where every context
 // of a host shares one goroutine. The running context's frames are the
 // caller's up to turboRun; a suspended context's are found by following
-// its frame pointers from where the switch saved them, as the execution tracer
-// does, up to the zero that contextEntry leaves. Only the host itself can
-// read its contexts' stacks: from elsewhere they may be running.
+// its frame pointers from where the switch saved them, as the execution
+// tracer does, up to the zero that contextEntry leaves. Only the host
+// itself can read its contexts' stacks: from elsewhere they may be running.
 func turboTracebacks(ctxs []*State) []string {
 	out := make([]string, len(ctxs))
 	h := currentHost()
