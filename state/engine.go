@@ -48,7 +48,6 @@ func mustChoose(env, godebug string) engine {
 		panic(err)
 	}
 	_, turboOn = e.(turboEngine)
-	departFn, departGo = depart, depart
 	if turboOn {
 		startTurbo()
 	}

@@ -49,8 +49,9 @@ type departFunc = func(s, to *State, pick func(*State) *State) (*State, func() b
 
 // departFn is depart, or on the turbo engine departTurbo (turbo_<arch>.s),
 // which makes a plain switch without Go code and leaves the rest to
-// depart (departGo). Set once at start-up.
-var departFn, departGo departFunc
+// depart: departGo, a func value the assembly can jump to. startTurbo
+// sets departFn once, at start-up.
+var departFn, departGo departFunc = depart, depart
 
 func transferVia(s, to *State, depart departFunc, arrive func(*State)) {
 	_, sw := depart(s, to, nil)

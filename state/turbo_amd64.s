@@ -116,11 +116,12 @@ TEXT ·swap(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	R14, R8
 	JMP	suspend<>(SB)
 
-// suspend suspends the running context of goroutine R8 (State R10, record
-// SI) and resumes another (State R11, record DI). 0(SP) is the return address into the frame
-// that asked for the switch, where resume will return to. The context's
-// defer and panic records stay behind below its SP, where the GC scans
-// them as swapFrame's arguments while it is suspended (chain_amd64.go).
+// suspend suspends the running context of goroutine R8 (State R10,
+// record SI) and resumes another (State R11, record DI). 0(SP) is the
+// return address into the frame that asked for the switch, where resume
+// will return to. The context's defer and panic records stay behind below
+// its SP, where the GC scans them as swapFrame's arguments while it is
+// suspended (chain_amd64.go).
 TEXT suspend<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ	const_gDefer(R8), AX
 	MOVQ	AX, -16(SP)
