@@ -51,8 +51,44 @@ var uringOps = [numOpcodes]uringOp{
 	opFsync: {true, uring.OpFsync}, opFdatasync: {true, uring.OpFsync}, opStatx: {true, uring.OpStatx},
 }
 
+// uringSetups are the ring set-ups newUring tries, best first; a kernel
+// that lacks a flag of one refuses it with EINVAL.
+//
+// By default the kernel finishes a completion (a socket read's copy, once
+// data arrives) by interrupting the submitting thread, which then runs the
+// work on its way back to user mode: one interrupt of the host per socket
+// request. CoopTaskrun (Linux 5.19) waits for the thread's next entry to
+// the kernel instead, and DeferTaskrun (6.1) for its next wait in the ring,
+// where the work of many requests runs as a batch (TCP echo, 1,000
+// connections: 9.5 against 12.5 µs of server CPU per request). TaskrunFlag
+// marks the ring's flags while such work waits (Ring.Submit then collects
+// it).
+//
+// DeferTaskrun requires SingleIssuer: one thread alone submits to the ring
+// and waits in it, or io_uring_enter fails with EEXIST. That holds: the
+// ring is made by a coroutine and used by its scheduler's coroutines only,
+// which all run on the one thread sched.Run locks its goroutine to (the
+// turbo engine's host keeps that lock too); other goroutines only write
+// the wake eventfd and close the ring's descriptor, which are not
+// io_uring calls.
+var uringSetups = [...]uint32{
+	uring.SetupSingleIssuer | uring.SetupDeferTaskrun | uring.SetupCoopTaskrun | uring.SetupTaskrunFlag,
+	uring.SetupCoopTaskrun | uring.SetupTaskrunFlag,
+	0,
+}
+
+// setupRing makes a ring with the first of uringSetups the kernel takes.
+func setupRing() (ring *uring.Ring, err error) {
+	for _, flags := range uringSetups {
+		if ring, err = uring.Setup(uringEntries, flags); !errors.Is(err, unix.EINVAL) {
+			break
+		}
+	}
+	return ring, err
+}
+
 func newUring() (backend, error) {
-	ring, err := uring.Setup(uringEntries, 0)
+	ring, err := setupRing()
 	if err != nil {
 		return nil, fmt.Errorf("aio: io_uring: %w", err)
 	}
