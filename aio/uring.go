@@ -144,12 +144,15 @@ func (b *uringBackend) sqe() *uring.SQE {
 // pushedBack handles an error of io_uring_enter. EBUSY and EAGAIN mean the
 // kernel holds completions it cannot post: taking them off the ring (to be
 // delivered by the next wait) lets the submission go through next time.
-// Any other error means the ring itself is broken.
+// EEXIST means another thread entered the ring (SingleIssuer, see
+// uringSetups). Any other error means the ring itself is broken.
 func (b *uringBackend) pushedBack(err error) {
 	switch {
 	case err == nil:
 	case errors.Is(err, unix.EBUSY), errors.Is(err, unix.EAGAIN):
 		b.deliver(func(r *request) { b.early = append(b.early, r) })
+	case errors.Is(err, unix.EEXIST):
+		panic(fmt.Sprintf("aio: io_uring: %v: the scheduler's ring was entered from a thread other than its own; a coroutine must not undo the runtime.LockOSThread of sched.Run", err))
 	default:
 		panic(fmt.Sprintf("aio: io_uring: %v", err))
 	}
