@@ -26,8 +26,12 @@ type File struct {
 	fd     int
 	name   string
 	append bool // opened with O_APPEND, where WriteAt makes no sense
-	closed bool // Close was called
-	busy   int  // requests in flight that name fd (hold)
+	// uncached is set when reads cannot be made at once (preadCached): the
+	// file was opened with O_DIRECT, or its file system cannot tell whether
+	// a read would wait (EOPNOTSUPP), which then costs no more failed tries.
+	uncached bool
+	closed   bool // Close was called
+	busy     int  // requests in flight that name fd (hold)
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).
@@ -54,7 +58,7 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	if fd < 0 {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: r.err()}
 	}
-	return &File{fd: fd, name: name, append: flag&os.O_APPEND != 0}, nil
+	return &File{fd: fd, name: name, append: flag&os.O_APPEND != 0, uncached: flag&unix.O_DIRECT != 0}, nil
 }
 
 // Name returns the name the file was opened with.
@@ -109,6 +113,7 @@ func (f *File) release() {
 // Read reads up to len(p) bytes at the file's position and advances it
 // (aio_read without an offset). It returns io.EOF at the end of the file.
 // The kernel keeps the position, so pipes, sockets and terminals work.
+// Data already in the page cache is read at once, without a request.
 func (f *File) Read(p []byte) (int, error) {
 	if err := f.hold("read"); err != nil {
 		return 0, err
@@ -148,15 +153,26 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	return total, nil
 }
 
-// pread reads once at off, or at the file's position when off < 0. At an
-// offset, up to cachedReadMax bytes already in the page cache are copied
-// at once, without a request (preadCached). (At the file's position a
-// short read would already have moved it, so Read always makes the
-// request.)
+// pread reads once at off, or at the file's position when off < 0, as
+// read(2) does: it returns fewer than len(p) bytes only at the end of the
+// file (or of what a pipe holds). Up to cachedReadMax bytes in the page
+// cache are copied at once, without a request (preadCached), unless
+// f.uncached; when only a first part is cached, the rest is read by a
+// request, where read(2) would wait for it.
 func (f *File) pread(p []byte, off int64) (int, error) {
-	if off >= 0 && len(p) <= cachedReadMax {
-		if n, ok := preadCached(f.fd, p, off); ok {
+	cached := 0
+	if !f.uncached && len(p) <= cachedReadMax {
+		n, err := preadCached(f.fd, p, off)
+		switch {
+		case err == 0 && (n == 0 || n == len(p)):
 			return n, nil
+		case err == 0: // the cached part ended, or the file did
+			cached, p = n, p[n:]
+			if off >= 0 {
+				off += int64(n)
+			}
+		default:
+			f.uncached = err == unix.EOPNOTSUPP
 		}
 	}
 	for {
@@ -164,9 +180,11 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 		n := do(r)
 		switch {
 		case n >= 0:
-			return n, nil
+			return cached + n, nil
 		case r.err() == unix.EINTR || r.err() == unix.EAGAIN:
 			continue // never surfaces: the request is simply made again
+		case cached > 0:
+			return cached, nil // as read(2): the error comes with the next read
 		}
 		return 0, f.pathErr("read", r.err())
 	}
@@ -177,20 +195,22 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 // take a few microseconds).
 const cachedReadMax = 64 << 10
 
-// preadCached copies len(p) bytes at off into p if the page cache holds
-// them all. preadv2 with RWF_NOWAIT never blocks: it fails with EAGAIN
-// when it would (EOPNOTSUPP where the file system cannot tell), so it is
-// made as a raw system call, without the runtime's bookkeeping for calls
-// that block. It may also stop short where the cached part ends, which a
-// plain read would not; only a full read, or 0 at the end of the file, is
-// taken (ok), and the caller asks for the rest through a request.
-func preadCached(fd int, p []byte, off int64) (n int, ok bool) {
+// preadCached reads into p at off (-1: at the file's position, which it
+// advances) what can be read without waiting: n bytes, 0 at the end of
+// the file. preadv2 with RWF_NOWAIT fails with EAGAIN rather than wait for
+// the device or a lock (EOPNOTSUPP where the file cannot tell: a FIFO
+// opened by name, NFS), so it is made as a raw system call, without the
+// runtime's bookkeeping for calls that block. It may stop short where the
+// cached part ends; pread reads on from there. With O_DIRECT, RWF_NOWAIT
+// still waits for the device (seen on Linux 6.18, ext4), so such files
+// never come here.
+func preadCached(fd int, p []byte, off int64) (int, unix.Errno) {
 	iov := unix.Iovec{Base: unsafe.SliceData(p)}
 	iov.SetLen(len(p))
-	// The offset is one register on 64-bit Linux: pos_h is 0.
+	// The offset is one register on 64-bit Linux: pos_h is 0. -1 (as
+	// uintptr, all ones) asks for the file's position.
 	r, _, e := unix.RawSyscall6(unix.SYS_PREADV2, uintptr(fd), uintptr(unsafe.Pointer(&iov)), 1, uintptr(off), 0, unix.RWF_NOWAIT)
-	n = int(r)
-	return n, e == 0 && (n == len(p) || n == 0)
+	return int(r), e
 }
 
 // Write writes all of p at the file's position and advances it

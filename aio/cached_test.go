@@ -1,0 +1,193 @@
+package aio_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corogo/coro/aio"
+	"github.com/corogo/coro/sched"
+)
+
+// Reads that find their data in the page cache are made at once, without
+// a request; the rest, and every read of a file opened with O_DIRECT, wait
+// in a request while other coroutines run.
+
+// yields runs read and reports whether another coroutine ran meanwhile,
+// that is, whether read waited in a request.
+func yields(read func()) bool {
+	ran := false
+	other := sched.Async(func() any { ran = true; return nil })
+	read()
+	yielded := ran
+	other.Join()
+	return yielded
+}
+
+// pattern returns n bytes that differ from one 4 KiB block to the next.
+func pattern(n int) []byte {
+	p := make([]byte, n)
+	for i := range p {
+		p[i] = byte(i/4096 + i%251)
+	}
+	return p
+}
+
+// writeSynced writes data to a new file in a fresh directory and waits for
+// the device, so that its cached pages are clean. It writes a page at a
+// time, which caches the file in page-sized pieces (folios) that
+// evictAfter can drop one by one.
+func writeSynced(t *testing.T, data []byte) string {
+	name := filepath.Join(t.TempDir(), "f")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for p := data; len(p) > 0; p = p[min(len(p), 4096):] {
+		if _, err := f.Write(p[:min(len(p), 4096)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// Read, ReadAt and standard code over them (io.ReadAll) read a cached
+// file at once, and Read moves the file's position as it goes.
+func TestCachedReadsMakeNoRequest(t *testing.T) {
+	want := pattern(256 << 10)
+	name := writeSynced(t, want)
+	backends(t, func(t *testing.T) {
+		withFile(t, name, os.O_RDONLY, func(f *aio.File) {
+			var err error
+			buf := make([]byte, 16<<10)
+			for off := 0; off < 64<<10; off += len(buf) {
+				var n int
+				if yields(func() { n, err = f.Read(buf) }) {
+					t.Errorf("Read at %d waited in a request", off)
+				}
+				if err != nil || !bytes.Equal(buf[:n], want[off:off+n]) || n != len(buf) {
+					t.Fatalf("Read at %d = %d, %v, or wrong bytes", off, n, err)
+				}
+			}
+			if pos, err := f.Seek(0, io.SeekCurrent); pos != 64<<10 || err != nil {
+				t.Errorf("position after the reads = %d, %v; want %d", pos, err, 64<<10)
+			}
+			if yields(func() { _, err = f.ReadAt(buf, 100_000) }) || err != nil || !bytes.Equal(buf, want[100_000:100_000+len(buf)]) {
+				t.Errorf("ReadAt waited in a request, or read wrong bytes (%v)", err)
+			}
+			rest, err := io.ReadAll(f)
+			if err != nil || !bytes.Equal(rest, want[64<<10:]) {
+				t.Errorf("io.ReadAll after the reads: %d bytes, %v; want the %d left", len(rest), err, len(want)-64<<10)
+			}
+		})
+	})
+}
+
+// A read whose first part alone is cached reads the rest by a request and
+// returns it all, as read(2) does: only the end of the file makes a read
+// short. (Found by the random programs of package fuzz.)
+func TestPartlyCachedReadIsWhole(t *testing.T) {
+	want := pattern(64 << 10)
+	name := writeSynced(t, want)
+	backends(t, func(t *testing.T) {
+		evictAfter(t, name, 4096)
+		withFile(t, name, os.O_RDONLY, func(f *aio.File) {
+			buf := make([]byte, 16<<10)
+			var n int
+			var err error
+			if !yields(func() { n, err = f.Read(buf) }) || n != len(buf) || err != nil || !bytes.Equal(buf, want[:len(buf)]) {
+				t.Errorf("Read = %d, %v; want %d, the right bytes, and a request for the uncached part", n, err, len(buf))
+			}
+			evictAfter(t, name, 4096)
+			if !yields(func() { n, err = f.ReadAt(buf, 2048) }) || n != len(buf) || err != nil || !bytes.Equal(buf, want[2048:2048+len(buf)]) {
+				t.Errorf("ReadAt = %d, %v; want %d, the right bytes, and a request for the uncached part", n, err, len(buf))
+			}
+			last := make([]byte, 8<<10)
+			if n, err := f.ReadAt(last, int64(len(want)-4096)); n != 4096 || err != io.EOF || !bytes.Equal(last[:n], want[len(want)-4096:]) {
+				t.Errorf("ReadAt over the end = %d, %v; want 4096, EOF", n, err)
+			}
+		})
+	})
+}
+
+// evictAfter drops the cached pages of file name from off on, which must
+// be clean, and skips the test where the file system keeps them (tmpfs:
+// the pages are the file).
+func evictAfter(t *testing.T, name string, off int64) {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := unix.Fadvise(int(f.Fd()), off, 0, unix.FADV_DONTNEED); err != nil {
+		t.Fatal(err)
+	}
+	m, err := unix.Mmap(int(f.Fd()), 0, 8192, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(m)
+	vec := make([]byte, 2)
+	if _, _, e := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)), uintptr(unsafe.Pointer(&vec[0]))); e != 0 {
+		t.Fatal(e)
+	}
+	if vec[1]&1 != 0 {
+		t.Skipf("the file system of %s keeps pages that fadvise(DONTNEED) drops elsewhere", name)
+	}
+}
+
+// With O_DIRECT, preadv2's RWF_NOWAIT still reads from the device, on the
+// scheduler's thread: every read must be a request.
+func TestDirectReadsWaitInRequests(t *testing.T) {
+	want := pattern(64 << 10)
+	name := writeSynced(t, want)
+	backends(t, func(t *testing.T) {
+		withFile(t, name, os.O_RDONLY|syscall.O_DIRECT, func(f *aio.File) {
+			buf := aligned(8 << 10)
+			var n int
+			var err error
+			if !yields(func() { n, err = f.ReadAt(buf, 8<<10) }) || err != nil || !bytes.Equal(buf[:n], want[8<<10:16<<10]) {
+				t.Errorf("ReadAt with O_DIRECT: %d, %v; wrong bytes, or no request", n, err)
+			}
+			if !yields(func() { n, err = f.Read(buf) }) || err != nil || !bytes.Equal(buf[:n], want[:8<<10]) {
+				t.Errorf("Read with O_DIRECT: %d, %v; wrong bytes, or no request", n, err)
+			}
+		})
+	})
+}
+
+// withFile runs test in a scheduler with name opened with flag, skipping
+// the test where the file system refuses O_DIRECT.
+func withFile(t *testing.T, name string, flag int, test func(f *aio.File)) {
+	runSched(t, func() {
+		f, err := aio.OpenFile(name, flag, 0)
+		if flag&syscall.O_DIRECT != 0 && errors.Is(err, syscall.EINVAL) {
+			t.Skipf("the file system of %s has no O_DIRECT: %v", name, err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		test(f)
+	})
+}
+
+// aligned returns n bytes at an address that is a multiple of 4 KiB, as
+// O_DIRECT requires.
+func aligned(n int) []byte {
+	b := make([]byte, n+4096)
+	skip := (4096 - int(uintptr(unsafe.Pointer(&b[0]))%4096)) % 4096
+	return b[skip : skip+n]
+}
