@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -167,6 +168,60 @@ func readBlocks(f interface {
 		}
 		if got := binary.LittleEndian.Uint64(buf); got != uint64(block) {
 			return fmt.Errorf("block %d starts with %d", block, got)
+		}
+	}
+	return nil
+}
+
+// seqChunk is the size of the sequential cases' reads: io.Copy's.
+const seqChunk = 32 << 10
+
+// AIOSequentialRead: one coroutine reads the big file from its start to
+// its end with aio's File.Read, and over again; one op is one read of
+// seqChunk bytes, at the file's position.
+func AIOSequentialRead(b *testing.B) {
+	name := bigFile(b)
+	b.ResetTimer()
+	runSched(b, func() {
+		f, err := aio.Open(name)
+		if err != nil {
+			b.Error(err) // not Fatal: this is a coroutine
+			return
+		}
+		defer f.Close()
+		if err := readOn(f, b.N); err != nil {
+			b.Error(err)
+		}
+	})
+}
+
+// OSSequentialRead is AIOSequentialRead with os.File.Read.
+func OSSequentialRead(b *testing.B) {
+	f, err := os.Open(bigFile(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	b.ResetTimer()
+	if err := readOn(f, b.N); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// readOn makes n reads of seqChunk bytes at f's position, going back to
+// the start at the end of the file.
+func readOn(f io.ReadSeeker, n int) error {
+	buf := make([]byte, seqChunk)
+	for n > 0 {
+		switch _, err := f.Read(buf); {
+		case err == io.EOF:
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			n--
 		}
 	}
 	return nil

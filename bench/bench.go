@@ -100,6 +100,10 @@ var Groups = []Group{
 		{Name: "coroutines, aio ReadAt, sched per core", Fn: AIORandomReadsPerCore},
 		{Name: "goroutines, os.File.ReadAt", Fn: OSRandomReads},
 	}},
+	{"32 KiB reads at the file's position, one reader", NsPerOp, "os.File.Read", []Case{
+		{Name: "coroutine, aio Read", Fn: AIOSequentialRead},
+		{Name: "os.File.Read", Fn: OSSequentialRead},
+	}},
 	{"TCP echo, 1,000 connections, per request", NsPerOp, "goroutine per connection, net", []Case{
 		{Name: "coroutine per connection, aio", Fn: EchoCoroutines},
 		{Name: "coroutines, aio, sched per core", Fn: EchoCoroutinesPerCore},

@@ -41,6 +41,8 @@ func BenchmarkAIORandomReads(b *testing.B)          { AIORandomReads(b) }
 func BenchmarkAIORandomReadsPool(b *testing.B)      { AIORandomReadsPool(b) }
 func BenchmarkAIORandomReadsPerCore(b *testing.B)   { AIORandomReadsPerCore(b) }
 func BenchmarkOSRandomReads(b *testing.B)           { OSRandomReads(b) }
+func BenchmarkAIOSequentialRead(b *testing.B)       { AIOSequentialRead(b) }
+func BenchmarkOSSequentialRead(b *testing.B)        { OSSequentialRead(b) }
 func BenchmarkAIOOpenStatClose(b *testing.B)        { AIOOpenStatClose(b) }
 func BenchmarkAIOOpenStatClosePerCore(b *testing.B) { AIOOpenStatClosePerCore(b) }
 func BenchmarkOSOpenStatClose(b *testing.B)         { OSOpenStatClose(b) }
