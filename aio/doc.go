@@ -18,10 +18,11 @@
 // why. Requests that io_uring has no opcode for always go to the pool.
 // As in Coro, the loop runs when the scheduler idles: requests reach the
 // kernel and results come back then, or when a coroutine that computes
-// without pause calls sched.Poll. A Read or ReadAt of up to 64 KiB
-// copies what the page cache holds at once, without a request, and asks
-// for the rest, if any, by a request; a file opened with O_DIRECT always
-// reads by requests, as its reads bypass the cache. On Linux 6.1 and
+// without pause calls sched.Poll. A Read or ReadAt of up to 64 KiB whose
+// data is in the page cache is copied at once, without a request, where
+// the file system can tell (ext4 can; tmpfs and overlayfs cannot, and
+// their reads are all requests); a file opened with O_DIRECT always reads
+// by requests, as its reads bypass the cache. On Linux 6.1 and
 // later the kernel also keeps the completion work of socket requests for
 // the scheduler's next wait in the ring, where it runs as a batch, instead
 // of interrupting the scheduler's thread for each one.

@@ -10,6 +10,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	cosync "github.com/corogo/coro/sync"
 )
 
 // ErrClosed is returned by operations on a closed File (fs.ErrClosed).
@@ -20,18 +22,49 @@ var ErrClosed = fs.ErrClosed
 // io.Writer, io.ReaderAt, io.WriterAt, io.Seeker and io.Closer, so bufio,
 // io.Copy and the rest of the standard library work inside coroutines.
 // The coroutines of one scheduler may use a File at once, as goroutines
-// may an os.File: reads and writes at offsets do not interfere, and a
+// may an os.File: reads and writes at offsets do not interfere, those at
+// the file's position (Read, Write, Seek, Sendfile) take turns, and a
 // Close leaves the requests in flight to end on the file they began on.
 type File struct {
 	fd     int
 	name   string
 	append bool // opened with O_APPEND, where WriteAt makes no sense
 	// uncached is set when reads cannot be made at once (preadCached): the
-	// file was opened with O_DIRECT, or its file system cannot tell whether
-	// a read would wait (EOPNOTSUPP), which then costs no more failed tries.
+	// file was opened with O_DIRECT, or preadCached failed otherwise than
+	// with EAGAIN (its file system cannot tell whether a read would wait,
+	// say), which then costs no more failed tries.
 	uncached bool
-	closed   bool // Close was called
-	busy     int  // requests in flight that name fd (hold)
+	ends     readEnds // where f's reads stop short; known from the first that does
+	closed   bool     // Close was called
+	busy     int      // requests in flight that name fd (hold)
+	// pos is held by the calls that use or move the file's position, from
+	// start to end. The kernel's own lock on it (os.File's reads and writes
+	// take turns by it) is not taken by io_uring's reads and writes at the
+	// position, which would otherwise start at the same offset, nor held
+	// across a request's wait.
+	pos cosync.Semaphore
+}
+
+// readEnds says where a file's reads stop short of what they asked for.
+type readEnds uint8
+
+const (
+	endsUnknown  readEnds = iota
+	endsAtEOF             // a regular file's or a block device's: only at its end
+	endsAnywhere          // a pipe's or a device's: where the data there ends
+)
+
+// readsEndAtEOF reports whether f's reads stop short only at its end,
+// with an fstat the first time.
+func (f *File) readsEndAtEOF() bool {
+	if f.ends == endsUnknown {
+		f.ends = endsAnywhere
+		var st unix.Stat_t
+		if unix.Fstat(f.fd, &st) == nil && (st.Mode&unix.S_IFMT == unix.S_IFREG || st.Mode&unix.S_IFMT == unix.S_IFBLK) {
+			f.ends = endsAtEOF
+		}
+	}
+	return f.ends == endsAtEOF
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).
@@ -100,6 +133,18 @@ func (f *File) hold(op string) error {
 	return nil
 }
 
+// atPosition takes f.pos for a call named op that uses the file's
+// position, and fails if f is closed by then: it may have waited. The
+// caller gives f.pos back.
+func (f *File) atPosition(op string) error {
+	f.pos.Down()
+	if f.closed {
+		f.pos.Up()
+		return f.pathErr(op, ErrClosed)
+	}
+	return nil
+}
+
 // release ends what hold began. After Close the last one closes the
 // descriptor, at once: it may run in a deferred call of a coroutine that
 // unwinds, where a request would make Cancel wait. As with os.File, the
@@ -122,6 +167,10 @@ func (f *File) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if err := f.atPosition("read"); err != nil {
+		return 0, err
+	}
+	defer f.pos.Up()
 	n, err := f.pread(p, -1)
 	if err == nil && n == 0 {
 		err = io.EOF
@@ -153,12 +202,13 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	return total, nil
 }
 
-// pread reads once at off, or at the file's position when off < 0, as
-// read(2) does: it returns fewer than len(p) bytes only at the end of the
-// file (or of what a pipe holds). Up to cachedReadMax bytes in the page
-// cache are copied at once, without a request (preadCached), unless
-// f.uncached; when only a first part is cached, the rest is read by a
-// request, where read(2) would wait for it.
+// pread reads once at off, or at the file's position when off < 0 (with
+// f.pos held), as read(2) does: a file's read stops short only at its end,
+// a pipe's or a device's where the data there does. Up to cachedReadMax
+// bytes in the page cache are copied at once, without a request
+// (preadCached), unless f.uncached; a read of which only a first part is
+// cached is made by a request (at off, for the rest), where read(2) would
+// wait for that part.
 func (f *File) pread(p []byte, off int64) (int, error) {
 	cached := 0
 	if !f.uncached && len(p) <= cachedReadMax {
@@ -166,13 +216,20 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 		switch {
 		case err == 0 && (n == 0 || n == len(p)):
 			return n, nil
-		case err == 0: // the cached part ended, or the file did
+		case err == 0:
+			n, done := f.readOn(p, off, n)
+			if done {
+				return n, nil
+			}
 			cached, p = n, p[n:]
 			if off >= 0 {
 				off += int64(n)
 			}
 		default:
-			f.uncached = err == unix.EOPNOTSUPP
+			// EAGAIN: not cached now. Anything else will fail again:
+			// EOPNOTSUPP (the file cannot tell), ENOSYS (qemu-user has no
+			// preadv2), ESPIPE (a pipe read at an offset).
+			f.uncached = err != unix.EAGAIN
 		}
 	}
 	for {
@@ -190,6 +247,32 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 	}
 }
 
+// readOn goes on at once with a read at off (-1: at the file's position)
+// whose first n bytes came at once, short of len(p). It returns how many
+// bytes it has read, and whether the read is done; if not, the next part
+// is not cached, and a request reads on from there (at the position,
+// f.pos keeps other calls off it meanwhile).
+func (f *File) readOn(p []byte, off int64, n int) (int, bool) {
+	if off < 0 && !f.readsEndAtEOF() {
+		return n, true // all the pipe or device holds now, which read(2) returns
+	}
+	for n < len(p) {
+		at := off
+		if off >= 0 {
+			at += int64(n)
+		}
+		m, err := preadCached(f.fd, p[n:], at)
+		if err != 0 {
+			break // not cached
+		}
+		if m == 0 {
+			return n, true // the end of the file
+		}
+		n += m
+	}
+	return n, n == len(p)
+}
+
 // cachedReadMax bounds the reads preadCached tries: the runtime cannot stop
 // the thread for a GC during the copy, which must stay short (64 KiB
 // take a few microseconds).
@@ -199,7 +282,7 @@ const cachedReadMax = 64 << 10
 // advances) what can be read without waiting: n bytes, 0 at the end of
 // the file. preadv2 with RWF_NOWAIT fails with EAGAIN rather than wait for
 // the device or a lock (EOPNOTSUPP where the file cannot tell: a FIFO
-// opened by name, NFS), so it is made as a raw system call, without the
+// opened by name, tmpfs, overlayfs), so it is made as a raw system call, without the
 // runtime's bookkeeping for calls that block. It may stop short where the
 // cached part ends; pread reads on from there. With O_DIRECT, RWF_NOWAIT
 // still waits for the device (seen on Linux 6.18, ext4), so such files
@@ -220,6 +303,10 @@ func (f *File) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	defer f.release()
+	if err := f.atPosition("write"); err != nil {
+		return 0, err
+	}
+	defer f.pos.Up()
 	return f.pwrite(p, -1)
 }
 
@@ -274,11 +361,15 @@ func (f *File) pwrite(p []byte, off int64) (int, error) {
 }
 
 // Seek sets the position of the next Read or Write, as io.Seeker. It is
-// lseek(2) made directly: it only changes a number in the kernel.
+// lseek(2) made directly: it only changes a number in the kernel. It waits
+// for a Read or Write at the position in flight to end, as lseek(2) does.
 func (f *File) Seek(offset int64, whence int) (int64, error) {
-	if f.closed { // lseek is made at once: no Close can come before it
-		return 0, f.pathErr("seek", ErrClosed)
+	// lseek is made at once, once the position is free: no Close can come
+	// in between, so it needs no hold.
+	if err := f.atPosition("seek"); err != nil {
+		return 0, err
 	}
+	defer f.pos.Up()
 	pos, err := unix.Seek(f.fd, offset, whence)
 	if err != nil {
 		return 0, f.pathErr("seek", err)

@@ -148,6 +148,10 @@ func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
 		return 0, err
 	}
 	defer src.release()
+	if err := f.atPosition("sendfile"); err != nil {
+		return 0, err
+	}
+	defer f.pos.Up()
 	w, err := runN(func() (int, error) { return unix.Sendfile(f.fd, src.fd, &off, n) })
 	return w, pathErr("sendfile", f.name, err)
 }

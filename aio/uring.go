@@ -67,10 +67,11 @@ var uringOps = [numOpcodes]uringOp{
 // DeferTaskrun requires SingleIssuer: one thread alone submits to the ring
 // and waits in it, or io_uring_enter fails with EEXIST. That holds: the
 // ring is made by a coroutine and used by its scheduler's coroutines only,
-// which all run on the one thread sched.Run locks its goroutine to (the
-// turbo engine's host keeps that lock too); other goroutines only write
-// the wake eventfd and close the ring's descriptor, which are not
-// io_uring calls.
+// which all run on one locked thread: on the portable engine the thread
+// sched.Run locks its goroutine to, which the runtime's coroutine switch
+// keeps; on the turbo engine the host goroutine's, which locks a thread of
+// its own when its caller is locked. Other goroutines only write the wake
+// eventfd and close the ring's descriptor, which are not io_uring calls.
 var uringSetups = [...]uint32{
 	uring.SetupSingleIssuer | uring.SetupDeferTaskrun | uring.SetupCoopTaskrun | uring.SetupTaskrunFlag,
 	uring.SetupCoopTaskrun | uring.SetupTaskrunFlag,
