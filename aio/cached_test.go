@@ -127,6 +127,15 @@ func TestPartlyCachedReadIsWhole(t *testing.T) {
 // EOPNOTSUPP), or is missing (qemu-user: ENOSYS).
 func mustReadCached(t *testing.T, name string) {
 	t.Helper()
+	if e := readAtOnce(t, name); e != 0 {
+		t.Skipf("no read of %s is made at once (preadv2 with RWF_NOWAIT: %v)", name, e)
+	}
+}
+
+// readAtOnce reads a byte of name with preadv2 and RWF_NOWAIT, as aio's
+// reads of cached data do, and returns its error.
+func readAtOnce(t *testing.T, name string) unix.Errno {
+	t.Helper()
 	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
@@ -135,9 +144,8 @@ func mustReadCached(t *testing.T, name string) {
 	var b [1]byte
 	iov := unix.Iovec{Base: &b[0]}
 	iov.SetLen(1)
-	if _, _, e := unix.Syscall6(unix.SYS_PREADV2, f.Fd(), uintptr(unsafe.Pointer(&iov)), 1, 0, 0, unix.RWF_NOWAIT); e != 0 {
-		t.Skipf("no read of %s is made at once (preadv2 with RWF_NOWAIT: %v)", name, e)
-	}
+	_, _, e := unix.Syscall6(unix.SYS_PREADV2, f.Fd(), uintptr(unsafe.Pointer(&iov)), 1, 0, 0, unix.RWF_NOWAIT)
+	return e
 }
 
 // evictAfter drops the cached pages of file name from off on, which must

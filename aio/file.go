@@ -10,8 +10,6 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	cosync "github.com/corogo/coro/sync"
 )
 
 // ErrClosed is returned by operations on a closed File (fs.ErrClosed).
@@ -23,48 +21,20 @@ var ErrClosed = fs.ErrClosed
 // io.Copy and the rest of the standard library work inside coroutines.
 // The coroutines of one scheduler may use a File at once, as goroutines
 // may an os.File: reads and writes at offsets do not interfere, those at
-// the file's position (Read, Write, Seek, Sendfile) take turns, and a
-// Close leaves the requests in flight to end on the file they began on.
+// a regular file's position (Read, Write, Seek, Sendfile) take turns, and
+// a Close leaves the requests in flight to end on the file they began on.
 type File struct {
 	fd     int
 	name   string
 	append bool // opened with O_APPEND, where WriteAt makes no sense
 	// uncached is set when reads cannot be made at once (preadCached): the
-	// file was opened with O_DIRECT, or preadCached failed otherwise than
-	// with EAGAIN (its file system cannot tell whether a read would wait,
-	// say), which then costs no more failed tries.
+	// file was opened with O_DIRECT, or its file system cannot tell whether
+	// a read would wait (EOPNOTSUPP), which then costs no more failed tries.
 	uncached bool
-	ends     readEnds // where f's reads stop short; known from the first that does
+	kind     fileKind // whether f has a position; known from the first call that asks
 	closed   bool     // Close was called
 	busy     int      // requests in flight that name fd (hold)
-	// pos is held by the calls that use or move the file's position, from
-	// start to end. The kernel's own lock on it (os.File's reads and writes
-	// take turns by it) is not taken by io_uring's reads and writes at the
-	// position, which would otherwise start at the same offset, nor held
-	// across a request's wait.
-	pos cosync.Semaphore
-}
-
-// readEnds says where a file's reads stop short of what they asked for.
-type readEnds uint8
-
-const (
-	endsUnknown  readEnds = iota
-	endsAtEOF             // a regular file's or a block device's: only at its end
-	endsAnywhere          // a pipe's or a device's: where the data there ends
-)
-
-// readsEndAtEOF reports whether f's reads stop short only at its end,
-// with an fstat the first time.
-func (f *File) readsEndAtEOF() bool {
-	if f.ends == endsUnknown {
-		f.ends = endsAnywhere
-		var st unix.Stat_t
-		if unix.Fstat(f.fd, &st) == nil && (st.Mode&unix.S_IFMT == unix.S_IFREG || st.Mode&unix.S_IFMT == unix.S_IFBLK) {
-			f.ends = endsAtEOF
-		}
-	}
-	return f.ends == endsAtEOF
+	pos      posLock  // held by a call at the position, from start to end (position.go)
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).
@@ -133,18 +103,6 @@ func (f *File) hold(op string) error {
 	return nil
 }
 
-// atPosition takes f.pos for a call named op that uses the file's
-// position, and fails if f is closed by then: it may have waited. The
-// caller gives f.pos back.
-func (f *File) atPosition(op string) error {
-	f.pos.Down()
-	if f.closed {
-		f.pos.Up()
-		return f.pathErr(op, ErrClosed)
-	}
-	return nil
-}
-
 // release ends what hold began. After Close the last one closes the
 // descriptor, at once: it may run in a deferred call of a coroutine that
 // unwinds, where a request would make Cancel wait. As with os.File, the
@@ -167,10 +125,13 @@ func (f *File) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	if err := f.atPosition("read"); err != nil {
+	held, err := f.atPosition("read")
+	if err != nil {
 		return 0, err
 	}
-	defer f.pos.Up()
+	if held {
+		defer f.pos.unlock()
+	}
 	n, err := f.pread(p, -1)
 	if err == nil && n == 0 {
 		err = io.EOF
@@ -226,10 +187,10 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 				off += int64(n)
 			}
 		default:
-			// EAGAIN: not cached now. Anything else will fail again:
-			// EOPNOTSUPP (the file cannot tell), ENOSYS (qemu-user has no
-			// preadv2), ESPIPE (a pipe read at an offset).
-			f.uncached = err != unix.EAGAIN
+			// EOPNOTSUPP (the file cannot tell) and ENOSYS (qemu-user has
+			// no preadv2) will come again; EAGAIN (not cached now) and the
+			// rest (EIO, ENOMEM, ESPIPE at an offset) need not.
+			f.uncached = err == unix.EOPNOTSUPP || err == unix.ENOSYS
 		}
 	}
 	for {
@@ -253,7 +214,7 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 // is not cached, and a request reads on from there (at the position,
 // f.pos keeps other calls off it meanwhile).
 func (f *File) readOn(p []byte, off int64, n int) (int, bool) {
-	if off < 0 && !f.readsEndAtEOF() {
+	if off < 0 && !f.positioned() {
 		return n, true // all the pipe or device holds now, which read(2) returns
 	}
 	for n < len(p) {
@@ -303,10 +264,13 @@ func (f *File) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	defer f.release()
-	if err := f.atPosition("write"); err != nil {
+	held, err := f.atPosition("write")
+	if err != nil {
 		return 0, err
 	}
-	defer f.pos.Up()
+	if held {
+		defer f.pos.unlock()
+	}
 	return f.pwrite(p, -1)
 }
 
@@ -361,15 +325,19 @@ func (f *File) pwrite(p []byte, off int64) (int, error) {
 }
 
 // Seek sets the position of the next Read or Write, as io.Seeker. It is
-// lseek(2) made directly: it only changes a number in the kernel. It waits
-// for a Read or Write at the position in flight to end, as lseek(2) does.
+// lseek(2) made directly: it only changes a number in the kernel. On a
+// regular file or a block device it waits for a Read or Write at the
+// position in flight to end, as lseek(2) does.
 func (f *File) Seek(offset int64, whence int) (int64, error) {
 	// lseek is made at once, once the position is free: no Close can come
 	// in between, so it needs no hold.
-	if err := f.atPosition("seek"); err != nil {
+	held, err := f.atPosition("seek")
+	if err != nil {
 		return 0, err
 	}
-	defer f.pos.Up()
+	if held {
+		defer f.pos.unlock()
+	}
 	pos, err := unix.Seek(f.fd, offset, whence)
 	if err != nil {
 		return 0, f.pathErr("seek", err)

@@ -148,10 +148,13 @@ func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
 		return 0, err
 	}
 	defer src.release()
-	if err := f.atPosition("sendfile"); err != nil {
+	held, err := f.atPosition("sendfile")
+	if err != nil {
 		return 0, err
 	}
-	defer f.pos.Up()
+	if held {
+		defer f.pos.unlock()
+	}
 	w, err := runN(func() (int, error) { return unix.Sendfile(f.fd, src.fd, &off, n) })
 	return w, pathErr("sendfile", f.name, err)
 }

@@ -6,24 +6,26 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/corogo/coro/aio"
 	"github.com/corogo/coro/sched"
 )
 
-// Reads, writes and seeks at the file's position take turns, as they do
-// on an os.File by the kernel's lock on the position, which io_uring's
-// reads and writes at the position do not take: two reads at once start
-// where the other ended, whatever is cached, and a Seek waits for a read
-// in flight.
+// Reads, writes and seeks at a file's position take turns, as they do on
+// an os.File by the kernel's lock on the position, which io_uring's reads
+// and writes at the position do not take: two reads at once start where
+// the other ended, whatever is cached, and a Seek waits for a read or a
+// write in flight.
 func TestPositionTakesTurns(t *testing.T) {
 	want := pattern(64 << 10)
 	name := writeSynced(t, want)
 	for _, cachedUpTo := range []int64{0, 4096} {
 		backends(t, func(t *testing.T) {
-			evictAfter(t, name, cachedUpTo)
-			withFile(t, name, os.O_RDONLY, func(f *aio.File) {
+			readsWait(t, name, cachedUpTo)
+			withFile(t, name, os.O_RDWR, func(f *aio.File) {
 				var bufs [2][]byte
 				var readers []*sched.Coro
 				for i := range bufs {
@@ -50,36 +52,94 @@ func TestPositionTakesTurns(t *testing.T) {
 				if !bytes.Equal(got[0], want[:16<<10]) || !bytes.Equal(got[1], want[16<<10:32<<10]) {
 					t.Errorf("cached up to %d: two reads at once did not read the file's first two 16 KiB, one each", cachedUpTo)
 				}
+				writer := sched.Async(func() any {
+					_, err := f.Write(make([]byte, 4096))
+					return err
+				})
+				sched.Cede() // the write is in flight
+				if pos, err := f.Seek(0, io.SeekCurrent); pos != 36<<10 || err != nil {
+					t.Errorf("Seek while a Write is in flight = %d, %v; want %d, after it", pos, err, 36<<10)
+				}
+				if v, _ := writer.Join(); v != nil {
+					t.Error(v)
+				}
 			})
 		})
 	}
 }
 
-// Two Writes at once at the file's position write one after the other.
-func TestWritesAtPositionTakeTurns(t *testing.T) {
+// A coroutine that reads in a loop gives the position up between its
+// reads to one that waits for it: the lock goes to the waiter, which a
+// reader that goes on at once cannot take back.
+func TestReadLoopLetsOthersIn(t *testing.T) {
+	want := pattern(256 << 10)
+	name := writeSynced(t, want)
 	backends(t, func(t *testing.T) {
-		name := filepath.Join(t.TempDir(), "f")
-		withFile(t, name, os.O_RDWR|os.O_CREATE, func(f *aio.File) {
-			var writers []*sched.Coro
-			for _, b := range []byte{'a', 'b'} {
-				writers = append(writers, sched.Async(func() any {
-					_, err := f.Write(bytes.Repeat([]byte{b}, 16<<10))
-					return err
-				}))
-			}
-			for _, w := range writers {
-				if v, _ := w.Join(); v != nil {
-					t.Error(v)
+		readsWait(t, name, 0)
+		withFile(t, name, os.O_RDONLY, func(f *aio.File) {
+			reader := sched.Async(func() any {
+				buf := make([]byte, 32<<10)
+				for {
+					if _, err := f.Read(buf); err != nil {
+						return errString(err)
+					}
 				}
+			})
+			sched.Cede() // the first read is in flight
+			if pos, err := f.Seek(0, io.SeekCurrent); pos != 32<<10 || err != nil {
+				t.Errorf("Seek while a loop reads = %d, %v; want %d, after the first read", pos, err, 32<<10)
+			}
+			if v, _ := reader.Join(); v != io.EOF.Error() {
+				t.Errorf("the reading loop ended with %v, want EOF", v)
 			}
 		})
-		got, err := os.ReadFile(name)
+	})
+}
+
+// A FIFO has no position, so a Read that waits for data does not keep a
+// Write to the same File, which brings that data, from going on.
+func TestStreamReadLetsWritesBy(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "fifo")
+		if err := syscall.Mkfifo(name, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		late, err := os.OpenFile(name, os.O_RDWR, 0) // ends a wait that goes wrong
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, b := bytes.Repeat([]byte{'a'}, 16<<10), bytes.Repeat([]byte{'b'}, 16<<10)
-		if !bytes.Equal(got, append(a, b...)) && !bytes.Equal(got, append(b, a...)) {
-			t.Errorf("two Writes of 16 KiB at once left %d bytes, not one after the other", len(got))
-		}
+		defer late.Close()
+		withFile(t, name, os.O_RDWR, func(f *aio.File) {
+			reader := sched.Async(func() any {
+				buf := make([]byte, 10)
+				n, err := f.Read(buf)
+				return string(buf[:n]) + " " + errString(err)
+			})
+			sched.Cede() // the read waits
+			lateWrite(late, 2*time.Second)
+			if _, err := f.Write([]byte("ping")); err != nil {
+				t.Error(err)
+			}
+			if v, _ := reader.Join(); v != "ping <nil>" {
+				t.Errorf("the read got %v, want what the Write sent: ping <nil>", v)
+			}
+		})
 	})
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// readsWait makes the reads of name from off on wait in requests: it
+// drops their pages from the cache, unless no read of name is made at
+// once anyway (tmpfs; every read is a request there).
+func readsWait(t *testing.T, name string, off int64) {
+	t.Helper()
+	if readAtOnce(t, name) == 0 {
+		evictAfter(t, name, off)
+	}
 }

@@ -1,0 +1,107 @@
+package aio
+
+import (
+	"slices"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corogo/coro/sched"
+)
+
+// The calls at a file's position (Read, Write, Seek, Sendfile) take turns
+// on a file that has one position for all of them: a regular file or a
+// block device. os.File's calls take turns by the kernel's lock on the
+// position, which io_uring's reads and writes at the position do not take
+// (two would start at the same offset), nor could hold across a wait.
+// Pipes, sockets, terminals and other devices have no position to share,
+// and their reads and writes must not wait for each other: a read that
+// waits for an answer would keep the write that asks for it out.
+
+// fileKind says whether a file has a position its calls share.
+type fileKind uint8
+
+const (
+	kindUnknown    fileKind = iota
+	kindPositioned          // a regular file or a block device; its reads stop short only at its end
+	kindStream              // anything else; its reads stop short where the data there ends
+)
+
+// positioned reports whether f is a regular file or a block device, with
+// an fstat the first time.
+func (f *File) positioned() bool {
+	if f.kind == kindUnknown {
+		f.kind = kindStream
+		var st unix.Stat_t
+		if unix.Fstat(f.fd, &st) == nil && (st.Mode&unix.S_IFMT == unix.S_IFREG || st.Mode&unix.S_IFMT == unix.S_IFBLK) {
+			f.kind = kindPositioned
+		}
+	}
+	return f.kind == kindPositioned
+}
+
+// atPosition starts a call named op at f's position: on a positioned file
+// it waits for its turn, and reports that it holds f.pos, which the caller
+// gives back (unlock). It fails if f is closed by then.
+func (f *File) atPosition(op string) (held bool, err error) {
+	if f.positioned() {
+		f.pos.lock()
+		held = true
+	}
+	if f.closed {
+		if held {
+			f.pos.unlock()
+		}
+		return false, f.pathErr(op, ErrClosed)
+	}
+	return held, nil
+}
+
+// posLock is a lock for the coroutines of one scheduler that hands itself
+// to the coroutine that has waited longest, so that one that reads in a
+// loop (io.ReadAll) cannot take it back before the others' turn, as it
+// could a coro/sync Semaphore (Coro's up wakes a waiter, who must then
+// find the count still there). A waiter costs an allocation.
+type posLock struct {
+	held    bool
+	waiters []*posWaiter // oldest first
+}
+
+// posWaiter is a coroutine waiting in posLock.lock.
+type posWaiter struct {
+	c       *sched.Coro
+	granted bool // unlock handed the lock to it
+}
+
+func (l *posLock) lock() {
+	if !l.held {
+		l.held = true
+		return
+	}
+	w := &posWaiter{c: sched.Current()}
+	l.waiters = append(l.waiters, w)
+	returned := false
+	defer func() {
+		switch {
+		case returned:
+		case w.granted: // handed over as the coroutine unwound (Cancel, Throw): pass it on
+			l.unlock()
+		default:
+			l.waiters = slices.DeleteFunc(l.waiters, func(x *posWaiter) bool { return x == w })
+		}
+	}()
+	for !w.granted {
+		sched.Schedule()
+	}
+	returned = true
+}
+
+func (l *posLock) unlock() {
+	if len(l.waiters) == 0 {
+		l.held = false
+		return
+	}
+	w := l.waiters[0]
+	l.waiters = slices.Delete(l.waiters, 0, 1)
+	w.granted = true
+	w.c.Ready()
+}
