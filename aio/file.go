@@ -21,8 +21,9 @@ var ErrClosed = fs.ErrClosed
 // io.Copy and the rest of the standard library work inside coroutines.
 // The coroutines of one scheduler may use a File at once, as goroutines
 // may an os.File: reads and writes at offsets do not interfere, those at
-// a regular file's position (Read, Write, Seek, Sendfile) take turns, and
-// a Close leaves the requests in flight to end on the file they began on.
+// a regular file's position (Read, Write, Seek, Sendfile) take turns, as
+// do the writes to a pipe or a device, and a Close leaves the requests in
+// flight to end on the file they began on.
 type File struct {
 	fd     int
 	name   string
@@ -35,6 +36,7 @@ type File struct {
 	closed   bool     // Close was called
 	busy     int      // requests in flight that name fd (hold)
 	pos      posLock  // held by a call at the position, from start to end (position.go)
+	writes   posLock  // held by a Write or Sendfile to a stream (position.go)
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).
@@ -125,12 +127,12 @@ func (f *File) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	held, err := f.atPosition("read")
+	turn, err := f.atPosition("read", false)
 	if err != nil {
 		return 0, err
 	}
-	if held {
-		defer f.pos.unlock()
+	if turn != nil {
+		defer turn.unlock()
 	}
 	n, err := f.pread(p, -1)
 	if err == nil && n == 0 {
@@ -264,12 +266,12 @@ func (f *File) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	defer f.release()
-	held, err := f.atPosition("write")
+	turn, err := f.atPosition("write", true)
 	if err != nil {
 		return 0, err
 	}
-	if held {
-		defer f.pos.unlock()
+	if turn != nil {
+		defer turn.unlock()
 	}
 	return f.pwrite(p, -1)
 }
@@ -331,12 +333,12 @@ func (f *File) pwrite(p []byte, off int64) (int, error) {
 func (f *File) Seek(offset int64, whence int) (int64, error) {
 	// lseek is made at once, once the position is free: no Close can come
 	// in between, so it needs no hold.
-	held, err := f.atPosition("seek")
+	turn, err := f.atPosition("seek", false)
 	if err != nil {
 		return 0, err
 	}
-	if held {
-		defer f.pos.unlock()
+	if turn != nil {
+		defer turn.unlock()
 	}
 	pos, err := unix.Seek(f.fd, offset, whence)
 	if err != nil {

@@ -148,12 +148,12 @@ func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
 		return 0, err
 	}
 	defer src.release()
-	held, err := f.atPosition("sendfile")
+	turn, err := f.atPosition("sendfile", true)
 	if err != nil {
 		return 0, err
 	}
-	if held {
-		defer f.pos.unlock()
+	if turn != nil {
+		defer turn.unlock()
 	}
 	w, err := runN(func() (int, error) { return unix.Sendfile(f.fd, src.fd, &off, n) })
 	return w, pathErr("sendfile", f.name, err)

@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"io"
 	"slices"
 
 	"golang.org/x/sys/unix"
@@ -13,9 +14,12 @@ import (
 // block device. os.File's calls take turns by the kernel's lock on the
 // position, which io_uring's reads and writes at the position do not take
 // (two would start at the same offset), nor could hold across a wait.
-// Pipes, sockets, terminals and other devices have no position to share,
-// and their reads and writes must not wait for each other: a read that
-// waits for an answer would keep the write that asks for it out.
+// Pipes, sockets, terminals and other devices, and files opened as
+// streams (FUSE's FOPEN_STREAM), have no position to share, and their
+// reads and writes must not wait for each other: a read that waits for an
+// answer would keep the write that asks for it out. Their writes take
+// turns, as os.File's do, so that the parts of two Writes, each repeating
+// short writes, do not interleave.
 
 // fileKind says whether a file has a position its calls share.
 type fileKind uint8
@@ -26,34 +30,49 @@ const (
 	kindStream              // anything else; its reads stop short where the data there ends
 )
 
-// positioned reports whether f is a regular file or a block device, with
-// an fstat the first time.
+// positioned reports whether f is a regular file or a block device with a
+// position (lseek works: a file opened as a stream fails with ESPIPE),
+// finding out the first time; f must be open.
 func (f *File) positioned() bool {
 	if f.kind == kindUnknown {
-		f.kind = kindStream
 		var st unix.Stat_t
-		if unix.Fstat(f.fd, &st) == nil && (st.Mode&unix.S_IFMT == unix.S_IFREG || st.Mode&unix.S_IFMT == unix.S_IFBLK) {
-			f.kind = kindPositioned
+		if err := unix.Fstat(f.fd, &st); err != nil {
+			return false // not kept: it says nothing of the file
+		}
+		f.kind = kindStream
+		if st.Mode&unix.S_IFMT == unix.S_IFREG || st.Mode&unix.S_IFMT == unix.S_IFBLK {
+			if _, err := unix.Seek(f.fd, 0, io.SeekCurrent); err != unix.ESPIPE {
+				f.kind = kindPositioned
+			}
 		}
 	}
 	return f.kind == kindPositioned
 }
 
-// atPosition starts a call named op at f's position: on a positioned file
-// it waits for its turn, and reports that it holds f.pos, which the caller
-// gives back (unlock). It fails if f is closed by then.
-func (f *File) atPosition(op string) (held bool, err error) {
-	if f.positioned() {
-		f.pos.lock()
-		held = true
-	}
+// atPosition starts a call named op at f's position, a write if write is
+// set, and returns the turn it waited for, which the caller gives back
+// (unlock): f.pos on a positioned file, f.writes for a write to a stream,
+// nil for a read or a seek of a stream. It fails if f is closed, before
+// or after the wait.
+func (f *File) atPosition(op string, write bool) (*posLock, error) {
 	if f.closed {
-		if held {
-			f.pos.unlock()
-		}
-		return false, f.pathErr(op, ErrClosed)
+		return nil, f.pathErr(op, ErrClosed)
 	}
-	return held, nil
+	var turn *posLock
+	switch {
+	case f.positioned():
+		turn = &f.pos
+	case write:
+		turn = &f.writes
+	default:
+		return nil, nil
+	}
+	turn.lock()
+	if f.closed {
+		turn.unlock()
+		return nil, f.pathErr(op, ErrClosed)
+	}
+	return turn, nil
 }
 
 // posLock is a lock for the coroutines of one scheduler that hands itself

@@ -1,0 +1,109 @@
+package aio
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corogo/coro/sched"
+)
+
+// A waiter of posLock that unwinds leaves the queue, or, when the lock
+// was already handed to it, passes it on; the lock ends free.
+func TestPosLockWaitersThatUnwind(t *testing.T) {
+	var l posLock
+	var order []string
+	err := sched.Run(func() {
+		waiter := func(name string) *sched.Coro {
+			return sched.Async(func() any {
+				l.lock()
+				order = append(order, name)
+				l.unlock()
+				return nil
+			})
+		}
+		l.lock()
+		cancelledEarly, granted, next, timed := waiter("early"), waiter("granted"), waiter("next"), sched.Async(func() any {
+			return sched.WithTimeout(time.Millisecond, func() { l.lock(); order = append(order, "timed"); l.unlock() })
+		})
+		sched.Cede() // all four wait
+		cancelledEarly.Cancel("gone")
+		sched.Sleep(5 * time.Millisecond) // timed's wait ends
+		if v, _ := timed.Join(); v != sched.ErrTimeout {
+			t.Errorf("the waiter that timed out returned %v, want ErrTimeout", v)
+		}
+		if len(l.waiters) != 2 {
+			t.Errorf("%d waiters after two unwound, want 2", len(l.waiters))
+		}
+		l.unlock()             // hands the lock to granted
+		granted.Cancel("gone") // which unwinds before it runs: next gets it
+		next.Join()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != 1 || order[0] != "next" || l.held || len(l.waiters) != 0 {
+		t.Errorf("took the lock in turn: %v; held %v, %d waiters; want [next], free", order, l.held, len(l.waiters))
+	}
+}
+
+// Two Writes to a pipe at once, each made of many short writes, do not
+// interleave: a stream's writes take turns, as os.File's do.
+func TestStreamWritesTakeTurns(t *testing.T) {
+	for _, backend := range []string{"", "pool"} {
+		t.Run("CORO_AIO="+backend, func(t *testing.T) {
+			t.Setenv("CORO_AIO", backend)
+			var fds [2]int
+			if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
+				t.Fatal(err)
+			}
+			defer unix.Close(fds[0])
+			const size = 256 << 10 // four pipe buffers
+			got := make(chan []byte)
+			go func() { // a slow reader, so that the writes come short
+				var all []byte
+				buf := make([]byte, 4096)
+				for {
+					time.Sleep(50 * time.Microsecond)
+					n, err := unix.Read(fds[0], buf)
+					if n <= 0 || err != nil {
+						break
+					}
+					all = append(all, buf[:n]...)
+				}
+				got <- all
+			}()
+			err := sched.Run(func() {
+				f := &File{fd: fds[1], name: "pipe"}
+				var writers []*sched.Coro
+				for _, b := range []byte{'a', 'b'} {
+					writers = append(writers, sched.Async(func() any {
+						_, err := f.Write(bytes.Repeat([]byte{b}, size))
+						return err
+					}))
+				}
+				for _, w := range writers {
+					if v, _ := w.Join(); v != nil {
+						t.Error(v)
+					}
+				}
+				f.Close()
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := <-got
+			runs := 1
+			for i := 1; i < len(all); i++ {
+				if all[i] != all[i-1] {
+					runs++
+				}
+			}
+			if len(all) != 2*size || runs != 2 {
+				t.Errorf("the pipe got %d bytes in %d runs of one byte, want %d in 2: the two Writes interleaved", len(all), runs, 2*size)
+			}
+		})
+	}
+}
