@@ -131,9 +131,7 @@ func (f *File) Read(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if turn != nil {
-		defer turn.unlock()
-	}
+	defer turn.unlock()
 	n, err := f.pread(p, -1)
 	if err == nil && n == 0 {
 		err = io.EOF
@@ -169,30 +167,18 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 // f.pos held), as read(2) does: a file's read stops short only at its end,
 // a pipe's or a device's where the data there does. Up to cachedReadMax
 // bytes in the page cache are copied at once, without a request
-// (preadCached), unless f.uncached; a read of which only a first part is
-// cached is made by a request (at off, for the rest), where read(2) would
-// wait for that part.
+// (readCached), unless f.uncached; what is not cached is read by a
+// request, from where the cached part ended.
 func (f *File) pread(p []byte, off int64) (int, error) {
 	cached := 0
 	if !f.uncached && len(p) <= cachedReadMax {
-		n, err := preadCached(f.fd, p, off)
-		switch {
-		case err == 0 && (n == 0 || n == len(p)):
+		n, done := f.readCached(p, off)
+		if done {
 			return n, nil
-		case err == 0:
-			n, done := f.readOn(p, off, n)
-			if done {
-				return n, nil
-			}
-			cached, p = n, p[n:]
-			if off >= 0 {
-				off += int64(n)
-			}
-		default:
-			// EOPNOTSUPP (the file cannot tell) and ENOSYS (qemu-user has
-			// no preadv2) will come again; EAGAIN (not cached now) and the
-			// rest (EIO, ENOMEM, ESPIPE at an offset) need not.
-			f.uncached = err == unix.EOPNOTSUPP || err == unix.ENOSYS
+		}
+		cached, p = n, p[n:]
+		if off >= 0 {
+			off += int64(n)
 		}
 	}
 	for {
@@ -210,30 +196,35 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 	}
 }
 
-// readOn goes on at once with a read at off (-1: at the file's position)
-// whose first n bytes came at once, short of len(p). It returns how many
-// bytes it has read, and whether the read is done; if not, the next part
-// is not cached, and a request reads on from there (at the position,
-// f.pos keeps other calls off it meanwhile).
-func (f *File) readOn(p []byte, off int64, n int) (int, bool) {
-	if off < 0 && !f.positioned() {
-		return n, true // all the pipe or device holds now, which read(2) returns
-	}
+// readCached reads into p at off (-1: at the file's position) what it
+// can without waiting (preadCached), and returns how many bytes it read
+// and whether the read is done. If not, the next part is not cached, and
+// a request reads on from there (at the position, f.pos keeps other calls
+// off it meanwhile).
+func (f *File) readCached(p []byte, off int64) (int, bool) {
+	n := 0
 	for n < len(p) {
 		at := off
 		if off >= 0 {
 			at += int64(n)
 		}
 		m, err := preadCached(f.fd, p[n:], at)
-		if err != 0 {
-			break // not cached
-		}
-		if m == 0 {
+		switch {
+		case err != 0:
+			// EOPNOTSUPP (the file cannot tell) and ENOSYS (qemu-user has
+			// no preadv2) will come again; EAGAIN (not cached now) and the
+			// rest (EIO, ENOMEM, ESPIPE at an offset) need not.
+			f.uncached = err == unix.EOPNOTSUPP || err == unix.ENOSYS
+			return n, false
+		case m == 0:
 			return n, true // the end of the file
 		}
 		n += m
+		if n < len(p) && off < 0 && !f.positioned() {
+			return n, true // all the pipe or device holds now, which read(2) returns
+		}
 	}
-	return n, n == len(p)
+	return n, true
 }
 
 // cachedReadMax bounds the reads preadCached tries: the runtime cannot stop
@@ -245,9 +236,10 @@ const cachedReadMax = 64 << 10
 // advances) what can be read without waiting: n bytes, 0 at the end of
 // the file. preadv2 with RWF_NOWAIT fails with EAGAIN rather than wait for
 // the device or a lock (EOPNOTSUPP where the file cannot tell: a FIFO
-// opened by name, tmpfs, overlayfs), so it is made as a raw system call, without the
-// runtime's bookkeeping for calls that block. It may stop short where the
-// cached part ends; pread reads on from there. With O_DIRECT, RWF_NOWAIT
+// opened by name, tmpfs, overlayfs), so it is made as a raw system call,
+// without the runtime's bookkeeping for calls that block. It may stop
+// short where the cached part ends; readCached reads on from there. With
+// O_DIRECT, RWF_NOWAIT
 // still waits for the device (seen on Linux 6.18, ext4), so such files
 // never come here.
 func preadCached(fd int, p []byte, off int64) (int, unix.Errno) {
@@ -270,9 +262,7 @@ func (f *File) Write(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if turn != nil {
-		defer turn.unlock()
-	}
+	defer turn.unlock()
 	return f.pwrite(p, -1)
 }
 
@@ -337,9 +327,7 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if turn != nil {
-		defer turn.unlock()
-	}
+	defer turn.unlock()
 	pos, err := unix.Seek(f.fd, offset, whence)
 	if err != nil {
 		return 0, f.pathErr("seek", err)

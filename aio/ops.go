@@ -152,9 +152,7 @@ func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if turn != nil {
-		defer turn.unlock()
-	}
+	defer turn.unlock()
 	w, err := runN(func() (int, error) { return unix.Sendfile(f.fd, src.fd, &off, n) })
 	return w, pathErr("sendfile", f.name, err)
 }

@@ -51,8 +51,8 @@ func (f *File) positioned() bool {
 
 // atPosition starts a call named op at f's position, a write if write is
 // set, and returns the turn it waited for, which the caller gives back
-// (unlock): f.pos on a positioned file, f.writes for a write to a stream,
-// nil for a read or a seek of a stream. It fails if f is closed, before
+// (unlock, which takes nil): f.pos on a positioned file, f.writes for a
+// write to a stream, nil for a read or a seek of a stream. It fails if f is closed, before
 // or after the wait.
 func (f *File) atPosition(op string, write bool) (*posLock, error) {
 	if f.closed {
@@ -114,7 +114,11 @@ func (l *posLock) lock() {
 	returned = true
 }
 
+// unlock gives l back; a nil l, no turn taken (atPosition), is nothing.
 func (l *posLock) unlock() {
+	if l == nil {
+		return
+	}
 	if len(l.waiters) == 0 {
 		l.held = false
 		return
