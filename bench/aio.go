@@ -77,7 +77,7 @@ func aioRandomReads(b *testing.B, backend string, schedulers int) {
 		threads.sample() // while the scheduler's thread pool, if any, lives
 	})
 	b.StopTimer()
-	threads.report(b)
+	threads.report(b, b.N)
 }
 
 // onSchedulers runs main on n new schedulers at once, each on a goroutine
@@ -150,7 +150,7 @@ func OSRandomReads(b *testing.B) {
 		})
 	}
 	waitAll(b, &wg, errs)
-	threads.report(b)
+	threads.report(b, b.N)
 }
 
 // readBlocks makes reader i's n reads, each checked by the block number
@@ -267,7 +267,7 @@ func aioOpenStatClose(b *testing.B, schedulers int) {
 		threads.sample() // while the scheduler's thread pool, if any, lives
 	})
 	b.StopTimer()
-	threads.report(b)
+	threads.report(b, b.N)
 }
 
 // OSOpenStatClose: 100 goroutines work through the small files, each
@@ -301,7 +301,7 @@ func OSOpenStatClose(b *testing.B) {
 		})
 	}
 	waitAll(b, &wg, errs)
-	threads.report(b)
+	threads.report(b, b.N)
 }
 
 // split divides n ops among k workers.
@@ -323,20 +323,21 @@ func split(n, k int) []int {
 // line of /proc/self/status count the threads alive, so a thread pool
 // started and stopped during the run would not show.) It also counts the
 // busy threads: those that ran for at least a tenth of the watch, new or
-// not.
+// not, and the CPU time the whole process used per op.
 type threadWatch struct {
 	mu       sync.Mutex
 	before   map[string]bool
 	seen     map[string]bool
 	start    time.Time
 	cpuStart map[string]time.Duration // each thread's CPU time when the watch began
+	cpu      int64                    // the process's CPU time then (processCPU)
 	stop     chan struct{}
 	done     chan struct{}
 }
 
 func watchThreads() *threadWatch {
 	w := &threadWatch{before: tids(), seen: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
-	w.start, w.cpuStart = time.Now(), threadCPU()
+	w.start, w.cpuStart, w.cpu = time.Now(), threadCPU(), processCPU()
 	go func() {
 		defer close(w.done)
 		t := time.NewTicker(time.Millisecond)
@@ -366,8 +367,11 @@ func (w *threadWatch) sample() {
 }
 
 // report stops the watch and reports the threads that appeared as the
-// metric "threads", and the busy ones as "busy-threads".
-func (w *threadWatch) report(b *testing.B) {
+// metric "threads", the busy ones as "busy-threads", and the process's
+// CPU time, user and system, per op of the ops made as "cpu-ns": where
+// one thread does the work of two, throughput halves at the same CPU cost.
+func (w *threadWatch) report(b *testing.B, ops int) {
+	b.ReportMetric(float64(processCPU()-w.cpu)/float64(ops), "cpu-ns")
 	close(w.stop)
 	<-w.done
 	w.sample()

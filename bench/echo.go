@@ -123,8 +123,8 @@ const echoLoadEnv = "CORO_BENCH_ECHO_LOAD"
 //
 // ns/op is the child's time for the round trips, from when every
 // connection is up, divided by their number. The server process reports
-// the CPU time it spent (user and system, accepts included) per round
-// trip as server-cpu-ns, and its threads meanwhile (watchThreads).
+// its threads meanwhile and the CPU time it spent per round trip, accepts
+// included (watchThreads).
 func loadEcho(b *testing.B, addr string) {
 	// The framework times each round whole, setting up the connections
 	// included, and stops raising b.N once a round took the benchtime. A
@@ -132,14 +132,12 @@ func loadEcho(b *testing.B, addr string) {
 	// 1,000 accepts around it; the floor keeps every row an average.
 	trips := max(b.N, echoMinTrips*EchoConns)
 	threads := watchThreads()
-	cpuBefore := processCPU()
 	retransBefore, retransOK := tcpRetransmits()
 	out, err := selfexec.Output([]string{fmt.Sprintf("%s=%s %d %d", echoLoadEnv, addr, EchoConns, trips)}, "-test.run=^$")
-	b.ReportMetric(float64(processCPU()-cpuBefore)/float64(trips), "server-cpu-ns")
 	if retransAfter, ok := tcpRetransmits(); ok && retransOK {
 		b.ReportMetric(float64(retransAfter-retransBefore), "retransmits")
 	}
-	threads.report(b)
+	threads.report(b, trips)
 	if err != nil {
 		b.Fatalf("echo load: %v\n%s", err, out)
 	}
