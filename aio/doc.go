@@ -44,8 +44,13 @@
 // sockets as net.Listener, net.Conn and net.PacketConn, so the standard
 // library's protocol code runs on coroutines. Their descriptors are
 // non-blocking: a call that would block waits through the event loop
-// instead. Deadlines, Close waking the waiters with net.ErrClosed, and a
-// past deadline ending the waits in progress behave as in package net.
+// instead. As in package net: deadlines (a call begun after its deadline
+// fails at once, and one that passes ends the waits in progress), Close
+// waking the waiters with net.ErrClosed, Writes that never interleave,
+// TCP connections with TCP_NODELAY and 15-second keep-alive, IPV6_V6ONLY
+// for "tcp6" and "udp6", and the resolver's errors. A connection also has
+// CloseRead and CloseWrite, and on TCP SetNoDelay, SetKeepAlive and
+// SetKeepAlivePeriod, reached through an interface assertion.
 // A socket belongs to the scheduler whose coroutines first wait on it
 // (a Dial, an Accept, any read on io_uring, or a read or write that
 // cannot go on at once): the loop keeps a record of it. While that
@@ -54,7 +59,8 @@
 // coroutines. A socket not yet waited on may be handed over, and so may
 // one whose scheduler has ended.
 // Unlike package net's, a socket has no finalizer: one that is never
-// closed keeps its descriptor until the process exits. A scheduler runs on one thread, so a server
+// closed keeps its descriptor until the process exits. A scheduler runs
+// on one thread, so a server
 // that wants every core runs a scheduler per core, each with a listener of
 // its own on the one address (ListenConfig's ReusePort), and Serve runs
 // a coroutine per connection.

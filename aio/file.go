@@ -35,8 +35,8 @@ type File struct {
 	kind     fileKind // whether f has a position; known from the first call that asks
 	closed   bool     // Close was called
 	busy     int      // requests in flight that name fd (hold)
-	pos      posLock  // held by a call at the position, from start to end (position.go)
-	writes   posLock  // held by a Write or Sendfile to a stream (position.go)
+	pos      turnLock // held by a call at the position, from start to end (position.go)
+	writes   turnLock // held by a Write or Sendfile to a stream (position.go)
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).

@@ -59,7 +59,7 @@ func (lc *ListenConfig) Listen(network, address string) (net.Listener, error) {
 		unix.Close(fd)
 		return nil, opErr("listen", network, nil, sa.addr, err)
 	}
-	return &listener{sock: sock{fd: fd}, network: network, addr: localAddr(fd, network)}, nil
+	return &listener{sock: sock{fd: fd, family: sa.family}, network: network, addr: localAddr(fd, network)}, nil
 }
 
 // listener is a net.Listener whose Accept suspends only its coroutine.
@@ -69,13 +69,16 @@ type listener struct {
 	addr    net.Addr
 }
 
-// Accept waits for and returns the next connection (Coro::Socket accept).
+// Accept waits for and returns the next connection (Coro::Socket accept),
+// with package net's TCP defaults (see DialTimeout).
 func (l *listener) Accept() (net.Conn, error) {
 	for !l.closed {
 		nfd, sa, err := unix.Accept4(l.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		switch err {
 		case nil:
-			return &conn{sock: sock{fd: nfd}, network: l.network, laddr: localAddr(nfd, l.network), raddr: netAddr(l.network, sa)}, nil
+			c := &conn{sock: sock{fd: nfd, family: l.family}, network: l.network, laddr: localAddr(nfd, l.network), raddr: netAddr(l.network, sa)}
+			c.netDefaults()
+			return c, nil
 		case unix.EAGAIN, unix.EINTR, unix.ECONNABORTED:
 			if err == unix.EAGAIN {
 				if err := l.waitFor(unix.POLLIN, time.Time{}); err != nil {
@@ -94,8 +97,10 @@ func (l *listener) Close() error {
 	if l.closed {
 		return opErr("close", l.network, nil, l.addr, net.ErrClosed)
 	}
-	if l.network == "unix" {
-		defer unix.Unlink(l.addr.String()) // as net's unix listeners do
+	// As net's unix listeners do, the file goes with the listener; an
+	// abstract name ('@', or none: the kernel picks one) has no file.
+	if a, ok := l.addr.(*net.UnixAddr); ok && a.Name != "" && a.Name[0] != '@' {
+		defer unix.Unlink(a.Name)
 	}
 	return l.shut()
 }

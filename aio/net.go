@@ -24,14 +24,22 @@ import (
 // is "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6" or "unix".
 func Dial(network, address string) (net.Conn, error) { return DialTimeout(network, address, 0) }
 
-// DialTimeout is Dial giving up after timeout (0: no limit), with an
-// error that matches os.ErrDeadlineExceeded.
+// DialTimeout is Dial giving up after timeout, with an error that matches
+// os.ErrDeadlineExceeded: 0 is no limit, and a negative timeout has
+// passed already, as with net.DialTimeout. The limit is on connecting:
+// a name lookup, which a worker makes, runs to its end.
+//
+// A TCP connection has what package net gives it: TCP_NODELAY, and
+// keep-alive probes after 15 s idle (SetNoDelay, SetKeepAlive).
 func DialTimeout(network, address string, timeout time.Duration) (net.Conn, error) {
+	if timeout < 0 {
+		return nil, opErr("dial", network, nil, nil, os.ErrDeadlineExceeded)
+	}
 	fd, sa, err := socketFor(network, address, "dial")
 	if err != nil {
 		return nil, err
 	}
-	c := &conn{sock: sock{fd: fd}, network: network, raddr: sa.addr}
+	c := &conn{sock: sock{fd: fd, family: sa.family}, network: network, raddr: sa.addr}
 	connected := false
 	defer func() {
 		if !connected { // an error, or the coroutine unwinds while it waits
@@ -57,6 +65,7 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 	connected = true
 	c.wdl = time.Time{}
 	c.laddr = localAddr(fd, network)
+	c.netDefaults()
 	return c, nil
 }
 
@@ -71,7 +80,7 @@ func ListenPacket(network, address string) (net.PacketConn, error) {
 		unix.Close(fd)
 		return nil, opErr("listen", network, nil, sa.addr, err)
 	}
-	return &conn{sock: sock{fd: fd}, network: network, laddr: localAddr(fd, network)}, nil
+	return &conn{sock: sock{fd: fd, family: sa.family}, network: network, laddr: localAddr(fd, network)}, nil
 }
 
 // sockaddr is a resolved address in both forms.
@@ -81,7 +90,9 @@ type sockaddr struct {
 	addr   net.Addr
 }
 
-// socketFor resolves address and makes a non-blocking socket for it.
+// socketFor resolves address and makes a non-blocking socket for it. An
+// IPv6 socket takes IPv4 peers too unless network ends in 6, as with
+// package net (IPV6_V6ONLY; the kernel's default is a sysctl's).
 func socketFor(network, address, op string) (int, sockaddr, error) {
 	sa, err := resolve(network, address)
 	if err != nil {
@@ -95,6 +106,13 @@ func socketFor(network, address, op string) (int, sockaddr, error) {
 	fd, err := unix.Socket(sa.family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return -1, sa, opErr(op, network, nil, sa.addr, os.NewSyscallError("socket", err))
+	}
+	if sa.family == unix.AF_INET6 {
+		v6only := boolInt(network[len(network)-1] == '6')
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only); err != nil {
+			unix.Close(fd)
+			return -1, sa, opErr(op, network, nil, sa.addr, os.NewSyscallError("setsockopt IPV6_V6ONLY", err))
+		}
 	}
 	return fd, sa, nil
 }
@@ -137,13 +155,27 @@ func resolve(network, address string) (sockaddr, error) {
 			ip = netip.IPv4Unspecified()
 		}
 	}
-	a.addr = addrOf(network, netip.AddrPortFrom(ip, ap.Port()))
+	ap = netip.AddrPortFrom(ip, ap.Port())
+	a.addr, a.family = addrOf(network, ap), unix.AF_INET6
 	if ip.Is4() || ip.Is4In6() && network[len(network)-1] == '4' {
-		a.family, a.sa = unix.AF_INET, &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.Unmap().As4()}
-	} else {
-		a.family, a.sa = unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
+		a.family = unix.AF_INET
 	}
-	return a, nil
+	a.sa, err = inetSockaddr(a.family, ap)
+	return a, err
+}
+
+// inetSockaddr is ap as an address for a socket of family: an IPv4
+// address is v4-mapped for an IPv6 socket, and an IPv6 one does not fit
+// an IPv4 socket.
+func inetSockaddr(family int, ap netip.AddrPort) (unix.Sockaddr, error) {
+	ip, port := ap.Addr().Unmap(), int(ap.Port())
+	switch {
+	case family == unix.AF_INET6:
+		return &unix.SockaddrInet6{Port: port, Addr: ip.As16()}, nil
+	case ip.Is4():
+		return &unix.SockaddrInet4{Port: port, Addr: ip.As4()}, nil
+	}
+	return nil, &net.AddrError{Err: "not an IPv4 address", Addr: ap.Addr().String()}
 }
 
 func addrOf(network string, ap netip.AddrPort) net.Addr {
@@ -187,6 +219,7 @@ func opErr(op, network string, src, dst net.Addr, err error) error {
 // closing the descriptor alone would wake nobody).
 type sock struct {
 	fd     int
+	family int // AF_INET, AF_INET6 or AF_UNIX
 	closed bool
 	waits  []*request
 	// loop is the event loop of the scheduler whose coroutines wait on
@@ -286,13 +319,39 @@ type conn struct {
 	network      string
 	laddr, raddr net.Addr
 	rdl, wdl     time.Time // deadlines; zero: none
+	// writes is held through a Write, which may take many short writes
+	// and waits: as with package net, two Writes never interleave.
+	writes turnLock
 }
+
+// begin starts a read or write, op, under deadline dl: as with package
+// net, it fails if the connection is closed or dl has passed, even when
+// the socket has data or room. (Whether the socket is the running
+// scheduler's comes first: a deadline that passed in its own scheduler
+// hides nothing from another.)
+func (c *conn) begin(op string, dl time.Time) error {
+	if c.closed {
+		return c.opErr(op, net.ErrClosed)
+	}
+	if !dl.IsZero() && !time.Now().Before(dl) {
+		c.mustBelong(op, currentLoop())
+		return c.opErr(op, os.ErrDeadlineExceeded)
+	}
+	return nil
+}
+
+// datagram reports whether c is a UDP socket, whose every write is one
+// datagram, empty ones too, and whose reads of 0 bytes are no end.
+func (c *conn) datagram() bool { return c.network[:3] == "udp" }
 
 // Read reads what is there, up to len(b), waiting until something is
 // (Coro::Handle's sysread). It returns io.EOF when the peer has closed.
 // On io_uring the read itself goes to the ring, which waits for data
 // without a failed read and a separate poll first.
 func (c *conn) Read(b []byte) (int, error) {
+	if err := c.begin("read", c.rdl); err != nil {
+		return 0, err
+	}
 	if co, l := running(); len(b) > 0 {
 		if _, ring := l.be.(*uringBackend); ring {
 			return c.ringRead(co, l, b)
@@ -311,7 +370,7 @@ func (c *conn) Read(b []byte) (int, error) {
 		case err == unix.EINTR:
 		case err != nil:
 			return 0, c.opErr("read", os.NewSyscallError("read", err))
-		case n == 0 && len(b) > 0 && c.network[:3] != "udp":
+		case n == 0 && len(b) > 0 && !c.datagram():
 			return 0, io.EOF
 		default:
 			return n, nil
@@ -337,7 +396,7 @@ func (c *conn) ringRead(co *sched.Coro, l *loop, b []byte) (int, error) {
 			return r.res, nil
 		case c.closed:
 			return 0, c.opErr("read", net.ErrClosed)
-		case r.res == 0 && c.network[:3] == "udp":
+		case r.res == 0 && c.datagram():
 			return 0, nil
 		case r.res == 0:
 			return 0, io.EOF
@@ -368,20 +427,25 @@ func within(deadline time.Time, fn func()) error {
 }
 
 // Write writes all of b, waiting for room as needed (Coro::Handle's
-// syswrite).
+// syswrite); on UDP, b is one datagram, sent even when empty.
 func (c *conn) Write(b []byte) (int, error) {
-	if c.closed {
-		return 0, c.opErr("write", net.ErrClosed)
+	c.writes.lock()
+	defer c.writes.unlock()
+	// Close, or the deadline, may have come while this Write waited.
+	if err := c.begin("write", c.wdl); err != nil {
+		return 0, err
 	}
 	total := 0
-	for total < len(b) {
+	for {
 		if c.closed {
 			return total, c.opErr("write", net.ErrClosed)
 		}
 		n, err := sockWrite(c.fd, b[total:])
 		switch err {
 		case nil:
-			total += n
+			if total += n; total == len(b) || c.datagram() {
+				return total, nil
+			}
 		case unix.EAGAIN:
 			if err := c.waitFor(unix.POLLOUT, c.wdl); err != nil {
 				return total, c.opErr("write", err)
@@ -391,11 +455,13 @@ func (c *conn) Write(b []byte) (int, error) {
 			return total, c.opErr("write", os.NewSyscallError("write", err))
 		}
 	}
-	return total, nil
 }
 
 // ReadFrom reads one datagram and where it came from (recvfrom).
 func (c *conn) ReadFrom(b []byte) (int, net.Addr, error) {
+	if err := c.begin("read", c.rdl); err != nil {
+		return 0, nil, err
+	}
 	for {
 		if c.closed {
 			return 0, nil, c.opErr("read", net.ErrClosed)
@@ -415,17 +481,29 @@ func (c *conn) ReadFrom(b []byte) (int, net.Addr, error) {
 	}
 }
 
-// WriteTo sends one datagram to addr (sendto).
+// WriteTo sends one datagram to addr, a *net.UDPAddr (sendto). As with
+// package net, a connection made by Dial has its one peer and fails with
+// net.ErrWriteToConnected.
 func (c *conn) WriteTo(b []byte, addr net.Addr) (int, error) {
-	sa, err := resolve(c.network, addr.String())
+	if err := c.begin("write", c.wdl); err != nil {
+		return 0, err
+	}
+	if c.raddr != nil {
+		return 0, c.opErr("write", net.ErrWriteToConnected)
+	}
+	ua, ok := addr.(*net.UDPAddr)
+	if !ok || ua == nil || !c.datagram() {
+		return 0, opErr("write", c.network, c.laddr, addr, unix.EINVAL)
+	}
+	sa, err := inetSockaddr(c.family, ua.AddrPort())
 	if err != nil {
-		return 0, c.opErr("write", err)
+		return 0, opErr("write", c.network, c.laddr, addr, err)
 	}
 	for {
 		if c.closed {
 			return 0, c.opErr("write", net.ErrClosed)
 		}
-		switch err := unix.Sendto(c.fd, b, 0, sa.sa); err {
+		switch err := unix.Sendto(c.fd, b, 0, sa); err {
 		case nil:
 			return len(b), nil
 		case unix.EAGAIN:
@@ -448,14 +526,83 @@ func (c *conn) Close() error {
 }
 
 // CloseWrite shuts down the writing side, so the peer reads io.EOF.
-func (c *conn) CloseWrite() error {
+func (c *conn) CloseWrite() error { return c.shutdown(unix.SHUT_WR) }
+
+// CloseRead shuts down the reading side: reads return io.EOF.
+func (c *conn) CloseRead() error { return c.shutdown(unix.SHUT_RD) }
+
+func (c *conn) shutdown(how int) error {
 	if c.closed { // the number may name another socket by now
 		return c.opErr("close", net.ErrClosed)
 	}
-	if err := unix.Shutdown(c.fd, unix.SHUT_WR); err != nil {
+	if err := unix.Shutdown(c.fd, how); err != nil {
 		return c.opErr("close", os.NewSyscallError("shutdown", err))
 	}
 	return nil
+}
+
+// Package net's defaults for a TCP connection, which Dial and Accept give
+// theirs: no Nagle delay, and keep-alive probes after keepAliveIdle
+// without traffic, every keepAliveIdle, keepAliveCount at most (net's
+// KeepAliveConfig defaults).
+const (
+	keepAliveIdle  = 15 * time.Second
+	keepAliveCount = 9
+)
+
+// netDefaults sets package net's defaults on a TCP connection; failures
+// are ignored, as net ignores them.
+func (c *conn) netDefaults() {
+	if c.network[:3] == "tcp" {
+		c.SetNoDelay(true)
+		c.SetKeepAlivePeriod(keepAliveIdle)
+		unix.SetsockoptInt(c.fd, unix.IPPROTO_TCP, unix.TCP_KEEPCNT, keepAliveCount)
+		c.SetKeepAlive(true)
+	}
+}
+
+// SetNoDelay turns Nagle's algorithm off (true, the default) or on for a
+// TCP connection, as net.TCPConn's SetNoDelay.
+func (c *conn) SetNoDelay(noDelay bool) error {
+	return c.setOpt("TCP_NODELAY", unix.IPPROTO_TCP, unix.TCP_NODELAY, boolInt(noDelay))
+}
+
+// SetKeepAlive turns keep-alive probes on (the default) or off for a TCP
+// connection, as net.TCPConn's SetKeepAlive.
+func (c *conn) SetKeepAlive(keepAlive bool) error {
+	return c.setOpt("SO_KEEPALIVE", unix.SOL_SOCKET, unix.SO_KEEPALIVE, boolInt(keepAlive))
+}
+
+// SetKeepAlivePeriod sets the idle time before the first keep-alive probe
+// and between probes, in whole seconds (at least 1), as net.TCPConn's.
+func (c *conn) SetKeepAlivePeriod(d time.Duration) error {
+	secs := max(1, int((d+time.Second-1)/time.Second))
+	if err := c.setOpt("TCP_KEEPIDLE", unix.IPPROTO_TCP, unix.TCP_KEEPIDLE, secs); err != nil {
+		return err
+	}
+	return c.setOpt("TCP_KEEPINTVL", unix.IPPROTO_TCP, unix.TCP_KEEPINTVL, secs)
+}
+
+// setOpt sets the TCP socket option named name; other connections have
+// none of the TCP options, and fail with EOPNOTSUPP.
+func (c *conn) setOpt(name string, level, opt, v int) error {
+	switch {
+	case c.closed:
+		return c.opErr("set", net.ErrClosed)
+	case c.network[:3] != "tcp":
+		return c.opErr("set", os.NewSyscallError("setsockopt "+name, unix.EOPNOTSUPP))
+	}
+	if err := unix.SetsockoptInt(c.fd, level, opt, v); err != nil {
+		return c.opErr("set", os.NewSyscallError("setsockopt "+name, err))
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (c *conn) LocalAddr() net.Addr  { return c.laddr }
@@ -471,9 +618,12 @@ func (c *conn) SetDeadline(t time.Time) error {
 // SetReadDeadline sets when reads give up with os.ErrDeadlineExceeded,
 // for the reads waiting now as well, as with package net: their waits are
 // interrupted and start again under the new deadline, which ends them at
-// once if it has passed.
+// once if it has passed. A read begun after it has passed fails at once.
 func (c *conn) SetReadDeadline(t time.Time) error {
 	c.mustBelong("SetReadDeadline", currentLoop())
+	if c.closed {
+		return c.opErr("set", net.ErrClosed)
+	}
 	c.rdl = t
 	c.interrupt(reading)
 	return nil
@@ -482,6 +632,9 @@ func (c *conn) SetReadDeadline(t time.Time) error {
 // SetWriteDeadline is SetReadDeadline for writes.
 func (c *conn) SetWriteDeadline(t time.Time) error {
 	c.mustBelong("SetWriteDeadline", currentLoop())
+	if c.closed {
+		return c.opErr("set", net.ErrClosed)
+	}
 	c.wdl = t
 	c.interrupt(func(r *request) bool { return !reading(r) })
 	return nil

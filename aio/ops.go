@@ -18,18 +18,25 @@ import (
 
 // run makes fn a request and returns its error.
 func run(fn func() error) error {
-	r := &request{op: opFunc, fn: func() (int, error) { return 0, fn() }}
-	if do(r) < 0 {
-		return r.err()
-	}
-	return nil
+	_, err := runN(func() (int, error) { return 0, fn() })
+	return err
 }
 
-// runN is run for a function that counts something.
+// runN is run for a function that counts something. fn's error comes
+// back as it is: the request's result has room for an errno only, and a
+// name lookup's *net.DNSError or EvalSymlinks' own errors are none. (The
+// worker writes err before the completion that do waits for.)
 func runN(fn func() (int, error)) (int, error) {
-	r := &request{op: opFunc, fn: fn}
+	var err error
+	r := &request{op: opFunc, fn: func() (n int, e error) {
+		n, err = fn()
+		return n, err
+	}}
 	n := do(r)
-	if n < 0 {
+	switch {
+	case err != nil:
+		return 0, err
+	case n < 0: // cancelled before it ran
 		return 0, r.err()
 	}
 	return n, nil

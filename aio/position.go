@@ -2,11 +2,8 @@ package aio
 
 import (
 	"io"
-	"slices"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/corogo/coro/sched"
 )
 
 // The calls at a file's position (Read, Write, Seek, Sendfile) take turns
@@ -54,11 +51,11 @@ func (f *File) positioned() bool {
 // (unlock, which takes nil): f.pos on a positioned file, f.writes for a
 // write to a stream, nil for a read or a seek of a stream. It fails if f is closed, before
 // or after the wait.
-func (f *File) atPosition(op string, write bool) (*posLock, error) {
+func (f *File) atPosition(op string, write bool) (*turnLock, error) {
 	if f.closed {
 		return nil, f.pathErr(op, ErrClosed)
 	}
-	var turn *posLock
+	var turn *turnLock
 	switch {
 	case f.positioned():
 		turn = &f.pos
@@ -73,58 +70,4 @@ func (f *File) atPosition(op string, write bool) (*posLock, error) {
 		return nil, f.pathErr(op, ErrClosed)
 	}
 	return turn, nil
-}
-
-// posLock is a lock for the coroutines of one scheduler that hands itself
-// to the coroutine that has waited longest, so that one that reads in a
-// loop (io.ReadAll) cannot take it back before the others' turn, as it
-// could a coro/sync Semaphore (Coro's up wakes a waiter, who must then
-// find the count still there). A waiter costs an allocation.
-type posLock struct {
-	held    bool
-	waiters []*posWaiter // oldest first
-}
-
-// posWaiter is a coroutine waiting in posLock.lock.
-type posWaiter struct {
-	c       *sched.Coro
-	granted bool // unlock handed the lock to it
-}
-
-func (l *posLock) lock() {
-	if !l.held {
-		l.held = true
-		return
-	}
-	w := &posWaiter{c: sched.Current()}
-	l.waiters = append(l.waiters, w)
-	returned := false
-	defer func() {
-		switch {
-		case returned:
-		case w.granted: // handed over as the coroutine unwound (Cancel, Throw): pass it on
-			l.unlock()
-		default:
-			l.waiters = slices.DeleteFunc(l.waiters, func(x *posWaiter) bool { return x == w })
-		}
-	}()
-	for !w.granted {
-		sched.Schedule()
-	}
-	returned = true
-}
-
-// unlock gives l back; a nil l, no turn taken (atPosition), is nothing.
-func (l *posLock) unlock() {
-	if l == nil {
-		return
-	}
-	if len(l.waiters) == 0 {
-		l.held = false
-		return
-	}
-	w := l.waiters[0]
-	l.waiters = slices.Delete(l.waiters, 0, 1)
-	w.granted = true
-	w.c.Ready()
 }
