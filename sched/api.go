@@ -41,7 +41,8 @@ func Cede() { state.Switch(cedePick) }
 
 // cedePick readies the running coroutine, cur, and returns the context to
 // run next: Ready followed by pickNext. Unless cur is already queued or
-// posts wait, two cases take a shortcut that changes no count: with
+// suspended (the scheduler drops it, and runs what is ready of any
+// priority) or posts wait, two cases take a shortcut that changes no count: with
 // nothing of cur's priority or higher queued, that is cur itself; when
 // cur's queue is the highest with entries and its head can run, it is one
 // rotation of the ring. Every Cede runs it, so the shortcuts call nothing.
@@ -49,7 +50,7 @@ func cedePick(from *state.State) *state.State {
 	cur := coroOf(from)
 	s := cur.s
 	i := cur.prio - PrioMin
-	if !cur.ready && !s.posts.pending.Load() {
+	if !cur.ready && !cur.suspended && !s.posts.pending.Load() {
 		switch s.ready.nonEmpty >> i { // bit i: cur's queue has entries
 		case 0:
 			return from
@@ -93,6 +94,9 @@ func CedeNotSelf() { state.Switch(cedeNotSelfPick) }
 
 func cedeNotSelfPick(from *state.State) *state.State {
 	c := coroOf(from)
+	if c.s.posts.pending.Load() {
+		c.s.drainPosts() // Post and Wake ready theirs when the scheduler looks
+	}
 	next := c.s.popRunnable()
 	if next == nil {
 		return from // a transfer to itself: nothing happens

@@ -293,7 +293,8 @@ func (c *Coro) dropJoiner(joiner *Coro) {
 
 // Throw makes the coroutine panic with err when it next resumes, and
 // readies it ($coro->throw); one waiting in Join panics when Join returns.
-// Throw(nil) withdraws a pending error (the coroutine stays readied).
+// Throw(nil) withdraws the error of an earlier Throw that waits (the
+// coroutine stays readied), not a WithTimeout's or WithContext's.
 // Throwing to the running coroutine panics at once.
 func (c *Coro) Throw(err error) {
 	if !c.done { // an ended coroutine is past caring, from anywhere
@@ -312,7 +313,9 @@ func (c *Coro) throwHere(err error) {
 	switch {
 	case err == nil:
 		c.heldThrow = nil
-		c.st.Raise(nil)
+		if _, timeout := c.st.Raised().(scopedThrow); !timeout {
+			c.st.Raise(nil) // a WithTimeout's or WithContext's throw is not the caller's to withdraw
+		}
 	case c.end != running && !scoped:
 		return // c is ending, and nothing stops that (Perl drops it too)
 	case c.joining && !scoped && !c.st.Holding():

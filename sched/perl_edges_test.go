@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/corogo/coro/internal/perltest"
@@ -540,6 +541,77 @@ func TestPerlSuspendSelf(t *testing.T) {
 			sched.Async(func() any { p("d runs\n"); return nil })
 			sched.Cede()
 			p("main: c suspended=", plB01(c.IsSuspended()), " zombie=", plB01(c.IsDone()), "\n")
+		})
+	})
+}
+
+// Found by review: with nothing of its priority or higher ready, the
+// cede's shortcut ran the suspended coroutine on.
+func TestPerlSuspendSelfAlone(t *testing.T) {
+	perltest.Compare(t, "suspend_self_alone", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		plRun(t, func() {
+			low := sched.Async(func() any { p("low runs\n"); return nil })
+			low.SetPrio(-1)
+			a := sched.Async(func() any {
+				p("a: suspend, cede\n")
+				sched.Current().Suspend()
+				sched.Cede()
+				p("a: back\n")
+				return nil
+			})
+			a.SetPrio(1)
+			sched.Cede()
+			p("main: a zombie=", plB01(a.IsDone()), " suspended=", plB01(a.IsSuspended()), " low zombie=", plB01(low.IsDone()), "\n")
+		})
+	})
+}
+
+// Found by review: RouseWait returned a callback's arguments every time,
+// and RouseWait(nil) kept the default.
+func TestPerlRouseTake(t *testing.T) {
+	perltest.Compare(t, "rouse_take", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		plRun(t, func() {
+			cb := sched.RouseCb()
+			cb(1, 2)
+			p("explicit: (", plList(sched.RouseWait(cb), " "), ")\n")
+			b := sched.RouseWait(cb)
+			p("again: (", plList(b, " "), ") n=", len(b), "\n")
+			p("default after explicit: (", plList(sched.RouseWait(nil), " "), ")\n")
+			cb2 := sched.RouseCb()
+			sched.Async(func() any { cb2(3); return nil })
+			p("default: (", plList(sched.RouseWait(nil), " "), ")\n")
+			msg := plEval(func() { sched.RouseWait(nil) })
+			if strings.Contains(msg, "no RouseCb callback left") {
+				p("default again: none left\n")
+			} else {
+				p("default again: (", msg, ")\n")
+			}
+			cb2(4)
+			p("late call: (", plList(sched.RouseWait(cb2), " "), ")\n")
+		})
+	})
+}
+
+// Found by review: Poll fired the timers and polled, then ceded, so it
+// came back before coroutines of lower priority, or of its own that
+// ceded, had run.
+func TestPerlPoll(t *testing.T) {
+	perltest.Compare(t, "poll", func(out *bytes.Buffer) {
+		p := plPrinter(out)
+		plRun(t, func() {
+			low := sched.Async(func() any { p("low runs\n"); sched.Cede(); p("low again\n"); return nil })
+			low.SetPrio(-1)
+			sched.Async(func() any { p("eq runs\n"); sched.Cede(); p("eq again\n"); return nil })
+			high := sched.Async(func() any { p("high runs\n"); sched.Poll(); p("high back from poll\n"); return nil })
+			high.SetPrio(1)
+			sched.Cede()
+			p("main polls\n")
+			sched.Poll()
+			p("main back from poll\n")
+			sched.Sleep(0)
+			p("main back from sleep 0\n")
 		})
 	})
 }

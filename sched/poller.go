@@ -41,13 +41,20 @@ func (c *Coro) Scheduler() *Scheduler { return c.s }
 // false when there is nothing left that could.
 func (s *Scheduler) waitIdle() bool {
 	s.timers.fire(time.Now())
+	p := s.Poller()
 	if s.nready > 0 {
+		// The loop runs once all the same, without waiting, as Perl's
+		// does: a coroutine in Poll, woken by its timer, would otherwise
+		// wake without the events that arrived meanwhile, and one that
+		// polls in a loop would never see them.
+		if p != nil && p.Outstanding() {
+			p.Poll(time.Now())
+		}
 		return true
 	}
 	if s.idle != nil && s.idle() {
 		return true
 	}
-	p := s.Poller()
 	deadline, timer := s.timers.next()
 	if !timer && s.holds.Load() == 0 && !s.posts.pending.Load() && (p == nil || !p.Outstanding()) {
 		return false
@@ -86,16 +93,10 @@ func (s *Scheduler) wakeUp() {
 	}
 }
 
-// Poll runs the event loop once without waiting (timers that are due, the
-// Poller's arrived events, Post and Wake), then cedes (Coro::AnyEvent's
-// poll). A coroutine that computes in a loop and never lets the scheduler
-// idle calls it instead of Cede, so that timers and I/O results still
-// arrive.
-func Poll() {
-	s := current().s
-	s.timers.fire(time.Now())
-	if p := s.Poller(); p != nil {
-		p.Poll(time.Now()) // a deadline already passed: nothing waits
-	}
-	Cede()
-}
+// Poll waits until every ready coroutine, of any priority, has run and
+// the event loop has run once without waiting: the timers that are due
+// fire, and the Poller's arrived events, Post and Wake are delivered
+// (Coro::AnyEvent's poll, which is its sleep of 0). A coroutine that
+// computes in a loop and never lets the scheduler idle calls it instead
+// of Cede, so that timers and I/O results still arrive.
+func Poll() { Sleep(0) }

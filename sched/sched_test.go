@@ -784,3 +784,54 @@ func TestRunKeepsToOneThread(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A coroutine that suspends itself and cedes with nothing else ready is
+// dropped, and the wait for it is a deadlock, as in Perl. (Found by
+// review: the cede's shortcut ran it on.)
+func TestSuspendedSelfCedeAloneDeadlocks(t *testing.T) {
+	var after bool
+	err := sched.Run(func() {
+		a := sched.Async(func() any {
+			sched.Current().Suspend()
+			sched.Cede()
+			after = true
+			return nil
+		})
+		a.Join()
+	})
+	if !errors.Is(err, sched.ErrDeadlock) || after {
+		t.Errorf("Run = %v, and the suspended coroutine went on: %v; want a deadlock, and no", err, after)
+	}
+}
+
+// CedeNotSelf delivers a Wake from another goroutine, as Cede does, so a
+// loop that waits with it for a woken coroutine ends. (Found by review:
+// it looked at the ready queues only, and spun.)
+func TestCedeNotSelfDeliversWake(t *testing.T) {
+	run(t, func() {
+		woken := false
+		b := sched.Async(func() any { sched.Schedule(); woken = true; return nil })
+		sched.Cede() // b sleeps
+		done := make(chan struct{})
+		go func() { b.Wake(); close(done) }()
+		<-done
+		for i := 0; !woken; i++ {
+			if i == 1000 {
+				t.Fatalf("the woken coroutine did not run in 1000 CedeNotSelf calls (NReady %d)", sched.NReady())
+			}
+			sched.CedeNotSelf()
+		}
+	})
+}
+
+// RouseWait does not call a function that RouseCb did not make, which
+// it tells by its code. (Found by review: it called it once to ask.)
+func TestRouseWaitCallsNoStranger(t *testing.T) {
+	run(t, func() {
+		called := 0
+		msg := plEval(func() { sched.RouseWait(func(...any) { called++ }) })
+		if called != 0 || !strings.Contains(msg, "RouseCb did not make") {
+			t.Errorf("RouseWait on a stranger: called %d times, panic %q", called, msg)
+		}
+	})
+}

@@ -53,14 +53,11 @@ func (t *Timer) Stop() {
 }
 
 // Sleep suspends the running coroutine for at least d (Coro::AnyEvent's
-// sleep); other coroutines run meanwhile. Sleep(0) or less is a Cede.
+// sleep); other coroutines run meanwhile. For d of 0 or less it waits as
+// Poll does.
 func Sleep(d time.Duration) {
-	if d <= 0 {
-		Cede()
-		return
-	}
-	t := Timeout(d)
-	defer t.Stop() // when the sleeper is cancelled or thrown at
+	t := Timeout(d) // due at once for d <= 0: it fires when the scheduler next idles
+	defer t.Stop()  // when the sleeper is cancelled or thrown at
 	for !t.expired {
 		Schedule()
 	}
@@ -123,6 +120,12 @@ func (s *Scheduler) spareTimer() *Timer {
 func WithContext(ctx context.Context, fn func()) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if ctx.Done() == nil {
+		// It can never be done (context.Background, WithoutCancel): no
+		// Hold, which would keep a deadlock from being reported.
+		fn()
+		return nil
 	}
 	c := current()
 	release := c.s.Hold()

@@ -495,3 +495,39 @@ func TestPollFiresTimers(t *testing.T) {
 		}
 	})
 }
+
+// WithContext with a context that is never done holds nothing, so a
+// deadlock inside it is reported. (Found by review: Run hung.)
+func TestWithContextNeverDoneStillDeadlocks(t *testing.T) {
+	res := make(chan error, 1)
+	go func() {
+		res <- sched.Run(func() { sched.WithContext(context.Background(), sched.Schedule) })
+	}()
+	select {
+	case err := <-res:
+		if !errors.Is(err, sched.ErrDeadlock) {
+			t.Fatalf("Run = %v, want ErrDeadlock", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run hangs")
+	}
+}
+
+// Throw(nil) withdraws the caller's own throws, not a WithTimeout's that
+// has fired and waits for the coroutine. (Found by review: the timeout
+// was lost, and the wait went on.)
+func TestThrowNilKeepsTimeout(t *testing.T) {
+	var got error = errors.New("WithTimeout did not return")
+	err := sched.Run(func() {
+		c := sched.Async(func() any { got = sched.WithTimeout(5*time.Millisecond, sched.Schedule); return nil })
+		sched.Cede()
+		h := sched.Async(func() any { sched.Sleep(6 * time.Millisecond); c.Throw(nil); return nil })
+		h.SetPrio(sched.PrioHigh)
+		sched.Cede()
+		time.Sleep(20 * time.Millisecond) // both timers fire in one idle pass; h runs first
+		c.Join()
+	})
+	if !errors.Is(got, sched.ErrTimeout) {
+		t.Fatalf("WithTimeout = %v, Run = %v; want ErrTimeout", got, err)
+	}
+}

@@ -57,9 +57,9 @@ func TestWaitsWithTimeout(t *testing.T) {
 	})
 }
 
-// A waiter woken and then timed out before it runs passes the wake-up on:
-// the next waiter gets it, for every wait of this package.
-func TestTimedOutAfterWakePassesItOn(t *testing.T) {
+// A waiter woken and timed out before it runs passes the wake-up on: the
+// next waiter gets it, for every wait of this package.
+func TestTimedOutAndWokenPassesItOn(t *testing.T) {
 	run(t, func() {
 		check := func(name string, wait, wake func()) {
 			var r recorder
@@ -68,10 +68,14 @@ func TestTimedOutAfterWakePassesItOn(t *testing.T) {
 				r.add("a timed out %v", errors.Is(err, sched.ErrTimeout))
 			})
 			async(func() { wait(); r.add("b woken") })
-			sched.Cede() // both wait
+			// The waker runs first once its timer and a's fire, in one
+			// idle pass: a's throw waits for a, which the wake-up finds
+			// still waiting.
+			waker := async(func() { sched.Sleep(2 * time.Millisecond); wake() })
+			waker.SetPrio(sched.PrioHigh)
+			sched.Cede() // all three wait
 			time.Sleep(3 * time.Millisecond)
-			wake()       // wakes a
-			sched.Poll() // a's timer throws at it before it runs
+			sched.Sleep(time.Millisecond) // the pass that fires both timers
 			cedeWhileReady()
 			t.Run(name, func(t *testing.T) { r.check(t, "a timed out true", "b woken") })
 		}
