@@ -52,11 +52,20 @@ func Create(name string) (*File, error) {
 // (aio_open).
 func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	r := &request{op: opOpen, name: name, flags: flag, mode: unixMode(perm)}
+	_, l := running()
+	_, ring := l.be.(*uringBackend)
 	fd := do(r)
-	if fd == -int(unix.ENXIO) && flag&unix.O_NONBLOCK == 0 && !r.blocking {
-		// io_uring first tries an open without blocking, and a FIFO
-		// opened to write with no reader then fails with ENXIO where
-		// open(2) waits for a reader: a pool worker's open waits.
+	// io_uring first tries an open without blocking, where open(2) of a
+	// FIFO waits for the other end: opened to write with no reader, it
+	// fails with ENXIO; opened to read, it succeeds at once, and reads
+	// then find no writer (EOF). A pool worker's open waits.
+	waits := ring && flag&(unix.O_NONBLOCK|unix.O_PATH) == 0
+	switch {
+	case fd == -int(unix.ENXIO) && waits:
+		r.blocking = true
+		fd = do(r)
+	case fd >= 0 && waits && flag&unix.O_ACCMODE == unix.O_RDONLY && isFIFO(fd):
+		unix.Close(fd)
 		r.blocking = true
 		fd = do(r)
 	}
@@ -66,11 +75,23 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	return &File{fd: fd, name: name, append: flag&os.O_APPEND != 0, uncached: flag&unix.O_DIRECT != 0}, nil
 }
 
+// isFIFO reports whether fd is a FIFO, by fstat: at once, as it never
+// waits.
+func isFIFO(fd int) bool {
+	var st unix.Stat_t
+	return unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFIFO
+}
+
 // Name returns the name the file was opened with.
 func (f *File) Name() string { return f.name }
 
-// Fd returns the file descriptor.
-func (f *File) Fd() uintptr { return uintptr(f.fd) }
+// Fd returns the file descriptor; ^uintptr(0) for a nil File, as os.File.
+func (f *File) Fd() uintptr {
+	if f == nil {
+		return ^uintptr(0)
+	}
+	return uintptr(f.fd)
+}
 
 // Close closes the file (aio_close).
 //
@@ -79,6 +100,9 @@ func (f *File) Fd() uintptr { return uintptr(f.fd) }
 // at once, as os.File's does. So their requests never reach a file that
 // takes the descriptor's number after Close.
 func (f *File) Close() error {
+	if f == nil {
+		return os.ErrInvalid
+	}
 	if f.closed {
 		return f.pathErr("close", ErrClosed)
 	}
@@ -94,10 +118,14 @@ func (f *File) Close() error {
 }
 
 // hold counts a request of f's as in flight until release, or fails once
-// f is closed. Every request that names f's descriptor is made between
-// the two; calls made at once, with no switch (lseek, preadCached), need
-// neither, since no Close can come in between.
+// f is closed, or for a nil f (os.ErrInvalid, as os.File's methods). Every
+// request that names f's descriptor is made between the two; calls made
+// at once, with no switch (lseek, preadCached), need neither, since no
+// Close can come in between.
 func (f *File) hold(op string) error {
+	if f == nil {
+		return os.ErrInvalid
+	}
 	if f.closed {
 		return f.pathErr(op, ErrClosed)
 	}
@@ -148,6 +176,9 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	defer f.release()
 	if off < 0 {
 		return 0, f.pathErr("readat", errors.New("negative offset"))
+	}
+	if !f.seekable() {
+		return 0, f.pathErr("read", unix.ESPIPE) // io_uring would read on, as from the position
 	}
 	total := 0
 	for total < len(p) {
@@ -281,17 +312,20 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 	if len(p) == 0 {
 		return 0, nil // as os.File: no system call
 	}
+	if !f.seekable() {
+		return 0, f.pathErr("write", unix.ESPIPE) // io_uring would write on, as at the position
+	}
 	return f.pwrite(p, off)
 }
 
 // pwrite writes all of p at off, or at the file's position when off < 0.
-// Writing nothing still makes the request, as os.File's Write does, so a
-// file not open for writing says so.
+// Writing nothing still makes the system call, as os.File's Write does,
+// so a file not open for writing says so; made at once, since it never
+// waits, even on a full pipe.
 func (f *File) pwrite(p []byte, off int64) (int, error) {
 	if len(p) == 0 {
-		r := &request{op: opWrite, fd: f.fd, off: off}
-		if do(r) < 0 {
-			return 0, f.pathErr("write", r.err())
+		if _, err := unix.Write(f.fd, nil); err != nil {
+			return 0, f.pathErr("write", err)
 		}
 		return 0, nil
 	}

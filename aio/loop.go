@@ -3,6 +3,7 @@ package aio
 import (
 	"errors"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -184,6 +185,11 @@ func (l *loop) complete(r *request) {
 // caller's stack and a file opened, stat'ed and closed allocates no
 // request.
 func do(req *request) int {
+	if strings.IndexByte(req.name, 0) >= 0 || strings.IndexByte(req.name2, 0) >= 0 {
+		// The kernel would stop at the NUL, at another file: os refuses it.
+		req.res = -int(unix.EINVAL)
+		return req.res
+	}
 	c, l := running()
 	r := l.spareLike(req)
 	req.res = l.run(c, r)

@@ -6,8 +6,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -217,14 +221,19 @@ func Readlink(name string) (string, error) {
 }
 
 // Realpath returns the absolute path of name with every symbolic link,
-// "." and ".." resolved (aio_realpath).
+// "." and ".." resolved (aio_realpath), as realpath(3): the kernel
+// resolves name, opening it with O_PATH, and names what it found
+// (/proc/self/fd), so a ".." after a link goes up from the link's target
+// and a loop fails with ELOOP.
 func Realpath(name string) (string, error) {
 	var real string
 	err := run(func() error {
-		abs, err := filepath.Abs(name)
-		if err == nil {
-			real, err = filepath.EvalSymlinks(abs)
+		fd, err := unix.Open(name, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
 		}
+		defer unix.Close(fd)
+		real, err = os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
 		return unwrapPath(err)
 	})
 	return real, pathErr("realpath", name, err)
@@ -274,10 +283,18 @@ func Chown(name string, uid, gid int) error {
 	return pathErr("chown", name, run(func() error { return unix.Chown(name, uid, gid) }))
 }
 
-// Utime sets the access and modification times of name (aio_utime).
+// Utime sets the access and modification times of name (aio_utime); a
+// zero time.Time leaves that time as it is, as with os.Chtimes.
 func Utime(name string, atime, mtime time.Time) error {
-	ts := []unix.Timespec{unix.NsecToTimespec(atime.UnixNano()), unix.NsecToTimespec(mtime.UnixNano())}
+	ts := []unix.Timespec{timespec(atime), timespec(mtime)}
 	return pathErr("utime", name, run(func() error { return unix.UtimesNanoAt(unix.AT_FDCWD, name, ts, 0) }))
+}
+
+func timespec(t time.Time) unix.Timespec {
+	if t.IsZero() {
+		return unix.Timespec{Nsec: unix.UTIME_OMIT}
+	}
+	return unix.NsecToTimespec(t.UnixNano())
 }
 
 // Mknod creates a file system node (aio_mknod): mode holds the type
@@ -288,26 +305,55 @@ func Mknod(name string, mode uint32, dev int) error {
 
 // Msync flushes the memory-mapped region b to its file with unix.MS_*
 // flags (aio_msync).
-func Msync(b []byte, flags int) error { return run(func() error { return unix.Msync(b, flags) }) }
+func Msync(b []byte, flags int) error { return onPages(b, unix.SYS_MSYNC, uintptr(flags)) }
 
-// Mtouch faults in every page of b, reading each (aio_mtouch), or writing
-// it back unchanged when write is set, so that later accesses do not
-// block the coroutine's host.
+// Mtouch faults in every page of b, reading a byte of each (aio_mtouch),
+// and writing it back unchanged when write is set, so that later accesses
+// do not block the coroutine's host.
 func Mtouch(b []byte, write bool) error {
+	if len(b) == 0 {
+		return nil
+	}
 	return run(func() error {
 		page := os.Getpagesize()
-		for i := 0; i < len(b); i += page {
-			v := b[i] // faults the page in
+		start := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) % uintptr(page))
+		for i := 0; i < len(b); i += page - (start+i)%page { // b[0], then each page's first byte
+			v := b[i]
+			touched.Add(uint32(v))
 			if write {
-				b[i] = v // and dirties it
+				b[i] = v // kept: the atomic add between the load and this store is a memory operation
 			}
 		}
 		return nil
 	})
 }
 
+// touched takes the bytes Mtouch reads, so that the compiler keeps the
+// reads; otherwise unused.
+var touched atomic.Uint32
+
 // Mlock locks the pages of b in memory (aio_mlock).
-func Mlock(b []byte) error { return run(func() error { return unix.Mlock(b) }) }
+func Mlock(b []byte) error { return onPages(b, unix.SYS_MLOCK, 0) }
+
+// onPages makes the memory system call trap with arg on a worker, for the
+// pages that hold b: from the start of the page b starts in, as IO::AIO
+// aligns them (msync and madvise fail with EINVAL elsewhere).
+func onPages(b []byte, trap, arg uintptr) error {
+	if len(b) == 0 {
+		return nil
+	}
+	return run(func() error {
+		page := uintptr(os.Getpagesize())
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+		addr := start &^ (page - 1)
+		_, _, errno := unix.Syscall(trap, addr, start+uintptr(len(b))-addr, arg)
+		runtime.KeepAlive(b) // the memory stays: a Go heap object never moves
+		if errno != 0 {
+			return errno
+		}
+		return nil
+	})
+}
 
 // unwrapPath returns the errno inside a *fs.PathError, so the callers can
 // wrap it with the aio request's own name.
@@ -329,8 +375,15 @@ func Load(name string) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
+// ErrSameFile is what Copy fails with, wrapped in an *os.LinkError, when
+// dst is src itself: the same name, a hard link or a symbolic link to it.
+// Copying would empty it before reading it (as aio_copy would; cp
+// refuses too).
+var ErrSameFile = errors.New("source and destination are the same file")
+
 // Copy copies the file src to dst, with its permissions and times
-// (aio_copy). dst is replaced if it exists; on failure nothing is left at
+// (aio_copy). dst's contents are replaced if it exists; on failure,
+// or when the coroutine unwinds (a Cancel, a timeout), nothing is left at
 // dst.
 func Copy(src, dst string) (err error) {
 	in, err := Open(src)
@@ -342,16 +395,39 @@ func Copy(src, dst string) (err error) {
 	if err != nil {
 		return err
 	}
-	out, err := OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm())
+	// dst is ours to remove unless the copy gets to its end, from before
+	// it may exist (an open cut short may have made it), but not while
+	// it may be src, which would be lost.
+	ours, done := true, false
+	defer func() {
+		if ours && !done {
+			Unlink(dst)
+		}
+	}()
+	out, err := OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+	if errors.Is(err, fs.ErrExist) {
+		ours = false
+		if out, err = OpenFile(dst, os.O_WRONLY, 0); err != nil {
+			return err
+		}
+		ofi, serr := out.Stat()
+		if serr == nil && sameFile(fi, ofi) {
+			out.Close()
+			return &os.LinkError{Op: "copy", Old: src, New: dst, Err: ErrSameFile}
+		}
+		ours = true
+		err = errors.Join(serr, out.Truncate(0))
+		if err != nil {
+			out.Close()
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			Unlink(dst)
+		if cerr := out.Close(); cerr != nil && err == nil {
+			err, done = cerr, false
 		}
 	}()
 	for off := int64(0); off < fi.Size(); {
@@ -368,7 +444,17 @@ func Copy(src, dst string) (err error) {
 		return err
 	}
 	st := fi.Sys().(*unix.Statx_t)
-	return Utime(dst, time.Unix(st.Atime.Sec, int64(st.Atime.Nsec)), fi.ModTime())
+	if err := Utime(dst, time.Unix(st.Atime.Sec, int64(st.Atime.Nsec)), fi.ModTime()); err != nil {
+		return err
+	}
+	done = true // not when the coroutine unwinds: err is nil then
+	return nil
+}
+
+// sameFile reports whether a and b, which Stat made, are one file.
+func sameFile(a, b fs.FileInfo) bool {
+	x, y := a.Sys().(*unix.Statx_t), b.Sys().(*unix.Statx_t)
+	return x.Ino == y.Ino && x.Dev_major == y.Dev_major && x.Dev_minor == y.Dev_minor
 }
 
 // Move renames src to dst, or copies and removes it when they are on
@@ -385,8 +471,12 @@ func Move(src, dst string) error {
 }
 
 // Rmtree removes name and, if it is a directory, everything below it
-// (aio_rmtree). Symbolic links are removed, not followed.
+// (aio_rmtree). Symbolic links are removed, not followed, name itself too
+// when it ends in a slash, as with os.RemoveAll.
 func Rmtree(name string) error {
+	for len(name) > 1 && name[len(name)-1] == '/' {
+		name = name[:len(name)-1]
+	}
 	fi, err := Lstat(name)
 	if err != nil {
 		return err

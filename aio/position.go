@@ -2,6 +2,7 @@ package aio
 
 import (
 	"io"
+	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,33 +19,45 @@ import (
 // turns, as os.File's do, so that the parts of two Writes, each repeating
 // short writes, do not interleave.
 
-// fileKind says whether a file has a position its calls share.
+// fileKind says whether a file has a position its calls share, and
+// whether it has offsets at all.
 type fileKind uint8
 
 const (
 	kindUnknown    fileKind = iota
 	kindPositioned          // a regular file or a block device; its reads stop short only at its end
-	kindStream              // anything else; its reads stop short where the data there ends
+	kindDevice              // another file lseek works on (/dev/zero): offsets are its own to read
+	kindStream              // lseek fails with ESPIPE (a pipe, FIFO, socket, or a file opened as a stream): no offsets
 )
 
-// positioned reports whether f is a regular file or a block device with a
-// position (lseek works: a file opened as a stream fails with ESPIPE),
-// finding out the first time; f must be open.
-func (f *File) positioned() bool {
+// kindOf finds out f's kind the first time, by fstat and lseek; f must be
+// open.
+func (f *File) kindOf() fileKind {
 	if f.kind == kindUnknown {
 		var st unix.Stat_t
 		if err := unix.Fstat(f.fd, &st); err != nil {
-			return false // not kept: it says nothing of the file
+			return kindUnknown // not kept: it says nothing of the file
 		}
-		f.kind = kindStream
-		if st.Mode&unix.S_IFMT == unix.S_IFREG || st.Mode&unix.S_IFMT == unix.S_IFBLK {
-			if _, err := unix.Seek(f.fd, 0, io.SeekCurrent); err != unix.ESPIPE {
-				f.kind = kindPositioned
-			}
+		_, err := unix.Seek(f.fd, 0, io.SeekCurrent)
+		switch mode := st.Mode & unix.S_IFMT; {
+		case err == unix.ESPIPE:
+			f.kind = kindStream
+		case mode == unix.S_IFREG || mode == unix.S_IFBLK:
+			f.kind = kindPositioned
+		default:
+			f.kind = kindDevice
 		}
 	}
-	return f.kind == kindPositioned
+	return f.kind
 }
+
+// positioned reports whether f is a regular file or a block device with a
+// position.
+func (f *File) positioned() bool { return f.kindOf() == kindPositioned }
+
+// seekable reports whether f has offsets, as pread(2) needs: io_uring's
+// reads and writes at an offset of a stream ignore the offset.
+func (f *File) seekable() bool { return f.kindOf() != kindStream }
 
 // atPosition starts a call named op at f's position, a write if write is
 // set, and returns the turn it waited for, which the caller gives back
@@ -52,6 +65,9 @@ func (f *File) positioned() bool {
 // write to a stream, nil for a read or a seek of a stream. It fails if f is closed, before
 // or after the wait.
 func (f *File) atPosition(op string, write bool) (*turnLock, error) {
+	if f == nil {
+		return nil, os.ErrInvalid
+	}
 	if f.closed {
 		return nil, f.pathErr(op, ErrClosed)
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // cstring returns s NUL-terminated, in buf's memory when it has room; s
-// never holds a NUL here, as the kernel would stop at it (ENOENT rather
-// than a wrong file). Both backends pass paths so, from a request's own
+// never holds a NUL here (do refuses such a path), as the kernel would
+// stop at it. Both backends pass paths so, from a request's own
 // buffer, which the loop's spare requests keep from one use to the next.
 func cstring(buf []byte, s string) []byte { return append(append(buf[:0], s...), 0) }
 
