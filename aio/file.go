@@ -65,7 +65,9 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 		r.blocking = true
 		fd = do(r)
 	case fd >= 0 && waits && flag&unix.O_ACCMODE == unix.O_RDONLY && isFIFO(fd):
-		unix.Close(fd)
+		// The first descriptor stays open until the second is: a writer
+		// meanwhile would otherwise find no reader (EPIPE).
+		defer unix.Close(fd)
 		r.blocking = true
 		fd = do(r)
 	}
