@@ -835,3 +835,29 @@ func TestRouseWaitCallsNoStranger(t *testing.T) {
 		}
 	})
 }
+
+// StackSize sizes main's stack too: main is a coroutine ([main::]). On
+// the turbo engine (TestTurbo) 200 KiB of frames overflowed main's 64 KiB.
+// (Found by review.)
+func TestStackSizeCoversMain(t *testing.T) {
+	err := sched.New(sched.StackSize(1 << 20)).Run(func() {
+		if got := deepFrames(200); got != 200*201/2 {
+			t.Errorf("deepFrames = %d", got)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deepFrames recurses n deep with a frame of 1 KiB each.
+//
+//go:noinline
+func deepFrames(n int) int {
+	var b [1024]byte
+	b[n%len(b)] = byte(n)
+	if n == 0 {
+		return 0
+	}
+	return deepFrames(n-1) + n + int(b[n%len(b)]) - int(byte(n))
+}

@@ -65,7 +65,7 @@ func Idle(f func() bool) Option { return func(s *Scheduler) { s.idle = f } }
 func PoolSize(n int) Option { return func(s *Scheduler) { s.poolSize = n } }
 
 // StackSize sets the size in bytes of every coroutine's stack on the
-// turbo engine, as state.StackSize does for one context
+// turbo engine, main's too, as state.StackSize does for one context
 // ($Coro::State::cctx_stacksize): rounded up to 64 KiB, the default, and
 // ignored by the portable engine, whose stacks grow. It panics unless
 // 0 < bytes <= state.MaxStackSize.
@@ -119,7 +119,7 @@ func (s *Scheduler) Run(main func()) (err error) {
 		s.main.started = true
 		defer s.shutdown(&err)
 		main()
-	})
+	}, s.stackSize)
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -31,7 +32,7 @@ type engine interface {
 	stack(s *State) (size int, goid uint64, ok bool)
 }
 
-var eng = mustChoose(os.Getenv("CORO_ENGINE"), os.Getenv("GODEBUG"))
+var eng = mustChoose(os.Getenv("CORO_ENGINE"), startupGodebug())
 
 // Engine reports the engine in use and why. CORO_ENGINE selects it:
 // "portable"; "turbo", which is an error at start-up unless every
@@ -90,12 +91,14 @@ func turboMissing(godebug string) []string {
 	if instrumented != "" {
 		missing = append(missing, "a build without "+instrumented)
 	}
-	settings := godebugSettings(godebug)
-	for _, want := range []string{"gcshrinkstackoff=1", "adaptivestackstart=0"} {
-		k, v, _ := strings.Cut(want, "=")
-		if settings[k] != v {
-			missing = append(missing, "GODEBUG "+want)
-		}
+	// The runtime's defaults: stacks shrink, and start at the size the
+	// last collection found goroutines to need.
+	settings := godebugSettings(godebug, map[string]int32{"gcshrinkstackoff": 0, "adaptivestackstart": 1})
+	if settings["gcshrinkstackoff"] <= 0 {
+		missing = append(missing, "GODEBUG gcshrinkstackoff=1")
+	}
+	if settings["adaptivestackstart"] != 0 {
+		missing = append(missing, "GODEBUG adaptivestackstart=0")
 	}
 	if len(missing) == 0 {
 		if d := turboDefect(); d != "" {
@@ -105,14 +108,37 @@ func turboMissing(godebug string) []string {
 	return missing
 }
 
-// godebugSettings parses GODEBUG as the runtime does: comma-separated
-// key=value pairs, the last of a key winning.
-func godebugSettings(godebug string) map[string]string {
-	m := make(map[string]string)
+// godebugSettings returns the values of the keys of m, which holds their
+// defaults, after GODEBUG, parsed exactly as the runtime parses it at
+// start-up (runtime1.go, parsegodebug): comma-separated key=value pairs,
+// nothing trimmed, the last of a key winning, a value that is no int32
+// ignored. A setting the runtime does not apply must not count.
+func godebugSettings(godebug string, m map[string]int32) map[string]int32 {
 	for _, kv := range strings.Split(godebug, ",") {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		k, v, ok := strings.Cut(kv, "=")
+		if _, known := m[k]; !ok || !known {
+			continue
+		}
+		if n, err := strconv.ParseInt(v, 10, 32); err == nil {
+			m[k] = int32(n)
 		}
 	}
 	return m
+}
+
+// startupGodebug is the GODEBUG the runtime read at start-up: the first in
+// the environment the process began with (/proc/self/environ), which an
+// os.Setenv in an init function that ran before this package's does not
+// change; os.Getenv's where /proc cannot be read.
+func startupGodebug() string {
+	environ, err := os.ReadFile("/proc/self/environ")
+	if err != nil {
+		return os.Getenv("GODEBUG")
+	}
+	for kv := range strings.SplitSeq(string(environ), "\x00") {
+		if v, ok := strings.CutPrefix(kv, "GODEBUG="); ok {
+			return v
+		}
+	}
+	return ""
 }

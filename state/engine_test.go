@@ -41,14 +41,26 @@ func TestChooseEngine(t *testing.T) {
 	}
 }
 
-func TestGodebugLastWins(t *testing.T) {
-	m := godebugSettings("gcshrinkstackoff=0, adaptivestackstart=0,gcshrinkstackoff=1,junk")
-	if m["gcshrinkstackoff"] != "1" || m["adaptivestackstart"] != "0" {
-		t.Errorf("parsed %v", m)
-	}
-	missing := strings.Join(turboMissing("gcshrinkstackoff=1,adaptivestackstart=0"), "; ")
-	if strings.Contains(missing, "GODEBUG") {
-		t.Errorf("GODEBUG reported missing though set: %s", missing)
+// GODEBUG counts as the runtime parses it: the last of a key wins, and a
+// setting the runtime does not apply (a space around it, a value that is
+// no number) does not count. (Found by review: spaces were trimmed, and
+// turbo ran on a runtime that shrank its stacks.)
+func TestGodebugAsTheRuntimeParsesIt(t *testing.T) {
+	for godebug, ok := range map[string]bool{
+		"gcshrinkstackoff=1,adaptivestackstart=0":                         true,
+		"gcshrinkstackoff=0,adaptivestackstart=0,gcshrinkstackoff=1,junk": true,
+		"gcshrinkstackoff=2,adaptivestackstart=00":                        true,
+		"gcshrinkstackoff=1, adaptivestackstart=0":                        false,
+		" gcshrinkstackoff=1,adaptivestackstart=0":                        false,
+		"gcshrinkstackoff=1 ,adaptivestackstart=0":                        false,
+		"gcshrinkstackoff=yes,adaptivestackstart=0":                       false,
+		"gcshrinkstackoff=1,adaptivestackstart=0,adaptivestackstart=1":    false,
+		"gcshrinkstackoff=1":                                              false,
+	} {
+		missing := strings.Join(turboMissing(godebug), "; ")
+		if got := !strings.Contains(missing, "GODEBUG"); got != ok {
+			t.Errorf("GODEBUG=%q: turbo's settings count as set: %v, want %v (missing: %s)", godebug, got, ok, missing)
+		}
 	}
 }
 

@@ -96,12 +96,18 @@ func runningTurbo() *State {
 // On the portable engine the calling goroutine is the host. On the turbo
 // engine the host is a new goroutine and the caller waits; when the
 // caller is locked to its OS thread, the host is locked to one of its own.
-func Run(main func()) {
+//
+// The options apply to the main context as New's do (StackSize, Desc,
+// Data); an OnExit is never called, since main's end ends the host.
+func Run(main func(), opts ...Option) {
+	if main == nil {
+		panic("state: Run with nil function")
+	}
 	g := getg()
 	if currentHost() != nil {
 		panic("state: Run called from inside a host")
 	}
-	h := newHost(main)
+	h := newHost(main, opts)
 	h.locks = threadLocks(g)
 	if turboOn {
 		runTurbo(h)
@@ -126,10 +132,12 @@ func Run(main func()) {
 	main()
 }
 
-// newHost returns a host whose main context, running, is main.
-func newHost(main func()) *host {
+// newHost returns a host whose main context, running, is main, with
+// options opts.
+func newHost(main func(), opts []Option) *host {
 	h := &host{}
-	m := &State{h: h, fn: main, status: StatusRunning, desc: "main"}
+	m := New(main, append([]Option{Desc("main")}, opts...)...)
+	m.h, m.status = h, StatusRunning
 	h.main, h.current = m, m
 	return h
 }
