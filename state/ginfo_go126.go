@@ -45,6 +45,13 @@ func threadLocks(g unsafe.Pointer) uint64 {
 	return uint64(*(*uint32)(unsafe.Add(m, mLockExt)))<<32 | uint64(*(*uint32)(unsafe.Add(m, mLockInt)))
 }
 
+// inCgoCallback reports whether goroutine g, the calling one, runs in a
+// cgo callback, by its M's internal lock count, which the runtime raises
+// for one (cgocallbackg) and which is 0 otherwise on a turbo host: the
+// host is a goroutine of its own, whose thread lock, if any, is
+// LockOSThread's (lockedExt).
+func inCgoCallback(g unsafe.Pointer) bool { return uint32(threadLocks(g)) != 0 }
+
 // lockedToThread reports whether goroutine g is locked to its thread
 // (g.lockedm is set): only then can its M's lock counts be other than 0.
 func lockedToThread(g unsafe.Pointer) bool { return *(*uintptr)(unsafe.Add(g, gLockedM)) != 0 }

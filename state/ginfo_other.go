@@ -15,3 +15,5 @@ func goroutineID(unsafe.Pointer) uint64 { return 0 }
 func threadLocks(unsafe.Pointer) uint64 { return 0 }
 
 func lockedToThread(unsafe.Pointer) bool { return false }
+
+func inCgoCallback(unsafe.Pointer) bool { return false }

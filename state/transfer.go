@@ -101,6 +101,9 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 			mustRun(s)
 			return s, s.h.tb.turner(s, to)
 		}
+		if to != s && inCgoCallback(getg()) {
+			panicInCgoCallback(s)
+		}
 		h := s.h
 		if (!plainSwitch(h, s, to) || turboHost() != h) && !s.prepare(to) {
 			return s, stay
@@ -182,6 +185,18 @@ func commit(h *host, s, to *State) {
 	s.status = StatusSuspended
 	to.status = StatusRunning
 	h.current = to
+}
+
+// panicInCgoCallback is depart's panic on the turbo engine for a context
+// that switches inside a cgo callback. The C frames of a callback lie on
+// the thread's system stack, below those of any callback made earlier;
+// they must return in the order they were made, which a context resumed
+// out of turn would break (the runtime dies: "syscall frame is no longer
+// valid"). Out of line for the reason panicThreadLocked is.
+//
+//go:noinline
+func panicInCgoCallback(s *State) {
+	panic(fmt.Sprintf("state: Transfer from context %q inside a cgo callback; return from the callback before switching", s.desc))
 }
 
 // panicThreadLocked is depart's panic for a context that switches while

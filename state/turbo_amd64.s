@@ -34,7 +34,8 @@
 // no Go code: no write barrier to record h.current with, no profiler
 // labels to move. When to is s, checked as prepare would, it jumps to
 // label same: there is nothing to do (a cede with no one else ready).
-// Otherwise it jumps to label no with AX and BX as they came. R14 is g:
+// Otherwise, and inside a cgo callback (its M's lockedInt is not 0: see
+// inCgoCallback), it jumps to label no with AX and BX as they came. R14 is g:
 // the caller is Go code, which holds it there.
 #define PLAIN_SWITCH(no, same) \
 	MOVQ	State_h(AX), DX \
@@ -63,6 +64,9 @@
 	MOVQ	State_tc(BX), DI \
 	MOVQ	const_gLabels(R14), R9 \
 	ORQ	tctx_labels(DI), R9 \
+	JNE	no \
+	MOVQ	const_gM(R14), R9 \
+	CMPL	const_mLockInt(R9), $0 \
 	JNE	no \
 	MOVB	$const_StatusSuspended, State_status(AX) \
 	MOVB	$const_StatusRunning, State_status(BX) \

@@ -38,8 +38,8 @@
 // one (plainSwitch, and the caller runs on s's host: turboHost) that needs
 // no Go code: no write barrier to record h.current with, no profiler
 // labels to move. When to is s, checked as prepare would, it branches to
-// label same. Otherwise it branches to label no with R0 and R1 as they
-// came. As on amd64 (turbo_amd64.s).
+// label same. Otherwise, and inside a cgo callback, it branches to label
+// no with R0 and R1 as they came. As on amd64 (turbo_amd64.s).
 #define PLAIN_SWITCH(no, same) \
 	MOVD	State_h(R0), R3 \
 	CBZ	R3, no \
@@ -72,6 +72,9 @@
 	MOVD	tctx_labels(R5), R6 \
 	ORR	R4, R6 \
 	CBNZ	R6, no \
+	MOVD	const_gM(g), R4 \
+	MOVWU	const_mLockInt(R4), R4 \
+	CBNZW	R4, no \
 	MOVD	$const_StatusSuspended, R4 \
 	MOVB	R4, State_status(R0) \
 	MOVD	$const_StatusRunning, R4 \

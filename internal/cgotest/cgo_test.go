@@ -3,7 +3,9 @@
 package cgotest
 
 import (
+	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/corogo/coro/internal/turbotest"
@@ -41,3 +43,24 @@ func TestCgoFromContexts(t *testing.T) {
 
 // TestTurbo runs this package's tests again on the turbo engine.
 func TestTurbo(t *testing.T) { turbotest.Rerun(t, "") }
+
+// A context inside a cgo callback cannot switch: the callback's C frames
+// must return before those of any callback made earlier, which a context
+// resumed out of turn would break. Both engines refuse with a panic
+// (found by review: on turbo the runtime died with "syscall frame is no
+// longer valid").
+func TestNoSwitchInsideCallbacks(t *testing.T) {
+	var msg string
+	state.Run(func() {
+		main := state.Current()
+		callbackHook = func(id int) int {
+			defer func() { msg = fmt.Sprint(recover()) }()
+			state.Current().Transfer(main)
+			return id
+		}
+		main.Transfer(state.New(func() { CallBack(1) }))
+	})
+	if !strings.Contains(msg, "cgo callback") {
+		t.Errorf("Transfer inside a cgo callback: %q, want a panic that says so", msg)
+	}
+}
