@@ -22,7 +22,9 @@
 // (chain.go). Run then starts the host goroutine itself and waits for it.
 // CORO_ENGINE selects an engine ("portable", "turbo" or "auto"); see
 // Engine for the conditions the turbo engine needs, and the README for
-// its limits. On both engines a context has profiler labels of its own
+// its limits. On both engines a context inside a cgo callback cannot
+// transfer until the callback returns. On both engines a context has
+// profiler labels of its own
 // (runtime/pprof), as a goroutine has, starting with those of the context
 // that first transfers to it.
 //
