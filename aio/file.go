@@ -33,10 +33,14 @@ type File struct {
 	// a read would wait (EOPNOTSUPP), which then costs no more failed tries.
 	uncached bool
 	kind     fileKind // whether f has a position; known from the first call that asks
-	closed   bool     // Close was called
-	busy     int      // requests in flight that name fd (hold)
-	pos      turnLock // held by a call at the position, from start to end (position.go)
-	writes   turnLock // held by a Write or Sendfile to a stream (position.go)
+	mode     uint32   // the file's type (S_IFMT bits), known with kind
+	// awaitWriter is set while the first Read must wait for a FIFO's
+	// writer, which io_uring's open did not (waitForWriter).
+	awaitWriter bool
+	closed      bool     // Close was called
+	busy        int      // requests in flight that name fd (hold)
+	pos         turnLock // held by a call at the position, from start to end (position.go)
+	writes      turnLock // held by a Write or Sendfile to a stream (position.go)
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).
@@ -56,32 +60,39 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	_, ring := l.be.(*uringBackend)
 	fd := do(r)
 	// io_uring first tries an open without blocking, where open(2) of a
-	// FIFO waits for the other end: opened to write with no reader, it
-	// fails with ENXIO; opened to read, it succeeds at once, and reads
-	// then find no writer (EOF). A pool worker's open waits.
+	// FIFO waits for the other end. Opened to write with no reader, it
+	// fails with ENXIO, and a pool worker's open waits. Opened to read, it
+	// succeeds at once, and a read would find no writer (EOF): the first
+	// Read waits for one instead (awaitWriter), so that the open costs no
+	// system call to tell a FIFO.
 	waits := ring && flag&(unix.O_NONBLOCK|unix.O_PATH) == 0
-	switch {
-	case fd == -int(unix.ENXIO) && waits:
-		r.blocking = true
-		fd = do(r)
-	case fd >= 0 && waits && flag&unix.O_ACCMODE == unix.O_RDONLY && isFIFO(fd):
-		// The first descriptor stays open until the second is: a writer
-		// meanwhile would otherwise find no reader (EPIPE).
-		defer unix.Close(fd)
+	if fd == -int(unix.ENXIO) && waits {
 		r.blocking = true
 		fd = do(r)
 	}
 	if fd < 0 {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: r.err()}
 	}
-	return &File{fd: fd, name: name, append: flag&os.O_APPEND != 0, uncached: flag&unix.O_DIRECT != 0}, nil
+	f := &File{fd: fd, name: name, append: flag&os.O_APPEND != 0, uncached: flag&unix.O_DIRECT != 0}
+	f.awaitWriter = waits && flag&unix.O_ACCMODE == unix.O_RDONLY
+	return f, nil
 }
 
-// isFIFO reports whether fd is a FIFO, by fstat: at once, as it never
-// waits.
-func isFIFO(fd int) bool {
-	var st unix.Stat_t
-	return unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFIFO
+// waitForWriter is, for a FIFO that io_uring opened to read without the
+// wait of open(2) for a writer (OpenFile), that wait, made by the first
+// Read: until a writer has written (POLLIN) or has come and gone
+// (POLLHUP), where a read would find no writer and end. A writer that was
+// there at the open and left without writing is not seen: the Read waits
+// for the next. Other files wait for nothing.
+func (f *File) waitForWriter() error {
+	if f.kindOf(); f.mode == unix.S_IFIFO {
+		r := &request{op: opPoll, fd: f.fd, flags: unix.POLLIN}
+		if do(r) < 0 {
+			return f.pathErr("read", r.err())
+		}
+	}
+	f.awaitWriter = false // not when the coroutine unwinds: the next Read waits
+	return nil
 }
 
 // Name returns the name the file was opened with.
@@ -162,6 +173,11 @@ func (f *File) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	defer turn.unlock()
+	if f.awaitWriter { // after the check for Close: the wait is part of the read, which a Close leaves to end
+		if err := f.waitForWriter(); err != nil {
+			return 0, err
+		}
+	}
 	n, err := f.pread(p, -1)
 	if err == nil && n == 0 {
 		err = io.EOF

@@ -170,6 +170,8 @@ func resolve(network, address string) (sockaddr, error) {
 func inetSockaddr(family int, ap netip.AddrPort) (unix.Sockaddr, error) {
 	ip, port := ap.Addr().Unmap(), int(ap.Port())
 	switch {
+	case !ip.IsValid() && family == unix.AF_INET: // no IP, as a *net.UDPAddr may have: the unspecified one, as with net
+		return &unix.SockaddrInet4{Port: port}, nil
 	case family == unix.AF_INET6:
 		return &unix.SockaddrInet6{Port: port, Addr: ip.As16()}, nil
 	case ip.Is4():
@@ -556,6 +558,7 @@ func (c *conn) netDefaults() {
 	if c.network[:3] == "tcp" {
 		c.SetNoDelay(true)
 		c.SetKeepAlivePeriod(keepAliveIdle)
+		unix.SetsockoptInt(c.fd, unix.IPPROTO_TCP, unix.TCP_KEEPINTVL, int(keepAliveIdle/time.Second))
 		unix.SetsockoptInt(c.fd, unix.IPPROTO_TCP, unix.TCP_KEEPCNT, keepAliveCount)
 		c.SetKeepAlive(true)
 	}
@@ -573,14 +576,18 @@ func (c *conn) SetKeepAlive(keepAlive bool) error {
 	return c.setOpt("SO_KEEPALIVE", unix.SOL_SOCKET, unix.SO_KEEPALIVE, boolInt(keepAlive))
 }
 
-// SetKeepAlivePeriod sets the idle time before the first keep-alive probe
-// and between probes, in whole seconds (at least 1), as net.TCPConn's.
+// SetKeepAlivePeriod sets the idle time before the first keep-alive
+// probe, in whole seconds rounded up, as net.TCPConn's: 0 is the default
+// of 15 s, and a negative period changes nothing.
 func (c *conn) SetKeepAlivePeriod(d time.Duration) error {
-	secs := max(1, int((d+time.Second-1)/time.Second))
-	if err := c.setOpt("TCP_KEEPIDLE", unix.IPPROTO_TCP, unix.TCP_KEEPIDLE, secs); err != nil {
-		return err
+	switch {
+	case d == 0:
+		d = keepAliveIdle
+	case d < 0:
+		return nil
 	}
-	return c.setOpt("TCP_KEEPINTVL", unix.IPPROTO_TCP, unix.TCP_KEEPINTVL, secs)
+	secs := int((d + time.Second - 1) / time.Second)
+	return c.setOpt("TCP_KEEPIDLE", unix.IPPROTO_TCP, unix.TCP_KEEPIDLE, secs)
 }
 
 // setOpt sets the TCP socket option named name; other connections have

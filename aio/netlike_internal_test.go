@@ -92,3 +92,46 @@ func TestTCPHasNetDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// SetKeepAlivePeriod sets what net.TCPConn's does: the idle time only,
+// 15 s for 0, nothing for a negative period. (Found by review.)
+func TestSetKeepAlivePeriodAsNet(t *testing.T) {
+	idle := func(fd int) (int, int) {
+		i, _ := unix.GetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPIDLE)
+		v, _ := unix.GetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_KEEPINTVL)
+		return i, v
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	periods := []time.Duration{0, -1, 30 * time.Second}
+	want := map[time.Duration][2]int{}
+	for _, d := range periods {
+		nc, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc.(*net.TCPConn).SetKeepAlivePeriod(d)
+		rc, _ := nc.(*net.TCPConn).SyscallConn()
+		rc.Control(func(fd uintptr) { i, v := idle(int(fd)); want[d] = [2]int{i, v} })
+		nc.Close()
+	}
+	err = sched.Run(func() {
+		for _, d := range periods {
+			c, err := Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.(*conn).SetKeepAlivePeriod(d)
+			if i, v := idle(c.(*conn).fd); [2]int{i, v} != want[d] {
+				t.Errorf("SetKeepAlivePeriod(%v): idle %d s, interval %d s; net's %v", d, i, v, want[d])
+			}
+			c.Close()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -215,3 +215,22 @@ func TestClosedAndNegativeTimeoutsAsNet(t *testing.T) {
 		}
 	})
 }
+
+// WriteTo a *net.UDPAddr without an IP sends, as net's does (to the
+// unspecified address: this host).
+func TestUDPWriteToNoIP(t *testing.T) {
+	rcv, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	must(t, err)
+	defer rcv.Close()
+	to := &net.UDPAddr{Port: rcv.LocalAddr().(*net.UDPAddr).Port}
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			pc, err := aio.ListenPacket("udp4", "127.0.0.1:0")
+			must(t, err)
+			defer pc.Close()
+			if _, err := pc.WriteTo([]byte("x"), to); err != nil {
+				t.Errorf("%s: WriteTo(%v) = %v, as net's: nil", aio.Backend(), to, err)
+			}
+		})
+	})
+}

@@ -395,34 +395,28 @@ func Copy(src, dst string) (err error) {
 	if err != nil {
 		return err
 	}
-	// dst is ours to remove unless the copy gets to its end, from before
-	// it may exist (an open cut short may have made it), but not while
-	// it may be src, which would be lost.
-	ours, done := true, false
+	// mine is set while dst is this Copy's to remove should it not finish:
+	// a file it makes where there was nothing, or one it began to
+	// overwrite; never src itself. done is set when it finishes.
+	mine, done := false, false
 	defer func() {
-		if ours && !done {
+		if mine && !done {
 			Unlink(dst)
 		}
 	}()
-	out, err := OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
-	if errors.Is(err, fs.ErrExist) {
-		ours = false
-		if out, err = OpenFile(dst, os.O_WRONLY, 0); err != nil {
-			return err
-		}
-		ofi, serr := out.Stat()
-		if serr == nil && sameFile(fi, ofi) {
-			out.Close()
-			return &os.LinkError{Op: "copy", Old: src, New: dst, Err: ErrSameFile}
-		}
-		ours = true
-		err = errors.Join(serr, out.Truncate(0))
-		if err != nil {
-			out.Close()
-			return err
-		}
+	// Where something is at dst (a file, a link, a dangling link whose
+	// target the open makes, as aio_copy's does), it is opened without
+	// O_TRUNC, so that it can be told apart from src before it is emptied.
+	_, lerr := Lstat(dst)
+	fresh := errors.Is(lerr, fs.ErrNotExist)
+	flag := os.O_WRONLY | os.O_CREATE
+	if fresh {
+		flag |= os.O_EXCL
 	}
+	mine = fresh // an open cut short may have made it
+	out, err := OpenFile(dst, flag, fi.Mode().Perm())
 	if err != nil {
+		mine = false // nothing made: O_EXCL failed, or the open did
 		return err
 	}
 	defer func() {
@@ -430,6 +424,19 @@ func Copy(src, dst string) (err error) {
 			err, done = cerr, false
 		}
 	}()
+	if !fresh {
+		ofi, err := out.Stat()
+		if err != nil {
+			return err
+		}
+		if sameFile(fi, ofi) {
+			return &os.LinkError{Op: "copy", Old: src, New: dst, Err: ErrSameFile}
+		}
+		mine = true
+		if err := out.Truncate(0); err != nil {
+			return err
+		}
+	}
 	for off := int64(0); off < fi.Size(); {
 		n, err := out.Sendfile(in, off, int(min(fi.Size()-off, 1<<30)))
 		if err != nil {

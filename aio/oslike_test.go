@@ -207,16 +207,16 @@ func TestRmtreeOfALinkWithASlash(t *testing.T) {
 	})
 }
 
-// Opening a FIFO to read waits for a writer, as open(2) does; io_uring's
-// first, non-blocking, try returned at once.
-func TestOpenFIFOToReadWaitsForAWriter(t *testing.T) {
+// A FIFO opened to read gives its reader what a writer writes, never an
+// early EOF: on io_uring the open does not wait for a writer, as open(2)
+// does, but the first Read does. (Found by review: the Read found no
+// writer, and ended.)
+func TestFIFOReadWaitsForAWriter(t *testing.T) {
 	backends(t, func(t *testing.T) {
 		fifo := filepath.Join(t.TempDir(), "fifo")
-		unix.Mkfifo(fifo, 0o600)
-		var writing atomic.Bool
+		must(t, unix.Mkfifo(fifo, 0o600))
 		go func() {
 			time.Sleep(50 * time.Millisecond)
-			writing.Store(true)
 			if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
 				w.Write([]byte("hi"))
 				w.Close()
@@ -226,13 +226,72 @@ func TestOpenFIFOToReadWaitsForAWriter(t *testing.T) {
 			f, err := aio.Open(fifo)
 			must(t, err)
 			defer f.Close()
-			if !writing.Load() {
-				t.Errorf("Open(fifo) returned before any writer came; open(2) and os.Open wait for one")
-			}
 			if b, err := io.ReadAll(f); string(b) != "hi" || err != nil {
 				t.Errorf("read %q, %v; want the writer's hi", b, err)
 			}
 		})
+	})
+}
+
+// A writer that comes, writes and goes around the Open is met, as with
+// os.Open. (Found by review: a blocking second open on io_uring waited
+// for another writer.)
+func TestFIFOQuickWriterIsMet(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		for round := range 20 {
+			fifo := filepath.Join(t.TempDir(), "fifo")
+			must(t, unix.Mkfifo(fifo, 0o600))
+			var opened, rescued atomic.Bool
+			go func() { // a writer that tries until a reader is there
+				for {
+					if fd, err := unix.Open(fifo, unix.O_WRONLY|unix.O_NONBLOCK, 0); err == nil {
+						unix.Write(fd, []byte("hi"))
+						unix.Close(fd)
+						return
+					}
+				}
+			}()
+			go func() { // only if the reader is stuck: a second writer
+				time.Sleep(10 * time.Second)
+				if !opened.Load() {
+					rescued.Store(true)
+					if fd, err := unix.Open(fifo, unix.O_WRONLY|unix.O_NONBLOCK, 0); err == nil {
+						unix.Close(fd)
+					}
+				}
+			}()
+			var got string
+			runSched(t, func() {
+				f, err := aio.Open(fifo)
+				must(t, err)
+				defer f.Close()
+				b, _ := io.ReadAll(f)
+				opened.Store(true)
+				got = string(b)
+			})
+			if got != "hi" || rescued.Load() {
+				t.Fatalf("round %d: read %q, and only a second writer ended the wait: %v; want hi, and no", round, got, rescued.Load())
+			}
+		}
+	})
+}
+
+// A timeout ends a Read of a FIFO that waits for a writer, as it ends the
+// other waits. (On the thread pool the open itself waits, in a worker that
+// nothing can stop: that stays a limit, as the README says.)
+func TestFIFOWaitForAWriterTimesOut(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	must(t, unix.Mkfifo(fifo, 0o600))
+	runSched(t, func() {
+		f, err := aio.Open(fifo)
+		must(t, err)
+		defer f.Close()
+		if aio.Backend() != "io_uring" {
+			t.Skipf("the open waited for a writer in a worker: %s", aio.Backend())
+		}
+		if err := sched.WithTimeout(50*time.Millisecond, func() { f.Read(make([]byte, 1)) }); !errors.Is(err, sched.ErrTimeout) {
+			t.Errorf("WithTimeout(Read of a FIFO with no writer) = %v, want ErrTimeout", err)
+		}
 	})
 }
 
@@ -258,5 +317,74 @@ func TestEmptyWriteToAFullFIFO(t *testing.T) {
 				t.Errorf("Write(nil) to a full FIFO: %v; write(2) of 0 bytes (and os) returns 0 at once", err)
 			}
 		})
+	})
+}
+
+// Copy onto the source itself keeps the source however early a cancel
+// comes. (Found by review: a cancel during the open of dst removed it,
+// and it was src.)
+func TestCopyOntoItselfCancelledKeepsSource(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		a := filepath.Join(t.TempDir(), "a")
+		for n := range 40 {
+			must(t, os.WriteFile(a, []byte("precious"), 0o644))
+			runSched(t, func() {
+				c := sched.Async(func() any { return aio.Copy(a, a) })
+				for range n % 20 {
+					sched.Poll()
+				}
+				if n >= 20 {
+					sched.Sleep(time.Duration(n-20) * 10 * time.Microsecond)
+				}
+				c.Cancel(nil)
+			})
+			if b, err := os.ReadFile(a); string(b) != "precious" {
+				t.Fatalf("cancel after %d steps of Copy(a, a): the source holds %q, %v", n, b, err)
+			}
+		}
+	})
+}
+
+// A Copy cancelled once it has emptied dst leaves no descriptor open, and
+// nothing at dst. (Found by review: dst's descriptor leaked.)
+func TestCopyCancelledLeavesNothing(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+		must(t, os.WriteFile(src, []byte("new"), 0o644))
+		must(t, os.WriteFile(dst, []byte("old"), 0o644))
+		before := openFDs(t)
+		runSched(t, func() {
+			c := sched.Async(func() any { return aio.Copy(src, dst) })
+			for {
+				if fi, err := os.Stat(dst); err == nil && fi.Size() == 0 {
+					break
+				}
+				sched.Poll()
+			}
+			c.Cancel(nil)
+		})
+		if after := openFDs(t); after != before {
+			t.Errorf("%d descriptors open before the Copy, %d after", before, after)
+		}
+		if _, err := os.Lstat(dst); err == nil {
+			t.Errorf("the cancelled Copy left %s", dst)
+		}
+	})
+}
+
+// Copy onto a dangling symbolic link makes its target, as aio_copy's open
+// (O_CREAT) does.
+func TestCopyThroughADanglingLink(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		src := filepath.Join(dir, "src")
+		must(t, os.WriteFile(src, []byte("data"), 0o644))
+		must(t, os.Symlink("target", filepath.Join(dir, "link")))
+		var err error
+		runSched(t, func() { err = aio.Copy(src, filepath.Join(dir, "link")) })
+		if b, _ := os.ReadFile(filepath.Join(dir, "target")); err != nil || string(b) != "data" {
+			t.Errorf("Copy onto a dangling link = %v, and its target holds %q; want nil and data", err, b)
+		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/corogo/coro/internal/turbotest"
+	"github.com/corogo/coro/sched"
 	"github.com/corogo/coro/state"
 )
 
@@ -62,5 +63,25 @@ func TestNoSwitchInsideCallbacks(t *testing.T) {
 	})
 	if !strings.Contains(msg, "cgo callback") {
 		t.Errorf("Transfer inside a cgo callback: %q, want a panic that says so", msg)
+	}
+}
+
+// A Cede refused inside a cgo callback leaves the scheduler as it was:
+// the coroutine that was ready still runs. (Found by review: the pick ran
+// before the refusal, and the coroutine it took off its queue was lost.)
+func TestRefusedCedeInCallbackLosesNothing(t *testing.T) {
+	ran, refused := false, ""
+	err := sched.Run(func() {
+		b := sched.Async(func() any { ran = true; return nil })
+		callbackHook = func(id int) int {
+			defer func() { refused = fmt.Sprint(recover()) }()
+			sched.Cede()
+			return id
+		}
+		CallBack(1)
+		b.Join()
+	})
+	if !ran || err != nil || !strings.Contains(refused, "cgo callback") {
+		t.Errorf("after a Cede in a callback (%q): the ready coroutine ran: %v; Run: %v", refused, ran, err)
 	}
 }
