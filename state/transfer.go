@@ -132,18 +132,27 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 				s = hosts.load(uintptr(g))
 			}
 		}
-		if s != nil {
-			checkThreadLock(s, g) // before pick, as on the turbo engine
+	} else if guessed, gg := runningGuess(); guessed == s {
+		g = gg // the guess proves the caller is s's goroutine
+	} else {
+		g = getg() // s's goroutine deeper down, or another (prepare panics)
+	}
+	// Only the runtime's coroutine switch cares which thread a goroutine
+	// is locked to. The counts are 0 unless g is locked, which g itself
+	// tells with one load; the counts are on its M, two loads away. This
+	// comes before pick, whose choice (a coroutine taken off its queue) a
+	// refused switch would lose, and before prepare, which may start to's
+	// goroutine: one started from a locked goroutine takes that lock for
+	// every switch into it. (s is nil only for a Switch outside a host,
+	// whose pick panics.)
+	if s != nil {
+		if h := s.h; h != nil && (h.locks != 0 || lockedToThread(g)) && threadLocks(g) != h.locks {
+			panicThreadLocked(s)
 		}
+	}
+	if pick != nil {
 		to = pick(s)
 		mustRun(s)
-	} else {
-		if guessed, gg := runningGuess(); guessed == s {
-			g = gg // the guess proves the caller is s's goroutine
-		} else {
-			g = getg() // s's goroutine deeper down, or another (prepare panics)
-		}
-		checkThreadLock(s, g)
 	}
 	h := s.h
 	// For Transfer, runsHere written out with g.
@@ -188,20 +197,6 @@ func commit(h *host, s, to *State) {
 	s.status = StatusSuspended
 	to.status = StatusRunning
 	h.current = to
-}
-
-// checkThreadLock panics when s, the running context of goroutine g's
-// host, would switch while g holds a thread lock that the host did not
-// hold at Run, on the portable engine: only the runtime's coroutine
-// switch cares which thread a goroutine is locked to. The counts are 0
-// unless g is locked, which g itself tells with one load; the counts are
-// on its M, two loads away. This comes before prepare, which may start
-// to's goroutine: one started from a locked goroutine takes that lock for
-// every switch into it.
-func checkThreadLock(s *State, g unsafe.Pointer) {
-	if h := s.h; h != nil && (h.locks != 0 || lockedToThread(g)) && threadLocks(g) != h.locks {
-		panicThreadLocked(s)
-	}
 }
 
 // panicInCgoCallback is depart's panic on the turbo engine for a context
