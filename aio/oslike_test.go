@@ -282,17 +282,21 @@ func TestFIFOQuickWriterIsMet(t *testing.T) {
 func TestFIFOWaitForAWriterTimesOut(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	must(t, unix.Mkfifo(fifo, 0o600))
+	var backend string
 	runSched(t, func() {
+		if backend = aio.Backend(); backend != "io_uring" {
+			return // the open would wait for a writer in a worker
+		}
 		f, err := aio.Open(fifo)
 		must(t, err)
 		defer f.Close()
-		if aio.Backend() != "io_uring" {
-			t.Skipf("the open waited for a writer in a worker: %s", aio.Backend())
-		}
 		if err := sched.WithTimeout(50*time.Millisecond, func() { f.Read(make([]byte, 1)) }); !errors.Is(err, sched.ErrTimeout) {
 			t.Errorf("WithTimeout(Read of a FIFO with no writer) = %v, want ErrTimeout", err)
 		}
 	})
+	if backend != "io_uring" {
+		t.Skipf("on %s the open waits for a writer, in a worker nothing can stop", backend)
+	}
 }
 
 // Write(nil) to a full FIFO returns at once, as write(2) of nothing does.
