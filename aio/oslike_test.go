@@ -71,8 +71,7 @@ func TestRealpathAsRealpath3(t *testing.T) {
 // io_uring ignored the offset and read or wrote the stream.
 func TestOffsetsOfAFIFOFailWithESPIPE(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		fifo := filepath.Join(t.TempDir(), "fifo")
-		unix.Mkfifo(fifo, 0o600)
+		fifo := makeFIFO(t)
 		peer, err := os.OpenFile(fifo, os.O_RDWR, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -213,8 +212,7 @@ func TestRmtreeOfALinkWithASlash(t *testing.T) {
 // writer, and ended.)
 func TestFIFOReadWaitsForAWriter(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		fifo := filepath.Join(t.TempDir(), "fifo")
-		must(t, unix.Mkfifo(fifo, 0o600))
+		fifo := makeFIFO(t)
 		go func() {
 			time.Sleep(50 * time.Millisecond)
 			if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
@@ -239,8 +237,7 @@ func TestFIFOReadWaitsForAWriter(t *testing.T) {
 func TestFIFOQuickWriterIsMet(t *testing.T) {
 	backends(t, func(t *testing.T) {
 		for round := range 20 {
-			fifo := filepath.Join(t.TempDir(), "fifo")
-			must(t, unix.Mkfifo(fifo, 0o600))
+			fifo := makeFIFO(t)
 			var opened, rescued atomic.Bool
 			go func() { // a writer that tries until a reader is there
 				for {
@@ -280,8 +277,7 @@ func TestFIFOQuickWriterIsMet(t *testing.T) {
 // other waits. (On the thread pool the open itself waits, in a worker that
 // nothing can stop: that stays a limit, as the README says.)
 func TestFIFOWaitForAWriterTimesOut(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "fifo")
-	must(t, unix.Mkfifo(fifo, 0o600))
+	fifo := makeFIFO(t)
 	var backend string
 	runSched(t, func() {
 		if backend = aio.Backend(); backend != "io_uring" {
@@ -302,8 +298,7 @@ func TestFIFOWaitForAWriterTimesOut(t *testing.T) {
 // Write(nil) to a full FIFO returns at once, as write(2) of nothing does.
 func TestEmptyWriteToAFullFIFO(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		fifo := filepath.Join(t.TempDir(), "fifo")
-		unix.Mkfifo(fifo, 0o600)
+		fifo := makeFIFO(t)
 		r, _ := os.OpenFile(fifo, os.O_RDWR, 0)
 		defer r.Close()
 		fd, _ := unix.Open(fifo, unix.O_WRONLY|unix.O_NONBLOCK, 0)
@@ -391,4 +386,12 @@ func TestCopyThroughADanglingLink(t *testing.T) {
 			t.Errorf("Copy onto a dangling link = %v, and its target holds %q; want nil and data", err, b)
 		}
 	})
+}
+
+// makeFIFO makes a FIFO in a temporary directory and returns its name.
+func makeFIFO(t *testing.T) string {
+	t.Helper()
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	must(t, unix.Mkfifo(fifo, 0o600))
+	return fifo
 }
