@@ -33,7 +33,6 @@ type File struct {
 	// a read would wait (EOPNOTSUPP), which then costs no more failed tries.
 	uncached bool
 	kind     fileKind // whether f has a position; known from the first call that asks
-	mode     uint32   // the file's type (S_IFMT bits), known with kind
 	// awaitWriter is set while the first Read must wait for a FIFO's
 	// writer, which io_uring's open did not (waitForWriter).
 	awaitWriter bool
@@ -83,9 +82,11 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 // Read: until a writer has written (POLLIN) or has come and gone
 // (POLLHUP), where a read would find no writer and end. A writer that was
 // there at the open and left without writing is not seen: the Read waits
-// for the next. Other files wait for nothing.
+// for the next. Any other stream (a socket, a terminal) is ready when a
+// read would be, so it waits as its read would have; files with offsets
+// wait for nothing.
 func (f *File) waitForWriter() error {
-	if f.kindOf(); f.mode == unix.S_IFIFO {
+	if f.kindOf() == kindStream {
 		r := &request{op: opPoll, fd: f.fd, flags: unix.POLLIN}
 		if do(r) < 0 {
 			return f.pathErr("read", r.err())

@@ -39,8 +39,7 @@ func (f *File) kindOf() fileKind {
 			return kindUnknown // not kept: it says nothing of the file
 		}
 		_, err := unix.Seek(f.fd, 0, io.SeekCurrent)
-		f.mode = st.Mode & unix.S_IFMT
-		switch mode := f.mode; {
+		switch mode := st.Mode & unix.S_IFMT; {
 		case err == unix.ESPIPE:
 			f.kind = kindStream
 		case mode == unix.S_IFREG || mode == unix.S_IFBLK:

@@ -98,8 +98,10 @@ func depart(s, to *State, pick func(*State) *State) (*State, func() bool) {
 		if pick != nil {
 			s = runningTurbo()
 			// Before pick, whose choice (a coroutine taken off its
-			// queue) a refused switch would lose.
-			if s != nil && inCgoCallback(getg()) {
+			// queue) a refused switch would lose. The caller runs on s's
+			// stack, so it is s's host goroutine, s.pt.g: one load, where
+			// getg is a call.
+			if s != nil && inCgoCallback(s.pt.g) {
 				panicInCgoCallback(s)
 			}
 			to = pick(s)
