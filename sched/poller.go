@@ -56,7 +56,15 @@ func (s *Scheduler) waitIdle() bool {
 		return true
 	}
 	deadline, timer := s.timers.next()
-	if !timer && s.holds.Load() == 0 && !s.posts.pending.Load() && (p == nil || !p.Outstanding()) {
+	// Set before the looks below: a Post, Wake or release that they miss
+	// sees it and wakes the wait (wakeUp). Both sides use sequentially
+	// consistent atomics, so one of them sees the other's store.
+	s.posts.sleeping.Store(true)
+	defer s.posts.sleeping.Store(false)
+	if s.posts.pending.Load() {
+		return true
+	}
+	if !timer && s.holds.Load() == 0 && (p == nil || !p.Outstanding()) {
 		return false
 	}
 	if p != nil {
@@ -82,8 +90,12 @@ func (s *Scheduler) waitForPost(deadline time.Time, timed bool) {
 	}
 }
 
-// wakeUp tells an idle scheduler to look again.
+// wakeUp tells an idle scheduler to look again; a busy one looks at
+// posts before it next sleeps (waitIdle), and costs the caller nothing.
 func (s *Scheduler) wakeUp() {
+	if !s.posts.sleeping.Load() {
+		return
+	}
 	select {
 	case s.posts.wake <- struct{}{}:
 	default:

@@ -48,6 +48,11 @@ type postBox struct {
 	wakes   []*Coro // to ready (Wake)
 	pending atomic.Bool
 	wake    chan struct{} // capacity 1: a token means "look again"
+	// sleeping is set while the scheduler waits idle, from before its
+	// last look at pending, holds and the Poller: only then does a Post,
+	// Wake or release need to wake it (wakeUp), which costs the Poller a
+	// system call.
+	sleeping atomic.Bool
 }
 
 // Option configures a Scheduler.

@@ -82,9 +82,7 @@ func TestCancelledSleeperLeavesNoTimer(t *testing.T) {
 
 // fakePoller completes one "request" per Poll after a short wait.
 type fakePoller struct {
-	mu      sync.Mutex
 	pending []*sched.Coro
-	wakes   int
 	wake    chan struct{}
 }
 
@@ -102,9 +100,6 @@ func (p *fakePoller) Poll(deadline time.Time) {
 }
 
 func (p *fakePoller) Wake() {
-	p.mu.Lock()
-	p.wakes++
-	p.mu.Unlock()
 	select {
 	case p.wake <- struct{}{}:
 	default:
@@ -143,10 +138,70 @@ func TestPollerCompletesRequests(t *testing.T) {
 	}
 	ev.check(t, "request 0 done", "request 1 done", "request 2 done")
 	posting.Wait()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.wakes == 0 {
-		t.Error("Post did not wake the poller")
+}
+
+// idlePoller waits in Poll until Wake, or for 5 s, and counts the wakes.
+type idlePoller struct {
+	polling chan struct{} // capacity 1: a Poll has begun
+	wake    chan struct{}
+	wakes   atomic.Int32
+}
+
+func (p *idlePoller) Outstanding() bool { return false }
+
+func (p *idlePoller) Poll(time.Time) {
+	select {
+	case p.polling <- struct{}{}:
+	default:
+	}
+	select {
+	case <-p.wake:
+	case <-time.After(5 * time.Second):
+	}
+}
+
+func (p *idlePoller) Wake() {
+	p.wakes.Add(1)
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// A Post or Wake from another goroutine wakes the Poller a scheduler
+// waits in, and costs nothing while the scheduler is busy: it looks at
+// them before it next waits.
+func TestPostWakesOnlyAnIdleScheduler(t *testing.T) {
+	p := &idlePoller{polling: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
+	s := sched.New()
+	s.SetPoller(p)
+	err := s.Run(func() {
+		var posted atomic.Bool
+		go s.Post(func() { posted.Store(true) })
+		for !posted.Load() {
+			sched.Cede() // busy: never idle, so never in Poll
+		}
+		if n := p.wakes.Load(); n != 0 {
+			t.Errorf("a Post to a busy scheduler woke its Poller %d times", n)
+		}
+		release := s.Hold() // idle, the scheduler waits for the Wake
+		me := sched.Current()
+		go func() {
+			<-p.polling
+			me.Wake()
+			release()
+		}()
+		start := time.Now()
+		sched.Schedule()
+		if d := time.Since(start); d > 4*time.Second {
+			t.Errorf("woken after %v: the Wake did not end the Poll", d)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.wakes.Load() == 0 {
+		t.Error("Wake did not wake the idle scheduler's Poller")
 	}
 }
 
