@@ -21,7 +21,8 @@ import (
 // in a request while other coroutines run.
 
 // yields runs read and reports whether another coroutine ran meanwhile,
-// that is, whether read waited in a request.
+// that is, whether read waited in a request, where the copier is off
+// (noCopier): a read it copies lets others run too.
 func yields(read func()) bool {
 	ran := false
 	other := sched.Async(func() any { ran = true; return nil })
@@ -65,6 +66,7 @@ func writeSynced(t *testing.T, data []byte) string {
 // Read, ReadAt and standard code over them (io.ReadAll) read a cached
 // file at once, and Read moves the file's position as it goes.
 func TestCachedReadsMakeNoRequest(t *testing.T) {
+	noCopier(t)
 	want := pattern(256 << 10)
 	name := writeSynced(t, want)
 	mustReadCached(t, name)
@@ -121,6 +123,10 @@ func TestPartlyCachedReadIsWhole(t *testing.T) {
 		})
 	})
 }
+
+// noCopier turns the copier off for the schedulers the test makes: the
+// scheduler's thread makes every cached read, at once.
+func noCopier(t *testing.T) { t.Setenv("CORO_COPIER", "off") }
 
 // mustReadCached skips the test where every read of name is a request:
 // preadv2 refuses RWF_NOWAIT on its file system (tmpfs, overlayfs:

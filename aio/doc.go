@@ -29,9 +29,17 @@
 //
 // A scheduler runs its coroutines on one thread, so the kernel work of
 // requests that complete at once (cached reads, opens) is done on that
-// thread too. To spread such work over several cores, as goroutines do,
-// run one scheduler per core, each on its own goroutine, with a share of
-// the coroutines: each gets its own event loop (coro bench measures both
+// thread too. For cached reads, a scheduler takes a second thread while a
+// core is spare, that is, while no more than half of GOMAXPROCS (as it
+// was when the loop was made) are taken by schedulers that are not
+// waiting idle: its copier. A coroutine whose cached read finds the
+// copier free and another coroutine ready hands the read over and cedes
+// until it is done, and the scheduler's thread copies the next reads
+// itself meanwhile. Such a read lets other coroutines run, as any request
+// does. CORO_COPIER=off keeps every read on the scheduler's thread. To
+// spread all the work over several cores, as goroutines do, run one
+// scheduler per core, each on its own goroutine, with a share of the
+// coroutines: each gets its own event loop (coro bench measures both
 // ways).
 //
 // A request's priority follows its coroutine's (sched.PrioMax most

@@ -160,7 +160,7 @@ func (f *File) release() {
 // Read reads up to len(p) bytes at the file's position and advances it
 // (aio_read without an offset). It returns io.EOF at the end of the file.
 // The kernel keeps the position, so pipes, sockets and terminals work.
-// Data already in the page cache is read at once, without a request.
+// Data already in the page cache is read without a request (readCached).
 func (f *File) Read(p []byte) (int, error) {
 	if err := f.hold("read"); err != nil {
 		return 0, err
@@ -216,9 +216,9 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 // pread reads once at off, or at the file's position when off < 0 (with
 // f.pos held), as read(2) does: a file's read stops short only at its end,
 // a pipe's or a device's where the data there does. Up to cachedReadMax
-// bytes in the page cache are copied at once, without a request
-// (readCached), unless f.uncached; what is not cached is read by a
-// request, from where the cached part ended.
+// bytes in the page cache are copied without a request, by the
+// scheduler's thread or its copier (readCached), unless f.uncached; what
+// is not cached is read by a request, from where the cached part ended.
 func (f *File) pread(p []byte, off int64) (int, error) {
 	cached := 0
 	if !f.uncached && len(p) <= cachedReadMax {
@@ -247,18 +247,19 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 }
 
 // readCached reads into p at off (-1: at the file's position) what it
-// can without waiting (preadCached), and returns how many bytes it read
-// and whether the read is done. If not, the next part is not cached, and
-// a request reads on from there (at the position, f.pos keeps other calls
-// off it meanwhile).
+// can without waiting (preadCached, by the copier or at once), and
+// returns how many bytes it read and whether the read is done. If not,
+// the next part is not cached, and a request reads on from there (at the
+// position, f.pos keeps other calls off it meanwhile).
 func (f *File) readCached(p []byte, off int64) (int, bool) {
+	_, l := running()
 	n := 0
 	for n < len(p) {
 		at := off
 		if off >= 0 {
 			at += int64(n)
 		}
-		m, err := preadCached(f.fd, p[n:], at)
+		m, err := l.preadCached(f.fd, p[n:], at)
 		switch {
 		case err != 0:
 			// EOPNOTSUPP (the file cannot tell) and ENOSYS (qemu-user has

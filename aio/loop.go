@@ -3,6 +3,7 @@ package aio
 import (
 	"errors"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -41,8 +42,11 @@ type backend interface {
 // whose completions wake the backend's wait.
 type loop struct {
 	be       backend
-	pool     *pool // be itself, or the helper pool; nil until needed
-	inflight int   // submitted, not completed
+	pool     *pool      // be itself, or the helper pool; nil until needed
+	inflight int        // submitted or handed to the copier, not completed
+	copier   *copier    // nil until the first read it takes
+	jobs     []*copyJob // spares for the copier's jobs
+	procs    int        // GOMAXPROCS when the loop was made (spareCore), or 0: no copier
 	// spares are requests do and a socket's await fill in: as many as
 	// were ever in flight at once through them.
 	spares []*request
@@ -61,8 +65,9 @@ type loop struct {
 
 // newLoop returns a loop with no backend yet.
 func newLoop() *loop {
-	l := new(loop)
+	l := &loop{procs: copierProcs(runtime.GOMAXPROCS(0))}
 	l.deliver = l.complete
+	busyLoops.Add(1) // until Close, but while in Poll
 	return l
 }
 
@@ -140,6 +145,8 @@ func (l *loop) backendFor(r *request) backend {
 func (l *loop) Outstanding() bool { return l.inflight > 0 }
 
 func (l *loop) Poll(deadline time.Time) {
+	busyLoops.Add(-1)
+	defer busyLoops.Add(1)
 	l.be.wait(deadline, l.deliver)
 	if l.pool != nil && l.pool != l.be {
 		l.pool.reap(l.deliver)
@@ -166,6 +173,10 @@ func (l *loop) Close() error {
 	l.wakeMu.Lock()
 	l.closed = true
 	l.wakeMu.Unlock()
+	busyLoops.Add(-1)
+	if l.copier != nil {
+		l.copier.close()
+	}
 	if l.pool != nil && l.pool != l.be {
 		l.pool.close() // first: its workers tell be of what they finish
 	}

@@ -1,0 +1,187 @@
+package aio
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+
+	"github.com/corogo/coro/internal/churn"
+	"github.com/corogo/coro/sched"
+)
+
+// cachedFile writes n patterned bytes to a file read from the page cache,
+// and returns its name and contents; it skips the test where reads of
+// cached data are requests (readsAtOnce) or no core is spare for a copier.
+func cachedFile(t *testing.T, n int) (string, []byte) {
+	t.Helper()
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("GOMAXPROCS < 2: no core is spare for a copier")
+	}
+	data := make([]byte, n)
+	for i := range data {
+		data[i] = byte(i/4096 + i%253)
+	}
+	name := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !readsAtOnce(t, name) {
+		t.Skip("reads of cached data are requests here (tmpfs, qemu-user)")
+	}
+	return name, data
+}
+
+// A cached read made while another coroutine is ready goes to the copier,
+// and the other may run meanwhile (unless the copy is done first); one
+// made with nothing else ready is made at once. The copier's goroutine ends with the scheduler, which counts
+// as busy while it runs, and not after.
+func TestCopierTakesReadsWhileOthersAreReady(t *testing.T) {
+	name, data := cachedFile(t, 64<<10)
+	goroutines := runtime.NumGoroutine()
+	busy := busyLoops.Load()
+	withCachedFile(t, name, func(f *File, l *loop) {
+		if n := busyLoops.Load(); n != busy+1 {
+			t.Errorf("busy loops while the scheduler runs: %d, want %d", n, busy+1)
+		}
+		// Idle, waiting in its loop, the scheduler does not count.
+		release := sched.Current().Scheduler().Hold()
+		me, idle := sched.Current(), make(chan int32, 1)
+		go func() {
+			for end := time.Now().Add(5 * time.Second); busyLoops.Load() != busy && time.Now().Before(end); {
+				time.Sleep(time.Millisecond)
+			}
+			idle <- busyLoops.Load()
+			me.Wake()
+			release()
+		}()
+		sched.Schedule()
+		if n := <-idle; n != busy {
+			t.Errorf("busy loops while the scheduler waits idle: %d, want %d", n, busy)
+		}
+		buf := make([]byte, 4096)
+		if _, err := f.ReadAt(buf, 0); err != nil || !bytes.Equal(buf, data[:4096]) || l.copier != nil {
+			t.Errorf("ReadAt alone: %v, right bytes %v, copier made %v; want nil, true, false", err, bytes.Equal(buf, data[:4096]), l.copier != nil)
+		}
+		other := sched.Async(func() any { return nil })
+		_, err := f.ReadAt(buf, 8192)
+		copied := len(l.jobs) == 1 && l.jobs[0].state.Load() == jobDone // the job, recycled
+		if err != nil || !bytes.Equal(buf, data[8192:8192+4096]) || !copied {
+			t.Errorf("ReadAt with another ready: %v, right bytes %v, copied by the copier %v; want nil, true, true", err, bytes.Equal(buf, data[8192:8192+4096]), copied)
+		}
+		other.Join()
+	})
+	if n := busyLoops.Load(); n != busy {
+		t.Errorf("busy loops after the scheduler ended: %d, want %d", n, busy)
+	}
+	for end := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > goroutines; time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("%d goroutines 5 s after the scheduler ended, %d before it ran: the copier's lives on", runtime.NumGoroutine(), goroutines)
+		}
+	}
+}
+
+// A coroutine cancelled while the copier has its read does not unwind
+// until the copy is done: the copier writes into its buffer until then.
+// Meanwhile the scheduler has nothing else to run, and must wait for the
+// copier rather than report a deadlock. Here the copier starts 20 ms
+// after the job was handed over, as the cancel comes.
+func TestCopierCancelWaitsForTheCopy(t *testing.T) {
+	name, data := cachedFile(t, 8192)
+	var got []byte
+	handed := make(chan *copier)
+	go func() {
+		k := <-handed
+		time.Sleep(20 * time.Millisecond) // the cancelled coroutine sleeps meanwhile
+		k.run()
+	}()
+	withCachedFile(t, name, func(f *File, l *loop) {
+		l.copier = new(copier) // with no goroutine yet: the job waits
+		reader := sched.Async(func() any {
+			buf := make([]byte, 4096)
+			defer func() { got = buf }()
+			f.ReadAt(buf, 4096)
+			t.Error("ReadAt returned to a cancelled coroutine")
+			return nil
+		})
+		sched.Cede() // the reader hands its read over, and cedes back
+		if l.copier.next.Load() == nil {
+			t.Error("the read was not handed to the copier")
+		}
+		handed <- l.copier
+		reader.Cancel(nil) // which unwinds the reader at once, waiting for the copy
+		l.copier.close()
+	})
+	if !bytes.Equal(got, data[4096:]) {
+		t.Error("the cancelled reader unwound before the copy was done")
+	}
+}
+
+// The copier writes into buffers that only its job and a suspended
+// coroutine refer to, whatever the GC does meanwhile: many coroutines
+// read into fresh buffers at GOGC=1 with forced collections and heap
+// churn, some are cancelled mid-read, and every read that completes is
+// checked byte for byte.
+func TestCopierGCTorture(t *testing.T) {
+	name, data := cachedFile(t, 1<<20)
+	defer debug.SetGCPercent(debug.SetGCPercent(1))
+	defer churn.Start()()
+	withCachedFile(t, name, func(f *File, l *loop) {
+		var readers []*sched.Coro
+		for i := range 200 {
+			readers = append(readers, sched.Async(func() any {
+				rng := rand.New(rand.NewPCG(uint64(i), 7))
+				for round := range 50 {
+					off, n := rng.IntN(len(data)-8192), 1+rng.IntN(8192)
+					buf := make([]byte, n) // only the job and this stack refer to it
+					if _, err := f.ReadAt(buf, int64(off)); err != nil {
+						return err
+					}
+					if round%10 == 0 {
+						runtime.GC()
+					}
+					if !bytes.Equal(buf, data[off:off+n]) {
+						t.Errorf("reader %d round %d: wrong bytes", i, round)
+					}
+				}
+				return nil
+			}))
+		}
+		for i, r := range readers {
+			if i%7 == 0 {
+				r.Cancel(nil) // mid-read, or between reads
+			}
+		}
+		for _, r := range readers {
+			if v, _ := r.Join(); v != nil {
+				t.Error(v)
+			}
+		}
+		if l.copier == nil {
+			t.Error("no read went to the copier")
+		}
+	})
+}
+
+// withCachedFile runs test in a new scheduler with name open, and l its
+// loop.
+func withCachedFile(t *testing.T, name string, test func(f *File, l *loop)) {
+	t.Helper()
+	err := sched.Run(func() {
+		f, err := Open(name)
+		if err != nil {
+			t.Error(err) // not Fatal: this is a coroutine
+			return
+		}
+		defer f.Close()
+		_, l := running()
+		test(f, l)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
