@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -74,7 +75,7 @@ func aioRandomReads(b *testing.B, backend string, schedulers int) {
 			cs = append(cs, sched.Async(func() any { return readBlocks(f, k*readers+i, n) }))
 		}
 		joinAll(b, cs)
-		threads.sample() // while the scheduler's thread pool, if any, lives
+		threads.sampleCPU() // while the scheduler's threads (pool, copier) live
 	})
 	b.StopTimer()
 	threads.report(b, b.N)
@@ -264,7 +265,7 @@ func aioOpenStatClose(b *testing.B, schedulers int) {
 			}))
 		}
 		joinAll(b, cs)
-		threads.sample() // while the scheduler's thread pool, if any, lives
+		threads.sampleCPU() // while the scheduler's threads (pool, copier) live
 	})
 	b.StopTimer()
 	threads.report(b, b.N)
@@ -331,6 +332,7 @@ type threadWatch struct {
 	start    time.Time
 	cpuStart map[string]time.Duration // each thread's CPU time when the watch began
 	cpu      int64                    // the process's CPU time then (processCPU)
+	lastCPU  map[string]time.Duration // each thread's CPU time at the last sampleCPU
 	stop     chan struct{}
 	done     chan struct{}
 }
@@ -366,6 +368,21 @@ func (w *threadWatch) sample() {
 	}
 }
 
+// sampleCPU is sample, which also records each thread's CPU time: a
+// scheduler's pool workers and copier end with it, before report.
+func (w *threadWatch) sampleCPU() {
+	w.sample()
+	cpu := threadCPU()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.lastCPU == nil {
+		w.lastCPU = map[string]time.Duration{}
+	}
+	for tid, t := range cpu {
+		w.lastCPU[tid] = t
+	}
+}
+
 // report stops the watch and reports the threads that appeared as the
 // metric "threads", the busy ones as "busy-threads", and the process's
 // CPU time, user and system, per op of the ops made as "cpu-ns": where
@@ -377,7 +394,12 @@ func (w *threadWatch) report(b *testing.B, ops int) {
 	w.sample()
 	b.ReportMetric(float64(len(w.seen)), "threads")
 	wall, busy := time.Since(w.start), 0
-	for tid, cpu := range threadCPU() {
+	used := maps.Clone(w.lastCPU) // of the threads that have ended since
+	if used == nil {
+		used = map[string]time.Duration{}
+	}
+	maps.Copy(used, threadCPU())
+	for tid, cpu := range used {
 		if cpu-w.cpuStart[tid] >= wall/10 {
 			busy++
 		}
