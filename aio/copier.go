@@ -1,15 +1,12 @@
 package aio
 
 import (
-	"os"
 	"runtime"
 	"sync/atomic"
 	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/corogo/coro/sched"
 )
 
 // copier is a scheduler's second thread for reads of cached data. Such a
@@ -20,34 +17,25 @@ import (
 // lets them run, and the next to read copies its own meanwhile: two reads
 // are copied at once, by two busy threads.
 //
-// The loop hands over a job only while none waits (next is nil): the
-// copier takes it as it finishes the one before, and the scheduler's
-// thread copies the reads in between itself.
+// The loop hands over a job only while the copier runs and no job waits
+// (next is nil): the copier takes it as it finishes the one before, and
+// the scheduler's thread copies the reads in between itself. A coroutine
+// left with nothing else to run takes back a job not yet taken (waitDone).
+// The loop's side is in copy.go.
 type copier struct {
-	next   atomic.Pointer[copyJob] // handed over, not yet taken: set by the loop, cleared by the copier
-	sleep  atomic.Uint32           // 1 while the copier sleeps, or is about to, in futex(2) on it
-	closed atomic.Bool
+	next atomic.Pointer[copyJob] // handed over, not yet taken: set by the loop, cleared by the copier
+	// running is set while the copier's goroutine runs (it has a P),
+	// between its sleeps: give hands over nothing else. Woken from a sleep,
+	// the thread may wait for a P for as long as every P runs other
+	// goroutines (until sysmon preempts one, 10 ms), and a job handed over
+	// then would wait as long.
+	running atomic.Bool
+	sleep   atomic.Uint32 // 1 while the copier sleeps, or is about to, in futex(2) on it
+	closed  atomic.Bool
+	// handBack takes a job whose coroutine sleeps (jobWaited) back to the
+	// scheduler, which readies it (loop.copiedBack).
+	handBack func(*copyJob)
 }
-
-// copyJob is one read handed to the copier: preadCached's arguments, and
-// what it returned.
-type copyJob struct {
-	fd  int
-	p   []byte // held here, so that escape analysis puts the caller's buffer on the heap, which never moves
-	off int64
-	c   *sched.Coro
-
-	n     int
-	errno unix.Errno
-	state atomic.Uint32 // jobQueued, jobWaited or jobDone
-}
-
-// The states of a copyJob.
-const (
-	jobQueued = iota // handed over; its coroutine runs or cedes
-	jobWaited        // its coroutine sleeps, and the copier wakes it when done
-	jobDone          // n and errno are final, and the copier no longer touches p
-)
 
 // copierSpin is how long the copier looks for a job before it sleeps: a
 // read takes about a microsecond, a wake-up several.
@@ -59,8 +47,8 @@ const (
 	futexWakePrivate = 1 | 128 // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
 )
 
-func newCopier() *copier {
-	k := new(copier)
+func newCopier(handBack func(*copyJob)) *copier {
+	k := &copier{handBack: handBack}
 	go k.run()
 	return k
 }
@@ -69,16 +57,26 @@ func newCopier() *copier {
 // scheduler's, two busy threads, and the one its futex wakes.
 func (k *copier) run() {
 	runtime.LockOSThread()
+	k.running.Store(true)
 	for {
 		j := k.take()
 		if j == nil {
 			return
 		}
-		c := j.c // read before jobDone, after which the job is its coroutine's again
-		j.n, j.errno = preadCached(j.fd, j.p, j.off)
-		if j.state.Swap(jobDone) == jobWaited {
-			c.Wake()
-		}
+		k.copy(j)
+	}
+}
+
+// copy makes the read of job j, which the copier has taken. The job is
+// done at once where its coroutine does not sleep; else the scheduler
+// readies the coroutine as it marks the job done, so that the coroutine
+// can neither miss the wake-up nor get it once it has gone on (a Wake
+// from here could land after a resume for another reason had let it see
+// jobDone and go on).
+func (k *copier) copy(j *copyJob) {
+	j.n, j.errno = preadCached(j.fd, j.p, j.off)
+	if !j.state.CompareAndSwap(jobQueued, jobDone) {
+		k.handBack(j)
 	}
 }
 
@@ -105,22 +103,29 @@ func (k *copier) take() *copyJob {
 			// sleep is set before the last looks: a give or close that
 			// they miss sees it and wakes the futex (wake). Both sides
 			// use sequentially consistent atomics.
+			k.running.Store(false)
 			k.sleep.Store(1)
 			if k.next.Load() == nil && !k.closed.Load() {
 				unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(&k.sleep)), futexWaitPrivate, 1, 0, 0, 0) // returns at once unless sleep is still 1
 			}
 			k.sleep.Store(0)
+			k.running.Store(true)
 			since = time.Time{}
 		}
 	}
 }
 
-// give hands j over if no job waits, and reports whether it did.
+// give hands j over if the copier runs and no job waits, and reports
+// whether it did; a copier that sleeps is woken for the next.
 func (k *copier) give(j *copyJob) bool {
+	if !k.running.Load() {
+		k.wake()
+		return false
+	}
 	if !k.next.CompareAndSwap(nil, j) {
 		return false
 	}
-	k.wake()
+	k.wake() // it may have gone to sleep since
 	return true
 }
 
@@ -136,95 +141,4 @@ func (k *copier) wake() {
 func (k *copier) close() {
 	k.closed.Store(true)
 	k.wake()
-}
-
-// busyLoops counts the event loops whose schedulers are not waiting idle
-// (Poll), in the whole process.
-var busyLoops atomic.Int32
-
-// spareCore reports whether a copier may run: a second busy thread for
-// every busy scheduler fits in GOMAXPROCS as it was when l was made.
-func (l *loop) spareCore() bool { return 2*int(busyLoops.Load()) <= l.procs }
-
-// copierProcs is l.procs for GOMAXPROCS procs: 0, which no busy scheduler
-// fits in, when CORO_COPIER=off.
-func copierProcs(procs int) int {
-	if os.Getenv("CORO_COPIER") == "off" {
-		return 0
-	}
-	return procs
-}
-
-// preadCached is the package's preadCached for the running coroutine, of
-// l's scheduler: the copier makes it when another coroutine is ready to
-// run meanwhile, a core is spare and no job waits; else it is made at
-// once.
-func (l *loop) preadCached(fd int, p []byte, off int64) (int, unix.Errno) {
-	if sched.NReady() == 0 || !l.spareCore() {
-		return preadCached(fd, p, off)
-	}
-	if l.copier == nil {
-		l.copier = newCopier()
-	}
-	if l.copier.next.Load() != nil {
-		return preadCached(fd, p, off) // a job waits: give would fail, taking the cache line from the copier
-	}
-	j := l.spareJob()
-	j.fd, j.p, j.off, j.c = fd, p, off, sched.Current()
-	j.state.Store(jobQueued)
-	if !l.copier.give(j) {
-		l.jobs = append(l.jobs, j)
-		return preadCached(fd, p, off)
-	}
-	return l.awaitCopy(j)
-}
-
-// awaitCopy returns the result of job j, which has been handed over, once
-// it is done. If the coroutine unwinds meanwhile (Cancel, Throw), the
-// unwinding waits too: until then the copier may write into p.
-func (l *loop) awaitCopy(j *copyJob) (int, unix.Errno) {
-	l.inflight++ // Outstanding: the scheduler waits for the wake-up, not reporting a deadlock
-	returned := false
-	defer func() {
-		if !returned {
-			sched.Uninterrupted(func() { waitDone(j) })
-		}
-		l.inflight--
-	}()
-	waitDone(j)
-	returned = true
-	n, errno := j.n, j.errno
-	j.p, j.c = nil, nil
-	l.jobs = append(l.jobs, j)
-	return n, errno
-}
-
-// waitDone returns once j is done. While other coroutines are ready it
-// cedes to them, which costs the copier nothing; else it sleeps, and the
-// copier wakes it.
-func waitDone(j *copyJob) {
-	for {
-		switch j.state.Load() {
-		case jobDone:
-			return
-		case jobQueued:
-			if sched.NReady() > 0 {
-				sched.Cede()
-			} else {
-				j.state.CompareAndSwap(jobQueued, jobWaited) // fails if done meanwhile
-			}
-		case jobWaited:
-			sched.Schedule()
-		}
-	}
-}
-
-// spareJob returns a job to fill in: the last one recycled, or a new one.
-func (l *loop) spareJob() *copyJob {
-	if n := len(l.jobs); n > 0 {
-		j := l.jobs[n-1]
-		l.jobs = l.jobs[:n-1]
-		return j
-	}
-	return new(copyJob)
 }

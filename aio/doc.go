@@ -33,10 +33,14 @@
 // core is spare, that is, while no more than half of GOMAXPROCS (as it
 // was when the loop was made) are taken by schedulers that are not
 // waiting idle: its copier. A coroutine whose cached read finds the
-// copier free and another coroutine ready hands the read over and cedes
-// until it is done, and the scheduler's thread copies the next reads
-// itself meanwhile. Such a read lets other coroutines run, as any request
-// does. CORO_COPIER=off keeps every read on the scheduler's thread. To
+// copier running and free, and another coroutine ready, hands the read
+// over and lets the others run until it is done, while the scheduler's
+// thread copies the next reads itself; with nothing else left to run it
+// takes back a read the copier has not begun. Such a read lets other
+// coroutines run, as any request does, and as with a request, a Throw or
+// Cancel that comes meanwhile waits for the copy, whose data is then
+// dropped (a Read's position has moved past it).
+// CORO_COPIER=off keeps every read on the scheduler's thread. To
 // spread all the work over several cores, as goroutines do, run one
 // scheduler per core, each on its own goroutine, with a share of the
 // coroutines: each gets its own event loop (coro bench measures both

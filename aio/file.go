@@ -247,19 +247,18 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 }
 
 // readCached reads into p at off (-1: at the file's position) what it
-// can without waiting (preadCached, by the copier or at once), and
+// can without waiting (copyCached), and
 // returns how many bytes it read and whether the read is done. If not,
 // the next part is not cached, and a request reads on from there (at the
 // position, f.pos keeps other calls off it meanwhile).
 func (f *File) readCached(p []byte, off int64) (int, bool) {
-	_, l := running()
 	n := 0
 	for n < len(p) {
 		at := off
 		if off >= 0 {
 			at += int64(n)
 		}
-		m, err := l.preadCached(f.fd, p[n:], at)
+		m, err := copyCached(f.fd, p[n:], at)
 		switch {
 		case err != 0:
 			// EOPNOTSUPP (the file cannot tell) and ENOSYS (qemu-user has

@@ -46,7 +46,13 @@ type loop struct {
 	inflight int        // submitted or handed to the copier, not completed
 	copier   *copier    // nil until the first read it takes
 	jobs     []*copyJob // spares for the copier's jobs
-	procs    int        // GOMAXPROCS when the loop was made (spareCore), or 0: no copier
+	copied   struct {   // jobs the copier handed back (copiedBack)
+		mu   sync.Mutex
+		jobs []*copyJob
+	}
+	busy     bool // counted in busyLoops (setBusy)
+	procs    int  // GOMAXPROCS at the last Poll (spareCore)
+	noCopier bool // CORO_COPIER=off
 	// spares are requests do and a socket's await fill in: as many as
 	// were ever in flight at once through them.
 	spares []*request
@@ -65,9 +71,8 @@ type loop struct {
 
 // newLoop returns a loop with no backend yet.
 func newLoop() *loop {
-	l := &loop{procs: copierProcs(runtime.GOMAXPROCS(0))}
+	l := &loop{procs: runtime.GOMAXPROCS(0), noCopier: os.Getenv("CORO_COPIER") == "off"}
 	l.deliver = l.complete
-	busyLoops.Add(1) // until Close, but while in Poll
 	return l
 }
 
@@ -100,7 +105,9 @@ func loopOf(s *sched.Scheduler) *loop {
 // on first use.
 func running() (*sched.Coro, *loop) {
 	c := sched.Current()
-	return c, loopFor(c)
+	l := loopFor(c)
+	l.setBusy(true)
+	return c, l
 }
 
 // UsePool makes the requests of scheduler s go through the thread pool,
@@ -145,12 +152,15 @@ func (l *loop) backendFor(r *request) backend {
 func (l *loop) Outstanding() bool { return l.inflight > 0 }
 
 func (l *loop) Poll(deadline time.Time) {
-	busyLoops.Add(-1)
-	defer busyLoops.Add(1)
+	l.setBusy(false)
+	defer l.setBusy(true)
 	l.be.wait(deadline, l.deliver)
 	if l.pool != nil && l.pool != l.be {
 		l.pool.reap(l.deliver)
 	}
+	l.deliverCopies()
+	l.procs = runtime.GOMAXPROCS(0) // which the runtime may change
+
 }
 
 func (l *loop) Wake() {
@@ -173,7 +183,7 @@ func (l *loop) Close() error {
 	l.wakeMu.Lock()
 	l.closed = true
 	l.wakeMu.Unlock()
-	busyLoops.Add(-1)
+	l.setBusy(false)
 	if l.copier != nil {
 		l.copier.close()
 	}
