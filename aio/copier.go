@@ -90,7 +90,10 @@ func (k *copier) take() *copyJob {
 		// Loaded before it is swapped: a Swap in every turn would take the
 		// cache line from the scheduler's core each time.
 		if k.next.Load() != nil {
-			return k.next.Swap(nil)
+			if j := k.next.Swap(nil); j != nil {
+				return j
+			}
+			continue // taken back meanwhile (waitDone)
 		}
 		if k.closed.Load() {
 			return nil

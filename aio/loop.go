@@ -160,7 +160,6 @@ func (l *loop) Poll(deadline time.Time) {
 	}
 	l.deliverCopies()
 	l.procs = runtime.GOMAXPROCS(0) // which the runtime may change
-
 }
 
 func (l *loop) Wake() {
