@@ -298,3 +298,36 @@ func TestCopierWakesNoOneElse(t *testing.T) {
 		}
 	})
 }
+
+// A loop that sched.SetPoller replaces is closed then: it no longer
+// counts as busy, its copier's goroutine ends, and the requests made
+// after go through the new loop.
+func TestReplacedLoopIsClosed(t *testing.T) {
+	goroutines, busy := runtime.NumGoroutine(), busyLoops.Load()
+	err := sched.Run(func() {
+		if err := Nop(); err != nil {
+			t.Error(err)
+			return
+		}
+		s := sched.Current().Scheduler()
+		old := loopOf(s)
+		old.copier = newCopier(old.copiedBack)
+		replacement := newLoop()
+		replacement.usePool("the test's")
+		s.SetPoller(replacement)
+		if !old.closed || busyLoops.Load() != busy {
+			t.Errorf("replaced loop: closed %v, busy loops %d; want true, %d", old.closed, busyLoops.Load(), busy)
+		}
+		if err := Nop(); err != nil || loopOf(s) != replacement || busyLoops.Load() != busy+1 {
+			t.Errorf("a request after: %v, through the new loop %v, busy loops %d; want nil, true, %d", err, loopOf(s) == replacement, busyLoops.Load(), busy+1)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > goroutines; time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("%d goroutines 5 s after the scheduler ended, %d before it ran: the replaced loop's copier lives on", runtime.NumGoroutine(), goroutines)
+		}
+	}
+}

@@ -1,12 +1,17 @@
 package sched
 
-import "time"
+import (
+	"io"
+	"reflect"
+	"time"
+)
 
 // Poller is an event loop the scheduler waits in when no coroutine is
 // ready: Coro's idle coroutine running the event loop. The aio package
 // installs one per scheduler; without one the scheduler just waits for
 // timers and Post. If it implements io.Closer, Run closes it after the
-// coroutines left at the end have been cancelled.
+// coroutines left at the end have been cancelled, and SetPoller when it
+// replaces it.
 type Poller interface {
 	// Outstanding reports whether work in flight (requests, watches) can
 	// still ready a coroutine; while it does, the scheduler waits instead of
@@ -22,8 +27,24 @@ type Poller interface {
 }
 
 // SetPoller makes p the event loop s waits in when idle. It may be called
-// from a coroutine of s, or before Run; a Poller already set is replaced.
-func (s *Scheduler) SetPoller(p Poller) { s.poller.Store(&p) }
+// from a coroutine of s, or before Run. A Poller it replaces is closed, if
+// it implements io.Closer, as Run closes its Poller at its end; it must
+// have nothing outstanding, or SetPoller panics, as the coroutines waiting
+// for that work could be woken by it alone.
+func (s *Scheduler) SetPoller(p Poller) {
+	old := s.Poller()
+	if old == nil || reflect.TypeOf(old).Comparable() && old == p {
+		s.poller.Store(&p)
+		return
+	}
+	if old.Outstanding() {
+		panic("sched: SetPoller: the Poller it would replace has work outstanding")
+	}
+	s.poller.Store(&p)
+	if c, ok := old.(io.Closer); ok {
+		c.Close() // after the Store: a Post from now on wakes p
+	}
+}
 
 // Poller returns the Poller set with SetPoller, or nil.
 func (s *Scheduler) Poller() Poller {

@@ -586,3 +586,55 @@ func TestThrowNilKeepsTimeout(t *testing.T) {
 		t.Fatalf("WithTimeout = %v, Run = %v; want ErrTimeout", got, err)
 	}
 }
+
+// closingPoller is a fakePoller that counts its closes.
+type closingPoller struct {
+	fakePoller
+	closes int
+}
+
+func (p *closingPoller) Close() error {
+	p.closes++
+	return nil
+}
+
+// A Poller replaced by another is closed, as Run closes the one it ends
+// with; set again, it stays open; with work outstanding it is refused,
+// being the only one that could wake the coroutines waiting for it.
+func TestSetPollerClosesTheOneItReplaces(t *testing.T) {
+	first := &closingPoller{fakePoller: fakePoller{wake: make(chan struct{}, 1)}}
+	second := &closingPoller{fakePoller: fakePoller{wake: make(chan struct{}, 1)}}
+	s := sched.New()
+	s.SetPoller(first)
+	s.SetPoller(first)
+	if first.closes != 0 {
+		t.Errorf("a Poller set again was closed %d times", first.closes)
+	}
+	err := s.Run(func() {
+		waiter := sched.Async(func() any {
+			second.pending = append(second.pending, sched.Current())
+			sched.Schedule() // in flight in second
+			return nil
+		})
+		s.SetPoller(second)
+		if first.closes != 1 || s.Poller() != second {
+			t.Errorf("replaced: closed %d times, poller is the new one %v; want 1, true", first.closes, s.Poller() == second)
+		}
+		sched.Cede() // waiter is in flight
+		refused := func() (r any) {
+			defer func() { r = recover() }()
+			s.SetPoller(first)
+			return nil
+		}()
+		if refused == nil || s.Poller() != second || second.closes != 0 {
+			t.Errorf("replacing a Poller with work outstanding: panic %v, poller unchanged %v, closed %d times; want a panic, true, 0", refused, s.Poller() == second, second.closes)
+		}
+		waiter.Join()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.closes != 1 || second.closes != 1 {
+		t.Errorf("closes after Run: first %d, second %d; want 1 each", first.closes, second.closes)
+	}
+}
