@@ -81,13 +81,16 @@
 // cancel it and, unwinding, waits for the completion: until then the kernel
 // may still use the request's memory, and the completion never reaches
 // another coroutine. What the request produced meanwhile is dropped (an
-// open's descriptor is closed); a Close is never cut short. On the thread
-// pool a read or write that waits for a pipe, a socket or a terminal stops
-// at the cancel (a write to a pipe or socket goes at most 4 KiB at a
-// time there, the room its readiness promises; a large one to a terminal
-// may still block), but a request a worker has started otherwise runs to
-// its end, and the cancelled coroutine, or Run ending, waits for it: an
-// open of a FIFO waits for the other end, and so do the requests io_uring
-// has no opcode for (Sendfile, ReadV, WriteV), which run on a pool helper
+// open's descriptor is closed); a Close is never cut short. No cancel
+// reaches an open that waits: an open of a FIFO to write, which waits for
+// a reader on a pool worker with either backend, ends only when one comes,
+// and a cancel or a timeout waits until then. On the thread pool a read or write
+// that waits for a pipe, a socket or a terminal stops at the cancel (a
+// write to a pipe or socket goes at most 4 KiB at a time there, the room
+// its readiness promises; a large one to a terminal may still block), but
+// a request a worker has started otherwise runs to its end, and the
+// cancelled coroutine, or Run ending, waits for it: an open of a FIFO to
+// read waits for the other end there, and so do the requests io_uring has
+// no opcode for (Sendfile, ReadV, WriteV), which run on a pool helper
 // there.
 package aio

@@ -196,6 +196,9 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, f.pathErr("readat", errors.New("negative offset"))
 	}
+	if len(p) == 0 {
+		return 0, nil // as os.File's, which makes no system call: a FIFO's too
+	}
 	if !f.seekable() {
 		return 0, f.pathErr("read", unix.ESPIPE) // io_uring would read on, as from the position
 	}
@@ -450,7 +453,9 @@ func Mkdir(name string, perm fs.FileMode) error {
 	return pathOp("mkdir", &request{op: opMkdir, name: name, mode: unixMode(perm)})
 }
 
-// Rename renames oldname to newname, replacing it (aio_rename).
+// Rename renames oldname to newname, replacing it (aio_rename). As
+// rename(2), and unlike os.Rename, it replaces an empty directory at
+// newname with a directory oldname.
 func Rename(oldname, newname string) error {
 	r := &request{op: opRename, name: oldname, name2: newname}
 	if do(r) < 0 {

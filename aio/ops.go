@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -381,11 +382,14 @@ func Load(name string) ([]byte, error) {
 // refuses too).
 var ErrSameFile = errors.New("source and destination are the same file")
 
-// Copy copies the file src to dst, with its permissions and times
-// (aio_copy). dst's contents are replaced if it exists; on failure,
-// or when the coroutine unwinds (a Cancel, a timeout), nothing is left at
-// dst.
+// Copy copies the file src to dst, with its times, permissions and owner
+// as far as they can be set: as aio_copy, it ignores the errors of
+// setting them (a file system without owners, say). dst's contents are
+// replaced if it exists; where dst is a symbolic link, the file it names
+// is written (made if missing). On failure, or when the coroutine unwinds
+// (a Cancel, a timeout), nothing is left of the file written.
 func Copy(src, dst string) (err error) {
+	dst = linkTarget(dst)
 	in, err := Open(src)
 	if err != nil {
 		return err
@@ -404,9 +408,8 @@ func Copy(src, dst string) (err error) {
 			Unlink(dst)
 		}
 	}()
-	// Where something is at dst (a file, a link, a dangling link whose
-	// target the open makes, as aio_copy's does), it is opened without
-	// O_TRUNC, so that it can be told apart from src before it is emptied.
+	// Where a file is at dst, it is opened without O_TRUNC, so that it can
+	// be told apart from src before it is emptied.
 	_, lerr := Lstat(dst)
 	fresh := errors.Is(lerr, fs.ErrNotExist)
 	flag := os.O_WRONLY | os.O_CREATE
@@ -447,15 +450,38 @@ func Copy(src, dst string) (err error) {
 		}
 		off += int64(n)
 	}
-	if err := out.Chmod(fi.Mode()); err != nil {
-		return err
-	}
+	// aio_copy's order: the owner last, as a chmod by a user who is not
+	// root could fail once it is another's.
 	st := fi.Sys().(*unix.Statx_t)
-	if err := Utime(dst, time.Unix(st.Atime.Sec, int64(st.Atime.Nsec)), fi.ModTime()); err != nil {
-		return err
-	}
+	Utime(dst, time.Unix(st.Atime.Sec, int64(st.Atime.Nsec)), fi.ModTime())
+	out.Chmod(fi.Mode())
+	out.Chown(int(st.Uid), int(st.Gid))
 	done = true // not when the coroutine unwinds: err is nil then
 	return nil
+}
+
+// linkTarget returns the name of the file that name, a symbolic link,
+// names, following links in turn; name itself when it is no link, or
+// after 40 links (the kernel's limit, where the open then fails with
+// ELOOP). A relative target is joined to the link's directory as it is
+// spelt, not cleaned: ".." after a linked directory is the kernel's to
+// resolve.
+func linkTarget(name string) string {
+	for range 40 {
+		fi, err := Lstat(name)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return name
+		}
+		target, err := Readlink(name)
+		if err != nil {
+			return name
+		}
+		if !filepath.IsAbs(target) {
+			target = name[:strings.LastIndexByte(name, '/')+1] + target
+		}
+		name = target
+	}
+	return name
 }
 
 // sameFile reports whether a and b, which Stat made, are one file.
@@ -465,7 +491,8 @@ func sameFile(a, b fs.FileInfo) bool {
 }
 
 // Move renames src to dst, or copies and removes it when they are on
-// different file systems (aio_move).
+// different file systems (aio_move). A symbolic link moved so arrives as
+// a copy of the file it names, as with aio_move.
 func Move(src, dst string) error {
 	err := Rename(src, dst)
 	if !errors.Is(err, unix.EXDEV) {
@@ -479,8 +506,10 @@ func Move(src, dst string) error {
 
 // Rmtree removes name and, if it is a directory, everything below it
 // (aio_rmtree). Symbolic links are removed, not followed, name itself too
-// when it ends in a slash, as with os.RemoveAll.
-func Rmtree(name string) error {
+// when it ends in a slash, as with os.RemoveAll. As aio_rmtree and
+// os.RemoveAll, it removes all it can: an entry it cannot remove keeps
+// no other; it returns the first error.
+func Rmtree(name string) (err error) {
 	for len(name) > 1 && name[len(name)-1] == '/' {
 		name = name[:len(name)-1]
 	}
@@ -496,9 +525,12 @@ func Rmtree(name string) error {
 		return err
 	}
 	for _, n := range slices.Concat(nondirs, dirs) {
-		if err := Rmtree(filepath.Join(name, n)); err != nil {
-			return err
+		if rerr := Rmtree(filepath.Join(name, n)); err == nil {
+			err = rerr
 		}
 	}
-	return Rmdir(name)
+	if rerr := Rmdir(name); err == nil {
+		err = rerr
+	}
+	return err
 }

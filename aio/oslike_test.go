@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync/atomic"
 	"syscall"
@@ -385,6 +387,122 @@ func TestCopyThroughADanglingLink(t *testing.T) {
 		if b, _ := os.ReadFile(filepath.Join(dir, "target")); err != nil || string(b) != "data" {
 			t.Errorf("Copy onto a dangling link = %v, and its target holds %q; want nil and data", err, b)
 		}
+	})
+}
+
+// A Copy through a symbolic link that is cancelled once it has emptied
+// or made the file the link names leaves nothing of that file, as it
+// leaves nothing at a dst that is no link; the link stays. (Found by
+// review: the link was removed and the emptied file, its old contents
+// lost, was left.)
+func TestCopyThroughALinkCancelledLeavesNothing(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		for _, existing := range []bool{false, true} {
+			dir := t.TempDir()
+			src, link, target := filepath.Join(dir, "src"), filepath.Join(dir, "link"), filepath.Join(dir, "target")
+			must(t, os.WriteFile(src, bytes.Repeat([]byte("new"), 1<<20), 0o644))
+			if existing {
+				must(t, os.WriteFile(target, []byte("old contents"), 0o644))
+			}
+			must(t, os.Symlink("target", link))
+			runSched(t, func() {
+				c := sched.Async(func() any { return aio.Copy(src, link) })
+				for {
+					if fi, err := os.Stat(target); err == nil && fi.Size() == 0 {
+						break // made or emptied, not yet written
+					}
+					sched.Poll()
+				}
+				c.Cancel(nil)
+			})
+			_, linkErr := os.Lstat(link)
+			_, targetErr := os.Stat(target)
+			if linkErr != nil || !errors.Is(targetErr, fs.ErrNotExist) {
+				t.Errorf("target there before: %v; after the cancelled Copy: the link %v, the target %v; want the link, and no target", existing, linkErr, targetErr)
+			}
+		}
+	})
+}
+
+// Copy through a chain of symbolic links, relative and absolute, writes
+// the file at its end and keeps the links.
+func TestCopyThroughLinks(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		src, file := filepath.Join(dir, "src"), filepath.Join(dir, "sub", "file")
+		must(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+		must(t, os.WriteFile(src, []byte("data"), 0o644))
+		must(t, os.WriteFile(file, []byte("old"), 0o644))
+		must(t, os.Symlink("file", filepath.Join(dir, "sub", "inner")))
+		must(t, os.Symlink(filepath.Join(dir, "sub", "inner"), filepath.Join(dir, "outer")))
+		var err error
+		runSched(t, func() { err = aio.Copy(src, filepath.Join(dir, "outer")) })
+		b, _ := os.ReadFile(file)
+		fi, lerr := os.Lstat(filepath.Join(dir, "outer"))
+		if err != nil || string(b) != "data" || lerr != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("Copy through two links = %v; the file holds %q, the first link %v, %v; want nil, data, a link", err, b, fi, lerr)
+		}
+	})
+}
+
+// Copy gives dst src's owner, as aio_copy does (after the mode).
+func TestCopyKeepsTheOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("giving a file another owner needs root")
+	}
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+		must(t, os.WriteFile(src, []byte("data"), 0o640))
+		must(t, os.Chown(src, 1234, 4321))
+		runSched(t, func() { must(t, aio.Copy(src, dst)) })
+		fi, err := os.Stat(dst)
+		must(t, err)
+		if st := fi.Sys().(*syscall.Stat_t); st.Uid != 1234 || st.Gid != 4321 || fi.Mode().Perm() != 0o640 {
+			t.Errorf("Copy made dst %v, owned by %d:%d; src is -rw-r-----, 1234:4321", fi.Mode(), st.Uid, st.Gid)
+		}
+	})
+}
+
+// Rmtree removes all it can, as aio_rmtree and os.RemoveAll do: an entry
+// it cannot remove keeps no other, and its error is returned. (Found by
+// review: Rmtree stopped at the first error.)
+func TestRmtreeRemovesWhatItCan(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		tree := filepath.Join(t.TempDir(), "tree")
+		must(t, os.MkdirAll(filepath.Join(tree, "sub"), 0o755))
+		for _, n := range []string{"a", "b", "c", "sub/x"} {
+			must(t, os.WriteFile(filepath.Join(tree, n), nil, 0o644))
+		}
+		stuck := filepath.Join(tree, "a")
+		if out, err := exec.Command("chattr", "+i", stuck).CombinedOutput(); err != nil {
+			t.Skipf("chattr +i (root, on ext4 or the like): %v %s", err, out)
+		}
+		defer exec.Command("chattr", "-i", stuck).Run()
+		var err error
+		runSched(t, func() { err = aio.Rmtree(tree) })
+		left, _ := filepath.Glob(filepath.Join(tree, "*"))
+		if !errors.Is(err, fs.ErrPermission) || len(left) != 1 || left[0] != stuck {
+			t.Errorf("Rmtree = %v, and left %v; want EPERM, and only %s", err, left, stuck)
+		}
+	})
+}
+
+// ReadAt of nothing returns 0, nil on a FIFO too, as os.File's does.
+func TestReadAtOfNothing(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		fifo := makeFIFO(t)
+		peer, err := os.OpenFile(fifo, os.O_RDWR, 0)
+		must(t, err)
+		defer peer.Close()
+		runSched(t, func() {
+			f, err := aio.OpenFile(fifo, os.O_RDWR, 0)
+			must(t, err)
+			defer f.Close()
+			if n, err := f.ReadAt(nil, 0); n != 0 || err != nil {
+				t.Errorf("ReadAt(nil, 0) of a FIFO = %d, %v; want 0, nil, as os", n, err)
+			}
+		})
 	})
 }
 
