@@ -70,8 +70,9 @@
 // its deadlines or closes it panics; Scheduler.Post reaches the owner's
 // coroutines. A socket not yet waited on may be handed over, and so may
 // one whose scheduler has ended.
-// Unlike package net's, a socket has no finalizer: one that is never
-// closed keeps its descriptor until the process exits. A scheduler runs
+// Unlike package os's files and package net's sockets, a File or a
+// socket has no finalizer: one that is never closed keeps its descriptor
+// until the process exits. A scheduler runs
 // on one thread, so a server
 // that wants every core runs a scheduler per core, each with a listener of
 // its own on the one address (ListenConfig's ReusePort), and Serve runs

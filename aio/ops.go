@@ -508,10 +508,15 @@ func Move(src, dst string) error {
 // (aio_rmtree). Symbolic links are removed, not followed, name itself too
 // when it ends in a slash, as with os.RemoveAll. As aio_rmtree and
 // os.RemoveAll, it removes all it can: an entry it cannot remove keeps
-// no other; it returns the first error.
+// no other; it returns the first error. A name that ends in "." is
+// refused (EINVAL) before anything is removed, as os.RemoveAll refuses
+// it: its directory's rmdir would fail once all below had gone.
 func Rmtree(name string) (err error) {
 	for len(name) > 1 && name[len(name)-1] == '/' {
 		name = name[:len(name)-1]
+	}
+	if name == "." || strings.HasSuffix(name, "/.") {
+		return &fs.PathError{Op: "rmtree", Path: name, Err: unix.EINVAL}
 	}
 	fi, err := Lstat(name)
 	if err != nil {

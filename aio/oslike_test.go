@@ -488,6 +488,20 @@ func TestRmtreeRemovesWhatItCan(t *testing.T) {
 	})
 }
 
+// Rmtree of a name that ends in "." removes nothing and fails, as
+// os.RemoveAll: it emptied the directory, then failed at its rmdir.
+func TestRmtreeOfDotRemovesNothing(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		must(t, os.WriteFile(filepath.Join(dir, "keep"), nil, 0o644))
+		var err error
+		runSched(t, func() { err = aio.Rmtree(dir + "/.") })
+		if _, serr := os.Stat(filepath.Join(dir, "keep")); !errors.Is(err, unix.EINVAL) || serr != nil {
+			t.Errorf("Rmtree(dir/.) = %v, and the file in it: %v; want EINVAL, and the file", err, serr)
+		}
+	})
+}
+
 // ReadAt of nothing returns 0, nil on a FIFO too, as os.File's does.
 func TestReadAtOfNothing(t *testing.T) {
 	backends(t, func(t *testing.T) {
