@@ -82,7 +82,8 @@
 // cancel it and, unwinding, waits for the completion: until then the kernel
 // may still use the request's memory, and the completion never reaches
 // another coroutine. What the request produced meanwhile is dropped (an
-// open's descriptor is closed); a Close is never cut short. No cancel
+// open's descriptor is closed), but for what a socket read took from the
+// socket, which the next Read returns; a Close is never cut short. No cancel
 // reaches an open that waits: an open of a FIFO to write, which waits for
 // a reader on a pool worker with either backend, ends only when one comes,
 // and a cancel or a timeout waits until then. On the thread pool a read or write

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net"
 	"os"
-	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -81,7 +80,7 @@ func (l *listener) Accept() (net.Conn, error) {
 			return c, nil
 		case unix.EAGAIN, unix.EINTR, unix.ECONNABORTED:
 			if err == unix.EAGAIN {
-				if err := l.waitFor(unix.POLLIN, time.Time{}); err != nil {
+				if err := l.waitFor(unix.POLLIN, nil); err != nil {
 					return nil, opErr("accept", l.network, nil, l.addr, err)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -51,7 +52,7 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 	}
 	err = unix.Connect(fd, sa.sa)
 	if err == unix.EINPROGRESS {
-		if err = c.waitFor(unix.POLLOUT, c.wdl); err == nil {
+		if err = c.waitFor(unix.POLLOUT, &c.wdl); err == nil {
 			var soerr int
 			soerr, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
 			if err == nil && soerr != 0 {
@@ -106,6 +107,14 @@ func socketFor(network, address, op string) (int, sockaddr, error) {
 	fd, err := unix.Socket(sa.family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return -1, sa, opErr(op, network, nil, sa.addr, os.NewSyscallError("socket", err))
+	}
+	if typ == unix.SOCK_DGRAM {
+		// As package net: a UDP socket may send to a broadcast address,
+		// which the kernel refuses (EACCES) without it.
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_BROADCAST, 1); err != nil {
+			unix.Close(fd)
+			return -1, sa, opErr(op, network, nil, sa.addr, os.NewSyscallError("setsockopt SO_BROADCAST", err))
+		}
 	}
 	if sa.family == unix.AF_INET6 {
 		v6only := boolInt(network[len(network)-1] == '6')
@@ -173,11 +182,39 @@ func inetSockaddr(family int, ap netip.AddrPort) (unix.Sockaddr, error) {
 	case !ip.IsValid() && family == unix.AF_INET: // no IP, as a *net.UDPAddr may have: the unspecified one, as with net
 		return &unix.SockaddrInet4{Port: port}, nil
 	case family == unix.AF_INET6:
-		return &unix.SockaddrInet6{Port: port, Addr: ip.As16()}, nil
+		return &unix.SockaddrInet6{Port: port, Addr: ip.As16(), ZoneId: zoneIndex(ip.Zone())}, nil
 	case ip.Is4():
 		return &unix.SockaddrInet4{Port: port, Addr: ip.As4()}, nil
 	}
 	return nil, &net.AddrError{Err: "not an IPv4 address", Addr: ap.Addr().String()}
+}
+
+// zoneIndex is the interface index an IPv6 zone names, as package net
+// reads it: an interface's name, or its index; 0 for none, or for a name
+// no interface has.
+func zoneIndex(zone string) uint32 {
+	if zone == "" {
+		return 0
+	}
+	if n, err := strconv.ParseUint(zone, 10, 32); err == nil {
+		return uint32(n)
+	}
+	if ifi, err := net.InterfaceByName(zone); err == nil {
+		return uint32(ifi.Index)
+	}
+	return 0
+}
+
+// zoneName is the IPv6 zone of interface index, as package net writes
+// it: the interface's name, or the index where it has none; "" for 0.
+func zoneName(index uint32) string {
+	if index == 0 {
+		return ""
+	}
+	if ifi, err := net.InterfaceByIndex(int(index)); err == nil {
+		return ifi.Name
+	}
+	return strconv.FormatUint(uint64(index), 10)
 }
 
 func addrOf(network string, ap netip.AddrPort) net.Addr {
@@ -193,7 +230,8 @@ func netAddr(network string, sa unix.Sockaddr) net.Addr {
 	case *unix.SockaddrInet4:
 		return addrOf(network, netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port)))
 	case *unix.SockaddrInet6:
-		return addrOf(network, netip.AddrPortFrom(netip.AddrFrom16(sa.Addr), uint16(sa.Port)))
+		ip := netip.AddrFrom16(sa.Addr).WithZone(zoneName(sa.ZoneId))
+		return addrOf(network, netip.AddrPortFrom(ip, uint16(sa.Port)))
 	case *unix.SockaddrUnix:
 		return &net.UnixAddr{Name: sa.Name, Net: "unix"}
 	}
@@ -224,6 +262,11 @@ type sock struct {
 	family int // AF_INET, AF_INET6 or AF_UNIX
 	closed bool
 	waits  []*request
+	// unread is data ring reads took from the socket for coroutines that
+	// unwound before they returned (await): the next Read returns it
+	// first. On a datagram socket it is one datagram, but for two such
+	// reads at once.
+	unread []byte
 	// loop is the event loop of the scheduler whose coroutines wait on
 	// the socket, from the first wait on; nil before. What the loop keeps
 	// about the descriptor is its own, so only that scheduler's
@@ -246,14 +289,22 @@ func (s *sock) mustBelong(op string, l *loop) {
 func currentLoop() *loop { return loopOf(sched.Current().Scheduler()) }
 
 // await runs a request like req, a wait on the socket, until it completes
-// or the deadline (zero: none) passes, and leaves its result in req.res.
-// As in do, the request in flight is one of the loop's spares, so a socket
-// read or wait allocates none; s.waits names it meanwhile, for Close and
-// the deadlines to interrupt. c is the running coroutine and l its loop.
-func (s *sock) await(c *sched.Coro, l *loop, req *request, deadline time.Time) error {
+// or the deadline passes, and leaves its result in req.res. deadline
+// points at the deadline in force (nil, or the zero Time: none), which
+// SetReadDeadline or SetWriteDeadline may move meanwhile: a wait that the
+// old one ended then returns no error, its request ECANCELED, for the
+// caller to wait again under the new one. As in do, the request in flight
+// is one of the loop's spares, so a socket read or wait allocates none;
+// s.waits names it meanwhile, for Close and the deadlines to interrupt. c
+// is the running coroutine and l its loop.
+func (s *sock) await(c *sched.Coro, l *loop, req *request, deadline *time.Time) error {
 	if s.loop != l {
 		s.mustBelong("wait", l)
 		s.loop = l
+	}
+	var dl time.Time
+	if deadline != nil {
+		dl = *deadline
 	}
 	r := l.spareLike(req)
 	s.waits = append(s.waits, r)
@@ -267,16 +318,24 @@ func (s *sock) await(c *sched.Coro, l *loop, req *request, deadline time.Time) e
 		}
 		if completed { // not when the coroutine unwinds: as for do
 			l.recycle(r)
+		} else if r.op == opRead && r.res > 0 {
+			// The coroutine unwinds (Cancel, Throw, an enclosing
+			// WithTimeout) with data the ring read: out of the socket,
+			// it is kept for the next Read, or the stream would lose it.
+			s.unread = append(s.unread, r.buf[:r.res]...)
 		}
 	}()
-	err := within(deadline, func() { l.run(c, r) })
+	err := within(dl, func() { l.run(c, r) })
+	if err != nil && !dl.IsZero() && (deadline.IsZero() || time.Now().Before(*deadline)) {
+		err = nil // the deadline was moved on, or taken away, while the old one ended the wait
+	}
 	req.res, completed = r.res, true
 	return err
 }
 
 // waitFor sleeps until the socket is ready for events (unix.POLLIN or
-// POLLOUT) or the deadline (zero: none) passes.
-func (s *sock) waitFor(events int, deadline time.Time) error {
+// POLLOUT) or the deadline deadline points at (as for await) passes.
+func (s *sock) waitFor(events int, deadline *time.Time) error {
 	r := request{op: opPoll, fd: s.fd, flags: events}
 	c, l := running()
 	if err := s.await(c, l, &r, deadline); err != nil {
@@ -354,6 +413,13 @@ func (c *conn) Read(b []byte) (int, error) {
 	if err := c.begin("read", c.rdl); err != nil {
 		return 0, err
 	}
+	if len(c.unread) > 0 && len(b) > 0 {
+		n := copy(b, c.unread)
+		if c.unread = c.unread[n:]; c.datagram() || len(c.unread) == 0 {
+			c.unread = nil // a datagram's rest is dropped, as a short read drops it
+		}
+		return n, nil
+	}
 	if co, l := running(); len(b) > 0 {
 		if _, ring := l.be.(*uringBackend); ring {
 			return c.ringRead(co, l, b)
@@ -366,7 +432,7 @@ func (c *conn) Read(b []byte) (int, error) {
 		n, err := sockRead(c.fd, b)
 		switch {
 		case err == unix.EAGAIN:
-			if err := c.waitFor(unix.POLLIN, c.rdl); err != nil {
+			if err := c.waitFor(unix.POLLIN, &c.rdl); err != nil {
 				return 0, c.opErr("read", err)
 			}
 		case err == unix.EINTR:
@@ -387,7 +453,7 @@ func (c *conn) ringRead(co *sched.Coro, l *loop, b []byte) (int, error) {
 			return 0, c.opErr("read", net.ErrClosed)
 		}
 		r := request{op: opRead, fd: c.fd, buf: b, off: -1}
-		if err := c.await(co, l, &r, c.rdl); err != nil && r.res <= 0 {
+		if err := c.await(co, l, &r, &c.rdl); err != nil && r.res <= 0 {
 			return 0, c.opErr("read", err)
 		}
 		// Data the ring read as the deadline passed or Close came is
@@ -449,7 +515,7 @@ func (c *conn) Write(b []byte) (int, error) {
 				return total, nil
 			}
 		case unix.EAGAIN:
-			if err := c.waitFor(unix.POLLOUT, c.wdl); err != nil {
+			if err := c.waitFor(unix.POLLOUT, &c.wdl); err != nil {
 				return total, c.opErr("write", err)
 			}
 		case unix.EINTR:
@@ -473,7 +539,7 @@ func (c *conn) ReadFrom(b []byte) (int, net.Addr, error) {
 		case nil:
 			return n, netAddr(c.network, sa), nil
 		case unix.EAGAIN:
-			if err := c.waitFor(unix.POLLIN, c.rdl); err != nil {
+			if err := c.waitFor(unix.POLLIN, &c.rdl); err != nil {
 				return 0, nil, c.opErr("read", err)
 			}
 		case unix.EINTR:
@@ -509,7 +575,7 @@ func (c *conn) WriteTo(b []byte, addr net.Addr) (int, error) {
 		case nil:
 			return len(b), nil
 		case unix.EAGAIN:
-			if err := c.waitFor(unix.POLLOUT, c.wdl); err != nil {
+			if err := c.waitFor(unix.POLLOUT, &c.wdl); err != nil {
 				return 0, c.opErr("write", err)
 			}
 		case unix.EINTR:

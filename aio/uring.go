@@ -243,12 +243,19 @@ func (b *uringBackend) wake() {
 // read or poll queued this turn, and the cancel Close sends it), and once
 // fd is closed the number may name another file: Accept, Dial or an open
 // before the loop next submits would give the stale read that file's data.
-// Submitted, an entry holds the file itself.
+// Submitted, an entry holds the file itself, until its completion is
+// posted: the cancelled ones' completions, which the ring keeps for the
+// next wait in it (DeferTaskrun, CoopTaskrun), are posted now, so that
+// the close that follows closes the file (a listener's port is free, a
+// connection's peer reads its end) without waiting for the scheduler to
+// idle.
 func (b *uringBackend) forget(int) {
 	for b.ring.SQPending() > 0 {
 		_, err := b.ring.Submit()
 		b.pushedBack(err)
 	}
+	_, err := b.ring.Submit() // with no entries, enters the kernel only for the work it keeps (Ring.Submit)
+	b.pushedBack(err)
 }
 
 func (b *uringBackend) close() error {
