@@ -167,10 +167,12 @@ const (
 )
 
 // RequiredFeatures are the features Setup insists on, or fails with
-// ErrUnsupported: completions must never be dropped, and SubmitAndWait's
-// timeout needs IORING_ENTER_EXT_ARG. Together they mean Linux 5.11 or
-// later, which also has everything Probe needs (5.6).
-const RequiredFeatures = FeatNodrop | FeatExtArg
+// ErrUnsupported: completions must never be dropped, SubmitAndWait's
+// timeout needs IORING_ENTER_EXT_ARG, and a read of a socket with no data
+// must wait for it (FeatFastPoll), where without it the read completes
+// with EAGAIN and a caller that submits it again spins. Together they
+// mean Linux 5.11 or later, which also has everything Probe needs (5.6).
+const RequiredFeatures = FeatNodrop | FeatExtArg | FeatFastPoll
 
 // SQ ring flags (IORING_SQ_*), read from the shared SQ ring.
 const (
