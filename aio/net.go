@@ -406,24 +406,27 @@ func (c *conn) begin(op string, dl time.Time) error {
 func (c *conn) datagram() bool { return c.network[:3] == "udp" }
 
 // Read reads what is there, up to len(b), waiting until something is
-// (Coro::Handle's sysread). It returns io.EOF when the peer has closed.
+// (Coro::Handle's sysread). It returns io.EOF when the peer has closed. A
+// Read of nothing returns 0, nil at once, as package net's does.
 // On io_uring the read itself goes to the ring, which waits for data
 // without a failed read and a separate poll first.
 func (c *conn) Read(b []byte) (int, error) {
+	if len(b) == 0 && !c.closed {
+		return 0, nil // as package net's: no system call, and no wait whatever the deadline
+	}
 	if err := c.begin("read", c.rdl); err != nil {
 		return 0, err
 	}
-	if len(c.unread) > 0 && len(b) > 0 {
+	if len(c.unread) > 0 {
 		n := copy(b, c.unread)
 		if c.unread = c.unread[n:]; c.datagram() || len(c.unread) == 0 {
 			c.unread = nil // a datagram's rest is dropped, as a short read drops it
 		}
 		return n, nil
 	}
-	if co, l := running(); len(b) > 0 {
-		if _, ring := l.be.(*uringBackend); ring {
-			return c.ringRead(co, l, b)
-		}
+	co, l := running()
+	if _, ring := l.be.(*uringBackend); ring {
+		return c.ringRead(co, l, b)
 	}
 	for {
 		if c.closed {
@@ -438,7 +441,7 @@ func (c *conn) Read(b []byte) (int, error) {
 		case err == unix.EINTR:
 		case err != nil:
 			return 0, c.opErr("read", os.NewSyscallError("read", err))
-		case n == 0 && len(b) > 0 && !c.datagram():
+		case n == 0 && !c.datagram():
 			return 0, io.EOF
 		default:
 			return n, nil

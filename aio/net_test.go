@@ -992,3 +992,41 @@ func TestDeadlineMovedOnWhileReadWaits(t *testing.T) {
 		})
 	})
 }
+
+// A Read of nothing returns 0, nil at once, as package net's does, with
+// no data there, a deadline passed, or a datagram waiting, which it
+// leaves for the next Read.
+func TestReadOfNothing(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			c := served(t, func(net.Conn) { sched.Sleep(time.Second) })
+			defer c.Close()
+			var n int
+			var err error
+			if terr := sched.WithTimeout(100*time.Millisecond, func() { n, err = c.Read(nil) }); terr != nil || n != 0 || err != nil {
+				t.Errorf("%s: TCP Read(nil) with no data = %d, %v (timed out: %v); want 0, nil at once", aio.Backend(), n, err, terr != nil)
+			}
+			c.SetReadDeadline(time.Now().Add(-time.Second))
+			if n, err := c.Read(nil); n != 0 || err != nil {
+				t.Errorf("%s: TCP Read(nil) past its deadline = %d, %v; want 0, nil", aio.Backend(), n, err)
+			}
+			pc, err := aio.ListenPacket("udp4", "127.0.0.1:0")
+			must(t, err)
+			defer pc.Close()
+			u, err := aio.Dial("udp4", pc.LocalAddr().String())
+			must(t, err)
+			defer u.Close()
+			if _, err := pc.WriteTo([]byte("datagram"), u.LocalAddr()); err != nil {
+				t.Fatal(err)
+			}
+			sched.Sleep(5 * time.Millisecond) // the datagram arrives
+			if n, err := u.Read(nil); n != 0 || err != nil {
+				t.Errorf("%s: UDP Read(nil) = %d, %v; want 0, nil", aio.Backend(), n, err)
+			}
+			u.SetReadDeadline(time.Now().Add(time.Second))
+			if n, err := u.Read(make([]byte, 16)); n != 8 || err != nil {
+				t.Errorf("%s: UDP Read after Read(nil) = %d, %v; want the 8-byte datagram", aio.Backend(), n, err)
+			}
+		})
+	})
+}
