@@ -73,6 +73,11 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 // ListenPacket announces on a local datagram address: network is "udp",
 // "udp4" or "udp6".
 func ListenPacket(network, address string) (net.PacketConn, error) {
+	switch network {
+	case "udp", "udp4", "udp6":
+	default:
+		return nil, opErr("listen", network, nil, nil, net.UnknownNetworkError(network)) // as package net: a stream has no datagrams
+	}
 	fd, sa, err := socketFor(network, address, "listen")
 	if err != nil {
 		return nil, err

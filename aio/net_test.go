@@ -1030,3 +1030,18 @@ func TestReadOfNothing(t *testing.T) {
 		})
 	})
 }
+
+// ListenPacket takes only datagram networks, as package net's does.
+func TestListenPacketOfAStream(t *testing.T) {
+	runSched(t, func() {
+		for _, network := range []string{"tcp", "tcp4"} {
+			_, want := net.ListenPacket(network, "127.0.0.1:0")
+			if pc, err := aio.ListenPacket(network, "127.0.0.1:0"); err == nil || want == nil {
+				t.Errorf("ListenPacket(%q) = %v, %v; package net: %v", network, pc, err, want)
+				if pc != nil {
+					pc.Close()
+				}
+			}
+		}
+	})
+}
