@@ -32,7 +32,12 @@ type File struct {
 	// file was opened with O_DIRECT, or its file system cannot tell whether
 	// a read would wait (EOPNOTSUPP), which then costs no more failed tries.
 	uncached bool
-	kind     fileKind // whether f has a position; known from the first call that asks
+	// direct is set for a file opened with O_DIRECT, whose reads and
+	// writes at the position are made at an offset (atPosition's caller,
+	// directAt): io_uring moves no position for a request that completes
+	// after its submission, as such a read or write does on ext4.
+	direct bool
+	kind   fileKind // whether f has a position; known from the first call that asks
 	// awaitWriter is set while the first Read must wait for a FIFO's
 	// writer, which io_uring's open did not (waitForWriter).
 	awaitWriter bool
@@ -72,7 +77,7 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	if fd < 0 {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: r.err()}
 	}
-	f := &File{fd: fd, name: name, append: flag&os.O_APPEND != 0, uncached: flag&unix.O_DIRECT != 0}
+	f := &File{fd: fd, name: name, append: flag&os.O_APPEND != 0, uncached: flag&unix.O_DIRECT != 0, direct: flag&unix.O_DIRECT != 0}
 	f.awaitWriter = waits && flag&unix.O_ACCMODE == unix.O_RDONLY
 	return f, nil
 }
@@ -99,9 +104,10 @@ func (f *File) waitForWriter() error {
 // Name returns the name the file was opened with.
 func (f *File) Name() string { return f.name }
 
-// Fd returns the file descriptor; ^uintptr(0) for a nil File, as os.File.
+// Fd returns the file descriptor; ^uintptr(0) for a nil File or after
+// Close, as os.File's.
 func (f *File) Fd() uintptr {
-	if f == nil {
+	if f == nil || f.closed {
 		return ^uintptr(0)
 	}
 	return uintptr(f.fd)
@@ -179,9 +185,33 @@ func (f *File) Read(p []byte) (int, error) {
 			return 0, err
 		}
 	}
-	n, err := f.pread(p, -1)
+	n, err := f.directAt(p, false, f.pread)
 	if err == nil && n == 0 {
 		err = io.EOF
+	}
+	return n, err
+}
+
+// directAt makes rw (pread or pwrite) of p at f's position, for Read or
+// Write (write), which hold f.pos. A file opened with O_DIRECT is read and
+// written at the offset its position has, which is then moved past what
+// was done (to the end, for a write to an O_APPEND file), as read(2) and
+// write(2) would; any other at the position itself (offset -1).
+func (f *File) directAt(p []byte, write bool, rw func([]byte, int64) (int, error)) (int, error) {
+	if !f.direct || !f.positioned() {
+		return rw(p, -1)
+	}
+	off, err := unix.Seek(f.fd, 0, io.SeekCurrent)
+	if err != nil {
+		return 0, f.pathErr("seek", err)
+	}
+	n, err := rw(p, off)
+	to, whence := off+int64(n), io.SeekStart
+	if write && f.append {
+		to, whence = 0, io.SeekEnd
+	}
+	if _, serr := unix.Seek(f.fd, to, whence); serr != nil && err == nil {
+		err = f.pathErr("seek", serr)
 	}
 	return n, err
 }
@@ -296,11 +326,18 @@ const cachedReadMax = 64 << 10
 // still waits for the device (seen on Linux 6.18, ext4), so such files
 // never come here.
 func preadCached(fd int, p []byte, off int64) (int, unix.Errno) {
+	return rwNowait(unix.SYS_PREADV2, fd, p, off)
+}
+
+// rwNowait is preadv2 or pwritev2 (trap) of p at off (-1: at the file's
+// position) with RWF_NOWAIT: EAGAIN where the call would wait, EOPNOTSUPP
+// where the file cannot tell. It never blocks, so it is a raw system call.
+func rwNowait(trap uintptr, fd int, p []byte, off int64) (int, unix.Errno) {
 	iov := unix.Iovec{Base: unsafe.SliceData(p)}
 	iov.SetLen(len(p))
 	// The offset is one register on 64-bit Linux: pos_h is 0. -1 (as
 	// uintptr, all ones) asks for the file's position.
-	r, _, e := unix.RawSyscall6(unix.SYS_PREADV2, uintptr(fd), uintptr(unsafe.Pointer(&iov)), 1, uintptr(off), 0, unix.RWF_NOWAIT)
+	r, _, e := unix.RawSyscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&iov)), 1, uintptr(off), 0, unix.RWF_NOWAIT)
 	return int(r), e
 }
 
@@ -316,7 +353,7 @@ func (f *File) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	defer turn.unlock()
-	return f.pwrite(p, -1)
+	return f.directAt(p, true, f.pwrite)
 }
 
 // WriteAt writes all of p at off (aio_write), repeating short writes.

@@ -527,3 +527,18 @@ func makeFIFO(t *testing.T) string {
 	must(t, unix.Mkfifo(fifo, 0o600))
 	return fifo
 }
+
+// Fd after Close is ^uintptr(0), as os.File's: the number may already
+// name another file. (Found in review.)
+func TestFdAfterClose(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "f")
+	must(t, os.WriteFile(name, nil, 0o644))
+	runSched(t, func() {
+		f, err := aio.Open(name)
+		must(t, err)
+		f.Close()
+		if fd := f.Fd(); fd != ^uintptr(0) {
+			t.Errorf("Fd after Close = %d, want ^uintptr(0)", fd)
+		}
+	})
+}

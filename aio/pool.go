@@ -2,6 +2,7 @@ package aio
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"time"
@@ -21,14 +22,21 @@ const ioprioWhoProcess = 1 // IOPRIO_WHO_PROCESS: a thread, given its tid
 // in: worker completions and wake-ups arrive there through an eventfd.
 type pool struct {
 	why    string
-	jobs   chan *request // buffered; the workers take from it
-	notify func()        // called after each completion, besides wake; may be nil
+	notify func() // called after each completion, besides wake; may be nil
 
-	mu       sync.Mutex
-	finished []*request        // completed, not yet delivered
-	spare    []*request        // the batch take returned last: finished's next buffer, once the loop is through with it
-	cancels  map[*request]bool // cancelled before a worker took them (or after: take drops those)
-	running  map[*request]int  // taken by a worker, with the eventfd that stops its wait (stoppable)
+	mu sync.Mutex
+	// queued[head:] are the requests submitted and not yet taken by a
+	// worker, oldest first: a cancel takes one out and completes it at
+	// once, rather than wait for a worker to come free (they may all wait
+	// for pipes that only other cancels would stop). Emptied, it starts
+	// again at the front of its array, so that it allocates nothing once
+	// grown.
+	queued   []*request
+	head     int
+	more     sync.Cond        // signalled on mu when queued grows, or the pool closes
+	finished []*request       // completed, not yet delivered
+	spare    []*request       // the batch take returned last: finished's next buffer, once the loop is through with it
+	running  map[*request]int // taken by a worker, with the eventfd that stops its wait (stoppable)
 	workers  sync.WaitGroup
 	closed   bool
 
@@ -57,14 +65,13 @@ func newPool(why string, notify func()) *pool {
 	p := &pool{
 		why:     why,
 		notify:  notify,
-		jobs:    make(chan *request, 1024),
-		cancels: make(map[*request]bool),
 		running: make(map[*request]int),
 		epfd:    epfd,
 		efd:     efd,
 		watched: make(map[int]*fdWaiters),
 		events:  make([]unix.EpollEvent, 128),
 	}
+	p.more.L = &p.mu
 	p.workers.Add(poolWorkers)
 	for range poolWorkers {
 		stop, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
@@ -89,52 +96,98 @@ func (p *pool) work(stop int) {
 	runtime.LockOSThread() // never unlocked: the thread exits with the worker
 	tid := unix.Gettid()
 	var prio uint16
-	for r := range p.jobs {
+	for {
+		r := p.next(stop)
+		if r == nil {
+			return
+		}
 		if r.prio != prio {
 			prio = r.prio
 			unix.Syscall(unix.SYS_IOPRIO_SET, ioprioWhoProcess, uintptr(tid), uintptr(prio)) // best effort, like IO::AIO's
 		}
+		res := r.stoppable(stop)
 		p.mu.Lock()
-		cancelled := p.cancels[r]
-		delete(p.cancels, r)
-		if !cancelled {
-			p.running[r] = stop
-		}
+		delete(p.running, r)
 		p.mu.Unlock()
-		res := -int(unix.ECANCELED)
-		if !cancelled {
-			res = r.stoppable(stop)
-			p.mu.Lock()
-			delete(p.running, r)
-			p.mu.Unlock()
-			var buf [8]byte
-			unix.Read(stop, buf[:]) // reset: a cancel that came as r ended
-		}
+		var buf [8]byte
+		unix.Read(stop, buf[:]) // reset: a cancel that came as r ended
 		p.finish(r, res)
+	}
+}
+
+// next waits for a queued request and takes it, as running with the
+// eventfd stop; nil once the pool is closed.
+func (p *pool) next(stop int) *request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.head == len(p.queued) {
+		if p.closed {
+			return nil
+		}
+		p.more.Wait()
+	}
+	r := p.queued[p.head]
+	p.queued[p.head] = nil // hold no request
+	p.head++
+	p.compact()
+	p.running[r] = stop
+	return r
+}
+
+// unqueue takes r out of the queue, and reports whether it was there.
+func (p *pool) unqueue(r *request) bool {
+	for i := p.head; i < len(p.queued); i++ {
+		if p.queued[i] == r {
+			copy(p.queued[i:], p.queued[i+1:])
+			p.queued[len(p.queued)-1] = nil
+			p.queued = p.queued[:len(p.queued)-1]
+			p.compact()
+			return true
+		}
+	}
+	return false
+}
+
+// compact starts an empty queue again at the front of its array.
+func (p *pool) compact() {
+	if p.head == len(p.queued) {
+		p.queued, p.head = p.queued[:0], 0
 	}
 }
 
 // finish records r's result for the loop and wakes it. Any goroutine.
 func (p *pool) finish(r *request, res int) {
 	p.mu.Lock()
+	p.finishLocked(r, res)
+	p.mu.Unlock()
+	p.woken()
+}
+
+// finishLocked is finish's record, under mu; woken must follow, once mu
+// is released.
+func (p *pool) finishLocked(r *request, res int) {
 	r.res = res // published to the loop by mu
 	p.finished = append(p.finished, r)
-	p.mu.Unlock()
+}
+
+// woken wakes the loop to deliver what finished.
+func (p *pool) woken() {
 	p.wake()
 	if p.notify != nil {
 		p.notify()
 	}
 }
 
-// submit hands r to a worker, or, for a poll, registers it with epoll. The
-// jobs channel is buffered; if it is full, the host waits for a worker, as
-// IO::AIO's submitter does.
+// submit queues r for a worker, or, for a poll, registers it with epoll.
 func (p *pool) submit(r *request) {
 	if r.op == opPoll {
 		p.watch(r)
 		return
 	}
-	p.jobs <- r
+	p.mu.Lock()
+	p.queued = append(p.queued, r)
+	p.mu.Unlock()
+	p.more.Signal()
 }
 
 // watch adds poll r to the waiters of its descriptor, registering the
@@ -169,9 +222,10 @@ func (p *pool) forget(fd int) {
 	}
 }
 
-// cancel stops r if no worker has started it, or if its worker still
-// waits for r's descriptor to be ready (stoppable); a system call under
-// way completes normally. A poll is withdrawn at once.
+// cancel completes r at once with ECANCELED if no worker has taken it, and
+// stops it if its worker still waits for r's descriptor to be ready
+// (stoppable); a system call under way completes normally, and so does a
+// request that has completed. A poll is withdrawn at once.
 func (p *pool) cancel(r *request) {
 	if r.op == opPoll {
 		if w := p.watched[r.fd]; w != nil && (withdraw(&w.readers, r) || withdraw(&w.writers, r)) {
@@ -180,13 +234,20 @@ func (p *pool) cancel(r *request) {
 		return
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	if stop, ok := p.running[r]; ok {
 		one := [8]byte{1}
 		unix.Write(stop, one[:]) // under mu: the worker closes stop only after r leaves running
+		p.mu.Unlock()
 		return
 	}
-	p.cancels[r] = true
+	queued := p.unqueue(r)
+	if queued {
+		p.finishLocked(r, -int(unix.ECANCELED))
+	}
+	p.mu.Unlock()
+	if queued {
+		p.woken()
+	}
 }
 
 func withdraw(list *[]*request, r *request) bool {
@@ -207,13 +268,6 @@ func (p *pool) take() []*request {
 	clear(p.spare) // delivered: hold no request
 	p.mu.Lock()
 	done := p.finished
-	// A cancel that came after the worker finished its request is left
-	// over; once the request is delivered nothing can cancel it any more.
-	if len(p.cancels) > 0 {
-		for _, r := range done {
-			delete(p.cancels, r)
-		}
-	}
 	p.finished = p.spare[:0]
 	p.mu.Unlock()
 	p.spare = done
@@ -238,7 +292,10 @@ func (p *pool) wait(deadline time.Time, complete func(*request)) {
 	}
 	p.mu.Unlock()
 	if msec != 0 && !deadline.IsZero() {
-		msec = int((time.Until(deadline) + time.Millisecond - 1) / time.Millisecond) // round up: never wake early
+		// Rounded up: never wake early; but at most epoll's int, 24.8
+		// days, from which a wait wakes early to wait again (a larger
+		// value would wrap, to a wait with no timeout at all).
+		msec = int(min((time.Until(deadline)+time.Millisecond-1)/time.Millisecond, math.MaxInt32))
 		msec = max(msec, 0)
 	}
 	n, err := unix.EpollWait(p.epfd, p.events, msec)
@@ -284,8 +341,10 @@ func (p *pool) wake() {
 // request is in flight.
 func (p *pool) close() error {
 	if !p.closed {
-		p.closed = true
-		close(p.jobs)
+		p.mu.Lock()
+		p.closed = true // read by the workers under mu
+		p.mu.Unlock()
+		p.more.Broadcast()
 		p.workers.Wait()
 		unix.Close(p.epfd)
 		unix.Close(p.efd)

@@ -1,6 +1,8 @@
 package aio
 
 import (
+	"strconv"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/sched"
@@ -78,7 +80,8 @@ func (r *request) err() error {
 // gives up with ECANCELED, having moved nothing, when stop is written:
 // reading an empty pipe, or writing a full one, could otherwise hold the
 // worker, and the cancelled coroutine waiting for it, for ever. Other
-// requests cannot be stopped once made.
+// requests cannot be stopped once made, nor can a read or write of a
+// terminal that another reader or writer beat to what was ready.
 func (r *request) stoppable(stop int) int {
 	if r.op != opRead && r.op != opWrite {
 		return r.call()
@@ -111,8 +114,41 @@ func (r *request) stoppable(stop int) int {
 			}
 		}
 	}
-	if r.waitReady(events, stop) {
-		return -int(unix.ECANCELED)
+	for {
+		if r.waitReady(events, stop) {
+			return -int(unix.ECANCELED)
+		}
+		// Another reader (or writer) may take what made the descriptor
+		// ready before this call comes, which would then block where
+		// stop cannot reach it: it is made without waiting, and waits
+		// again on EAGAIN.
+		trap := uintptr(unix.SYS_PREADV2)
+		if r.op == opWrite {
+			trap = unix.SYS_PWRITEV2
+		}
+		n, errno := rwNowait(trap, r.fd, r.buf, r.off)
+		switch errno {
+		case 0:
+			return n
+		case unix.EAGAIN:
+			continue
+		case unix.EOPNOTSUPP, unix.ENOSYS, unix.EINVAL:
+			// A FIFO or pipe opened by name, or a terminal, cannot tell
+			// (and qemu-user has no preadv2): the call is made on a file
+			// description of its own, opened without waiting, where it
+			// fails with EAGAIN rather than block.
+			if n, ok := r.callNonblocking(access); ok {
+				if n == -int(unix.EAGAIN) {
+					continue
+				}
+				return n
+			}
+			// No such description (a socket has none to open): the plain
+			// call, which may block if another got there first.
+		default:
+			return -int(errno)
+		}
+		break
 	}
 	if r.op == opWrite && (kind == unix.S_IFIFO || kind == unix.S_IFSOCK) && len(r.buf) > pipeBuf {
 		// POLLOUT promises room for PIPE_BUF bytes, no more: a larger
@@ -123,6 +159,28 @@ func (r *request) stoppable(stop int) int {
 		defer func() { r.buf = all }()
 	}
 	return r.call()
+}
+
+// callNonblocking makes r's read or write on a file description of its
+// own, opened with O_NONBLOCK through /proc/self/fd (access: O_RDONLY or
+// O_WRONLY), and reports whether it could open one. Another reader or
+// writer of a FIFO changes nothing while the caller's stays open.
+func (r *request) callNonblocking(access int) (int, bool) {
+	fd, err := unix.Open("/proc/self/fd/"+strconv.Itoa(r.fd), access|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+	if err != nil {
+		return 0, false
+	}
+	defer unix.Close(fd)
+	var n int
+	if r.op == opWrite {
+		n, err = unix.Write(fd, r.buf)
+	} else {
+		n, err = unix.Read(fd, r.buf)
+	}
+	if errno, ok := err.(unix.Errno); ok {
+		return -int(errno), true
+	}
+	return n, true
 }
 
 // pipeBuf is Linux's PIPE_BUF, the room a pipe's POLLOUT promises.
