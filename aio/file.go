@@ -448,6 +448,9 @@ func (f *File) simple(op string, code opcode) error {
 }
 
 // Stat returns the file's fs.FileInfo (aio_stat on the handle, by statx).
+// Its Sys is the *unix.Statx_t statx filled in, not the *syscall.Stat_t
+// of package os's, as for Stat and Lstat: birth time and mount id
+// included.
 func (f *File) Stat() (fs.FileInfo, error) {
 	if err := f.hold("stat"); err != nil {
 		return nil, err
