@@ -36,6 +36,9 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 	if timeout < 0 {
 		return nil, opErr("dial", network, nil, nil, os.ErrDeadlineExceeded)
 	}
+	if address == "" {
+		return nil, opErr("dial", network, nil, nil, errMissingAddress)
+	}
 	fd, sa, err := socketFor(network, address, "dial")
 	if err != nil {
 		return nil, err
@@ -59,6 +62,9 @@ func DialTimeout(network, address string, timeout time.Duration) (net.Conn, erro
 				err = unix.Errno(soerr)
 			}
 		}
+	}
+	if errno, ok := err.(unix.Errno); ok {
+		err = os.NewSyscallError("connect", errno) // as package net's
 	}
 	if err != nil {
 		return nil, opErr("dial", network, nil, sa.addr, err)
@@ -250,6 +256,9 @@ func localAddr(fd int, network string) net.Addr {
 	}
 	return netAddr(network, sa)
 }
+
+// errMissingAddress is package net's error for a Dial to "".
+var errMissingAddress = errors.New("missing address")
 
 func opErr(op, network string, src, dst net.Addr, err error) error {
 	if errors.Is(err, sched.ErrTimeout) {

@@ -1045,3 +1045,25 @@ func TestListenPacketOfAStream(t *testing.T) {
 		}
 	})
 }
+
+// Dial's errors read as package net's: a Dial to "" is a missing
+// address, and a refused connect is a *os.SyscallError named "connect"
+// in the *net.OpError. (Found in review.)
+func TestDialErrorsAsNet(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	refused := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	for _, address := range []string{"", refused} {
+		_, want := net.Dial("tcp", address)
+		backends(t, func(t *testing.T) {
+			runSched(t, func() {
+				_, err := aio.Dial("tcp", address)
+				var se *os.SyscallError
+				if err == nil || want == nil || err.Error() != want.Error() || errors.As(want, &se) != errors.As(err, &se) {
+					t.Errorf("%s: Dial(%q) = %v; package net: %v", aio.Backend(), address, err, want)
+				}
+			})
+		})
+	}
+}
