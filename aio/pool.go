@@ -136,16 +136,14 @@ func (p *pool) next(stop int) *request {
 
 // unqueue takes r out of the queue, and reports whether it was there.
 func (p *pool) unqueue(r *request) bool {
-	for i := p.head; i < len(p.queued); i++ {
-		if p.queued[i] == r {
-			copy(p.queued[i:], p.queued[i+1:])
-			p.queued[len(p.queued)-1] = nil
-			p.queued = p.queued[:len(p.queued)-1]
-			p.compact()
-			return true
-		}
+	waiting := p.queued[p.head:]
+	if !withdraw(&waiting, r) {
+		return false
 	}
-	return false
+	p.queued[p.head+len(waiting)] = nil // the slot withdraw's shift left: hold no request
+	p.queued = p.queued[:p.head+len(waiting)]
+	p.compact()
+	return true
 }
 
 // compact starts an empty queue again at the front of its array.

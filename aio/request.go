@@ -81,7 +81,8 @@ func (r *request) err() error {
 // reading an empty pipe, or writing a full one, could otherwise hold the
 // worker, and the cancelled coroutine waiting for it, for ever. Other
 // requests cannot be stopped once made, nor can a read or write of a
-// terminal that another reader or writer beat to what was ready.
+// blocking terminal or device that another reader or writer beat to what
+// was ready.
 func (r *request) stoppable(stop int) int {
 	if r.op != opRead && r.op != opWrite {
 		return r.call()
@@ -99,56 +100,36 @@ func (r *request) stoppable(stop int) int {
 	if r.op == opWrite {
 		events, access = unix.POLLOUT, unix.O_WRONLY
 	}
-	switch {
-	case err != nil, fl&unix.O_ACCMODE != unix.O_RDWR && fl&unix.O_ACCMODE != access:
+	if err != nil || fl&unix.O_ACCMODE != unix.O_RDWR && fl&unix.O_ACCMODE != access {
 		return r.call() // EBADF at once: no readiness would ever come
-	case fl&unix.O_NONBLOCK != 0:
-		// The call never blocks: make it first, and wait only on EAGAIN
-		// (a FIFO with no writer reads 0 at once, and is never ready).
-		for {
-			if n := r.call(); n != -int(unix.EAGAIN) {
-				return n
-			}
-			if r.waitReady(events, stop) {
-				return -int(unix.ECANCELED)
-			}
-		}
 	}
+	// The call is made first, without waiting, and waits only on EAGAIN
+	// (a FIFO with no writer reads 0 at once, and is never ready). On a
+	// blocking descriptor, nowait makes it so: there another reader (or
+	// writer) may take what made the descriptor ready before the call
+	// comes, which would then block where stop cannot reach it.
 	for {
+		n, ok := 0, true
+		if fl&unix.O_NONBLOCK != 0 {
+			n = r.call() // never blocks
+		} else {
+			n, ok = r.nowait(kind, access)
+		}
+		if !ok {
+			break
+		}
+		if n != -int(unix.EAGAIN) {
+			return n
+		}
 		if r.waitReady(events, stop) {
 			return -int(unix.ECANCELED)
 		}
-		// Another reader (or writer) may take what made the descriptor
-		// ready before this call comes, which would then block where
-		// stop cannot reach it: it is made without waiting, and waits
-		// again on EAGAIN.
-		trap := uintptr(unix.SYS_PREADV2)
-		if r.op == opWrite {
-			trap = unix.SYS_PWRITEV2
-		}
-		n, errno := rwNowait(trap, r.fd, r.buf, r.off)
-		switch errno {
-		case 0:
-			return n
-		case unix.EAGAIN:
-			continue
-		case unix.EOPNOTSUPP, unix.ENOSYS, unix.EINVAL:
-			// A FIFO or pipe opened by name, or a terminal, cannot tell
-			// (and qemu-user has no preadv2): the call is made on a file
-			// description of its own, opened without waiting, where it
-			// fails with EAGAIN rather than block.
-			if n, ok := r.callNonblocking(access); ok {
-				if n == -int(unix.EAGAIN) {
-					continue
-				}
-				return n
-			}
-			// No such description (a socket has none to open): the plain
-			// call, which may block if another got there first.
-		default:
-			return -int(errno)
-		}
-		break
+	}
+	// A terminal or device that cannot be read or written without
+	// waiting: the plain call once it is ready, which may block if another
+	// got there first.
+	if r.waitReady(events, stop) {
+		return -int(unix.ECANCELED)
 	}
 	if r.op == opWrite && (kind == unix.S_IFIFO || kind == unix.S_IFSOCK) && len(r.buf) > pipeBuf {
 		// POLLOUT promises room for PIPE_BUF bytes, no more: a larger
@@ -159,6 +140,29 @@ func (r *request) stoppable(stop int) int {
 		defer func() { r.buf = all }()
 	}
 	return r.call()
+}
+
+// nowait makes r's read or write of a blocking descriptor without
+// waiting, failing with EAGAIN where it would wait (preadv2 or pwritev2
+// with RWF_NOWAIT). A FIFO opened by name has no RWF_NOWAIT, and neither
+// has qemu-user's preadv2: a FIFO's call is then made on a non-blocking
+// description of its own (callNonblocking). It reports false where it
+// can do neither (a terminal, a device).
+func (r *request) nowait(kind uint32, access int) (int, bool) {
+	trap := uintptr(unix.SYS_PREADV2)
+	if r.op == opWrite {
+		trap = unix.SYS_PWRITEV2
+	}
+	n, errno := rwNowait(trap, r.fd, r.buf, r.off)
+	switch {
+	case errno == 0:
+		return n, true
+	case errno != unix.EOPNOTSUPP && errno != unix.ENOSYS && errno != unix.EINVAL:
+		return -int(errno), true
+	case kind == unix.S_IFIFO:
+		return r.callNonblocking(access)
+	}
+	return 0, false
 }
 
 // callNonblocking makes r's read or write on a file description of its
