@@ -233,16 +233,7 @@ func TestCopierGCTorture(t *testing.T) {
 				return nil
 			}))
 		}
-		for i, r := range readers {
-			if i%7 == 0 {
-				r.Cancel(nil) // mid-read, or between reads
-			}
-		}
-		for _, r := range readers {
-			if v, _ := r.Join(); v != nil {
-				t.Error(v)
-			}
-		}
+		JoinCancellingSome(t, readers)
 		if l.copier == nil {
 			t.Error("no read went to the copier")
 		}

@@ -70,16 +70,7 @@ func TestGCTortureRequests(t *testing.T) {
 					return nil
 				}))
 			}
-			for i, r := range readers {
-				if i%7 == 0 {
-					r.Cancel(nil) // mid-read, or between reads
-				}
-			}
-			for _, r := range readers {
-				if v, _ := r.Join(); v != nil {
-					t.Error(v)
-				}
-			}
+			aio.JoinCancellingSome(t, readers)
 		})
 	})
 }
