@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -106,7 +107,7 @@ type sockaddr struct {
 // IPv6 socket takes IPv4 peers too unless network ends in 6, as with
 // package net (IPV6_V6ONLY; the kernel's default is a sysctl's).
 func socketFor(network, address, op string) (int, sockaddr, error) {
-	sa, err := resolve(network, address)
+	sa, err := resolve(network, address, op)
 	if err != nil {
 		return -1, sa, opErr(op, network, nil, nil, err)
 	}
@@ -137,9 +138,9 @@ func socketFor(network, address, op string) (int, sockaddr, error) {
 	return fd, sa, nil
 }
 
-// resolve turns network and address into a socket address; names are
-// looked up on a pool worker.
-func resolve(network, address string) (sockaddr, error) {
+// resolve turns network and address into a socket address for op, "dial"
+// or "listen"; names are looked up on a pool worker.
+func resolve(network, address, op string) (sockaddr, error) {
 	var a sockaddr
 	switch network {
 	case "unix":
@@ -168,10 +169,13 @@ func resolve(network, address string) (sockaddr, error) {
 	if err != nil {
 		return a, err
 	}
-	ip := ap.Addr()
-	if !ip.IsValid() { // ":port": every local address
+	ip, last := ap.Addr(), network[len(network)-1]
+	// ":port" is every local address, and so is a listener's unspecified
+	// one, 0.0.0.0 too: as with package net, one IPv6 socket takes both
+	// families unless the network names one or the kernel cannot map.
+	if !ip.IsValid() || op == "listen" && ip.Unmap().IsUnspecified() && last != '4' && last != '6' {
 		ip = netip.IPv6Unspecified()
-		if network[len(network)-1] == '4' {
+		if last == '4' || last != '6' && !mapsIPv4() {
 			ip = netip.IPv4Unspecified()
 		}
 	}
@@ -183,6 +187,22 @@ func resolve(network, address string) (sockaddr, error) {
 	a.sa, err = inetSockaddr(a.family, ap)
 	return a, err
 }
+
+// mapsIPv4 reports whether an IPv6 socket here can take IPv4 peers
+// (v4-mapped addresses), as package net probes it: not where IPv6 is
+// off in the kernel.
+var mapsIPv4 = sync.OnceValue(func() bool {
+	fd, err := unix.Socket(unix.AF_INET6, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	if unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 0) != nil {
+		return false
+	}
+	loopback := netip.AddrFrom4([4]byte{127, 0, 0, 1}).As16() // as ::ffff:127.0.0.1
+	return unix.Bind(fd, &unix.SockaddrInet6{Addr: loopback}) == nil
+})
 
 // inetSockaddr is ap as an address for a socket of family: an IPv4
 // address is v4-mapped for an IPv6 socket, and an IPv6 one does not fit

@@ -1067,3 +1067,61 @@ func TestDialErrorsAsNet(t *testing.T) {
 		})
 	}
 }
+
+// A listener at an unspecified address, 0.0.0.0 among them, takes both
+// IPv4 and IPv6 peers unless its network ends in 4 or 6, as package
+// net's does, and says so in its address. (Found in review.)
+func TestListenAtEveryAddressTakesBothFamilies(t *testing.T) {
+	for _, tc := range []struct{ network, address, peer string }{
+		{"tcp", "0.0.0.0:0", "[::1]"},
+		{"tcp", ":0", "127.0.0.1"},
+		{"tcp4", ":0", "127.0.0.1"},
+		{"udp", "0.0.0.0:0", "[::1]"},
+	} {
+		var want string // the listener's address as package net gives it
+		if tc.network == "udp" {
+			pc, err := net.ListenPacket(tc.network, tc.address)
+			if err != nil {
+				t.Skip(err)
+			}
+			want = pc.LocalAddr().String()
+			pc.Close()
+		} else {
+			ln, err := net.Listen(tc.network, tc.address)
+			if err != nil {
+				t.Skip(err)
+			}
+			want = ln.Addr().String()
+			ln.Close()
+		}
+		wantHost, _, _ := net.SplitHostPort(want)
+		t.Run(tc.network+" "+tc.address, func(t *testing.T) {
+			backends(t, func(t *testing.T) {
+				runSched(t, func() {
+					var addr net.Addr
+					if tc.network == "udp" {
+						pc, err := aio.ListenPacket(tc.network, tc.address)
+						must(t, err)
+						defer pc.Close()
+						addr = pc.LocalAddr()
+					} else {
+						ln, err := aio.Listen(tc.network, tc.address)
+						must(t, err)
+						defer ln.Close()
+						addr = ln.Addr()
+					}
+					host, port, _ := net.SplitHostPort(addr.String())
+					if host != wantHost {
+						t.Errorf("%s: %s %q listens at %v; package net's at %s", aio.Backend(), tc.network, tc.address, addr, want)
+					}
+					c, err := net.Dial(tc.network[:3], tc.peer+":"+port) // the peer's own goroutine is not needed: connect completes in the backlog
+					if err != nil {
+						t.Errorf("%s: %s %q: a peer at %s cannot reach it: %v", aio.Backend(), tc.network, tc.address, tc.peer, err)
+						return
+					}
+					c.Close()
+				})
+			})
+		})
+	}
+}
