@@ -280,6 +280,21 @@ func (p *pool) reap(complete func(*request)) {
 	}
 }
 
+// epollTimeout is epoll_wait's timeout for a wait of d: in milliseconds,
+// rounded up so as never to wake early, and at most epoll's int32, 24.8
+// days, from which a wait wakes early to wait again (a larger value would
+// be cut to its low 32 bits, a short or endless wait).
+func epollTimeout(d time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	msec := d / time.Millisecond // d+time.Millisecond-1 would overflow near the largest Duration, time.Until's for a far deadline
+	if d%time.Millisecond != 0 {
+		msec++
+	}
+	return int(min(msec, math.MaxInt32))
+}
+
 // wait sleeps in epoll until a worker finishes, a watched socket is ready,
 // wake is called or the deadline passes.
 func (p *pool) wait(deadline time.Time, complete func(*request)) {
@@ -290,11 +305,7 @@ func (p *pool) wait(deadline time.Time, complete func(*request)) {
 	}
 	p.mu.Unlock()
 	if msec != 0 && !deadline.IsZero() {
-		// Rounded up: never wake early; but at most epoll's int, 24.8
-		// days, from which a wait wakes early to wait again (a larger
-		// value would wrap, to a wait with no timeout at all).
-		msec = int(min((time.Until(deadline)+time.Millisecond-1)/time.Millisecond, math.MaxInt32))
-		msec = max(msec, 0)
+		msec = epollTimeout(time.Until(deadline))
 	}
 	n, err := unix.EpollWait(p.epfd, p.events, msec)
 	if err != nil && err != unix.EINTR {

@@ -3,6 +3,7 @@ package aio
 import (
 	"errors"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"testing"
@@ -248,5 +249,27 @@ func TestPoolStopsLargePipeWrite(t *testing.T) {
 	}
 	if took > 500*time.Millisecond {
 		t.Errorf("a 1 MiB pipe write ended %v after a 50ms deadline", took)
+	}
+}
+
+// The pool's epoll timeout never wakes early and never wraps: a wait
+// longer than int32 milliseconds is cut to the most epoll takes, not to
+// its low 32 bits.
+func TestEpollTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want int
+	}{
+		{-time.Second, 0},
+		{0, 0},
+		{1, 1},
+		{time.Millisecond, 1},
+		{time.Millisecond + 1, 2},
+		{(1<<32 + 5) * time.Millisecond, math.MaxInt32},
+		{math.MaxInt64, math.MaxInt32},
+	} {
+		if got := epollTimeout(tc.d); got != tc.want {
+			t.Errorf("epollTimeout(%v) = %d, want %d", tc.d, got, tc.want)
+		}
 	}
 }
