@@ -94,5 +94,7 @@
 // cancelled coroutine, or Run ending, waits for it: an open of a FIFO to
 // read waits for the other end there, and so do the requests io_uring has
 // no opcode for (Sendfile, ReadV, WriteV), which run on a pool helper
-// there.
+// there. A write to a device other than a terminal is made on a pool
+// worker with either backend without waiting for readiness, which such a
+// device may never report (/dev/kmsg), and no cancel reaches it.
 package aio

@@ -38,6 +38,9 @@ type File struct {
 	// after its submission, as such a read or write does on ext4.
 	direct bool
 	kind   fileKind // whether f has a position; known from the first call that asks
+	// deviceWrites is set, with kind, for a device whose writes are not
+	// made on readiness (writesUnpolled): io_uring would wait for it.
+	deviceWrites bool
 	// awaitWriter is set while the first Read must wait for a FIFO's
 	// writer, which io_uring's open did not (waitForWriter).
 	awaitWriter bool
@@ -394,7 +397,7 @@ func (f *File) pwrite(p []byte, off int64) (int, error) {
 		if off >= 0 {
 			at = off + int64(total)
 		}
-		r := &request{op: opWrite, fd: f.fd, buf: p[total:], off: at}
+		r := &request{op: opWrite, fd: f.fd, buf: p[total:], off: at, blocking: f.deviceWrites}
 		n := do(r)
 		switch {
 		case n > 0:

@@ -542,3 +542,35 @@ func TestFdAfterClose(t *testing.T) {
 		}
 	})
 }
+
+// A write to a device whose poll never reports room goes through, as
+// os.File's does: it must not wait for readiness that never comes.
+// /dev/kmsg open to read and write is such a device: its poll reports
+// records to read, never room. (Found in review.)
+func TestWriteToADeviceThatNeverPollsWritable(t *testing.T) {
+	const name = "/dev/kmsg"
+	line := []byte("<7>coro: aio test: a write to /dev/kmsg\n") // at debug level
+	if f, err := os.OpenFile(name, os.O_RDWR, 0); err != nil {
+		t.Skip(err) // not root, or no such device here
+	} else if _, err := f.Write(line); err != nil {
+		f.Close()
+		t.Skip(err) // os cannot either
+	} else {
+		f.Close()
+	}
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			f, err := aio.OpenFile(name, os.O_RDWR, 0)
+			must(t, err)
+			defer f.Close()
+			err = sched.WithTimeout(10*time.Second, func() { // a guard against the hang, not a measure
+				if n, err := f.Write(line); n != len(line) || err != nil {
+					t.Errorf("%s: Write = %d, %v; want %d, nil as os.File's", aio.Backend(), n, err, len(line))
+				}
+			})
+			if err != nil {
+				t.Errorf("%s: Write to %s still waits after 10 s: %v", aio.Backend(), name, err)
+			}
+		})
+	})
+}

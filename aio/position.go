@@ -39,7 +39,9 @@ func (f *File) kindOf() fileKind {
 			return kindUnknown // not kept: it says nothing of the file
 		}
 		_, err := unix.Seek(f.fd, 0, io.SeekCurrent)
-		switch mode := st.Mode & unix.S_IFMT; {
+		mode := st.Mode & unix.S_IFMT
+		f.deviceWrites = writesUnpolled(f.fd, mode)
+		switch {
 		case err == unix.ESPIPE:
 			f.kind = kindStream
 		case mode == unix.S_IFREG || mode == unix.S_IFBLK:

@@ -80,9 +80,9 @@ func (r *request) err() error {
 // gives up with ECANCELED, having moved nothing, when stop is written:
 // reading an empty pipe, or writing a full one, could otherwise hold the
 // worker, and the cancelled coroutine waiting for it, for ever. Other
-// requests cannot be stopped once made, nor can a read or write of a
-// blocking terminal or device that another reader or writer beat to what
-// was ready.
+// requests cannot be stopped once made, nor can a device's write
+// (writesUnpolled), nor a read or write of a blocking terminal or device
+// that another reader or writer beat to what was ready.
 func (r *request) stoppable(stop int) int {
 	if r.op != opRead && r.op != opWrite {
 		return r.call()
@@ -127,7 +127,10 @@ func (r *request) stoppable(stop int) int {
 	}
 	// A terminal or device that cannot be read or written without
 	// waiting: the plain call once it is ready, which may block if another
-	// got there first.
+	// got there first; a device's write at once.
+	if r.op == opWrite && writesUnpolled(r.fd, kind) {
+		return r.call()
+	}
 	if r.waitReady(events, stop) {
 		return -int(unix.ECANCELED)
 	}
@@ -185,6 +188,19 @@ func (r *request) callNonblocking(access int) (int, bool) {
 		return -int(errno), true
 	}
 	return n, true
+}
+
+// writesUnpolled reports whether writes to fd, of kind (S_IFMT), are made
+// without waiting for POLLOUT, where RWF_NOWAIT cannot be had: those of a
+// device other than a terminal, whose poll may never report room
+// (/dev/kmsg's reports only records to read) and whose writes seldom
+// wait. Such a write cannot be stopped once made.
+func writesUnpolled(fd int, kind uint32) bool {
+	if kind != unix.S_IFCHR {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	return err != nil
 }
 
 // pipeBuf is Linux's PIPE_BUF, the room a pipe's POLLOUT promises.
