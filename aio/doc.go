@@ -6,7 +6,11 @@
 // it returns what the callback would receive, with Go errors
 // (*fs.PathError where package os would give one). A File implements the
 // io interfaces, so bufio, io.Copy and the rest of the standard library
-// work inside coroutines.
+// work inside coroutines. A request on a handle in IO::AIO is a File's
+// method here (aio_stat on a handle is File.Stat); aio_seek is File.Seek,
+// made at once, as lseek only sets a number; and aio_group, which bundles
+// requests under one callback, has no twin: coroutines that Join are
+// that bundle.
 //
 // # The event loop
 //

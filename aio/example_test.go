@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"sync"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/corogo/coro/aio"
 	"github.com/corogo/coro/sched"
 )
@@ -104,4 +106,27 @@ func ExampleListenConfig() {
 	// request 0
 	// request 1
 	// request 2
+}
+
+// Readdirx lists a directory with each entry's type, here directories
+// first, in the order that stats them fastest (aio_readdirx).
+func ExampleReaddirx() {
+	dir, _ := os.MkdirTemp("", "aio-example")
+	defer os.RemoveAll(dir)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o644)
+	os.Mkdir(filepath.Join(dir, "src"), 0o755)
+
+	sched.Run(func() {
+		entries, _, err := aio.Readdirx(dir, aio.ReaddirDirsFirst)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, e := range entries {
+			fmt.Println(e.Name, e.Type == unix.DT_DIR)
+		}
+	})
+	// Output:
+	// src true
+	// notes.txt false
 }

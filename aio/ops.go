@@ -1,9 +1,11 @@
 package aio
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -149,6 +151,38 @@ func (f *File) Chown(uid, gid int) error {
 	return pathErr("chown", f.name, run(func() error { return unix.Fchown(f.fd, uid, gid) }))
 }
 
+// Utime sets the file's access and modification times (aio_utime on a
+// handle); a zero time.Time leaves that time as it is, as with Utime.
+func (f *File) Utime(atime, mtime time.Time) error {
+	if err := f.hold("utime"); err != nil {
+		return err
+	}
+	defer f.release()
+	ts := [2]unix.Timespec{timespec(atime), timespec(mtime)}
+	return pathErr("utime", f.name, run(func() error {
+		// utimensat with no path is futimens(3), which x/sys/unix lacks.
+		_, _, errno := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(f.fd), 0, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		if errno != 0 {
+			return errno
+		}
+		return nil
+	}))
+}
+
+// Statvfs returns statistics of the file system holding the file
+// (aio_statvfs on a handle).
+func (f *File) Statvfs() (*unix.Statfs_t, error) {
+	if err := f.hold("statvfs"); err != nil {
+		return nil, err
+	}
+	defer f.release()
+	st := new(unix.Statfs_t)
+	if err := run(func() error { return unix.Fstatfs(f.fd, st) }); err != nil {
+		return nil, pathErr("statvfs", f.name, err)
+	}
+	return st, nil
+}
+
 // Sendfile copies up to n bytes from src at off to f's position, in the
 // kernel (aio_sendfile). It returns the bytes copied.
 func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
@@ -243,17 +277,15 @@ func Realpath(name string) (string, error) {
 // Readdir returns the names in directory name, without "." and "..", in
 // the order the file system gives them (aio_readdir).
 func Readdir(name string) ([]string, error) {
-	var names []string
-	err := run(func() error {
-		d, err := os.Open(name)
-		if err != nil {
-			return unwrapPath(err)
-		}
-		defer d.Close()
-		names, err = d.Readdirnames(-1)
-		return unwrapPath(err)
-	})
-	return names, pathErr("readdir", name, err)
+	entries, _, err := Readdirx(name, 0)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name
+	}
+	return names, nil
 }
 
 // Scandir returns the names in directory name split into directories and
@@ -336,6 +368,14 @@ var touched atomic.Uint32
 // Mlock locks the pages of b in memory (aio_mlock).
 func Mlock(b []byte) error { return onPages(b, unix.SYS_MLOCK, 0) }
 
+// Mlockall locks the process's pages in memory with unix.MCL_* flags
+// (aio_mlockall): those mapped now (MCL_CURRENT), those mapped later
+// (MCL_FUTURE), when first touched (MCL_ONFAULT). Its undoing,
+// unix.Munlockall, never waits.
+func Mlockall(flags int) error {
+	return os.NewSyscallError("mlockall", run(func() error { return unix.Mlockall(flags) }))
+}
+
 // onPages makes the memory system call trap with arg on a worker, for the
 // pages that hold b: from the start of the page b starts in, as IO::AIO
 // aligns them (msync and madvise fail with EINVAL elsewhere).
@@ -367,13 +407,43 @@ func unwrapPath(err error) error {
 }
 
 // Load returns the whole contents of name (aio_load).
-func Load(name string) ([]byte, error) {
+func Load(name string) ([]byte, error) { return Slurp(name, 0, 0) }
+
+// Slurp returns n bytes of name from off, fewer where the file ends
+// first (aio_slurp): n 0 is the rest of the file, and a negative off
+// counts from the end of a regular file.
+func Slurp(name string, off int64, n int) ([]byte, error) {
 	f, err := Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(f)
+	size := int64(-1) // a regular file's, to size the buffer; others read to their end
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	if off < 0 {
+		if size < 0 || size+off < 0 {
+			return nil, f.pathErr("slurp", unix.EINVAL)
+		}
+		off += size
+	}
+	var r io.Reader = f // at 0 after the open, from where a FIFO or a /proc file reads
+	if off > 0 {
+		r = io.NewSectionReader(f, off, math.MaxInt64-off)
+	}
+	if n > 0 {
+		b := make([]byte, n)
+		got, err := io.ReadFull(r, b)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			err = nil // the file ends first
+		}
+		return b[:got], err
+	}
+	var b bytes.Buffer
+	b.Grow(int(max(size-off, 0)) + bytes.MinRead) // room for the last, empty read too: no copy on the way
+	_, err = b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // ErrSameFile is what Copy fails with, wrapped in an *os.LinkError, when
