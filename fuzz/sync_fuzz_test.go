@@ -540,6 +540,9 @@ func (m *model) recheck(w *mworker) {
 // unwindBlocked takes a cancelled or panicking waiter off its list, or
 // passes on the wake-up it was handed.
 func (m *model) unwindBlocked(w *mworker) {
+	if w.on == wSpace {
+		defer func() { m.space.count-- }() // the Put's value stays, and keeps its room
+	}
 	q := m.queueOf(w)
 	if w.queued {
 		*q = remove(*q, w)

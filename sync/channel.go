@@ -61,14 +61,25 @@ func (c *Chan[T]) init(max int) {
 
 // Put stores v at the end of the channel, then waits while the channel
 // holds more than max-1 values ($channel->put). A value is stored even if
-// the putter is cancelled while it waits.
+// the putter is cancelled, or its time runs out, while it waits, and it
+// takes its room all the same, so the bound holds for later Puts (Perl's
+// put leaves the room free: each cancelled put widens the channel).
 func (c *Chan[T]) Put(v T) {
 	if !c.made {
 		c.init(0)
 	}
 	c.push(v)
 	c.items.Up()
+	roomTaken := false
+	defer func() {
+		if !roomTaken {
+			// The count goes below zero: a Get's Up gives back the room
+			// before any Put may go on.
+			c.space.Adjust(-1)
+		}
+	}()
 	c.space.Down()
+	roomTaken = true
 }
 
 // Get takes the oldest value, waiting while the channel is empty

@@ -97,3 +97,55 @@ func TestTimedOutAndWokenPassesItOn(t *testing.T) {
 		check("Chan", func() { ch.Get() }, func() { ch.Put(1) })
 	})
 }
+
+// A Put whose wait for room ends early, by a timeout or a cancel, has
+// stored its value, and the value keeps its room: later Puts wait as the
+// channel's bound says, a rendezvous channel stays one. (Found in review:
+// the room was left free, widening the channel for good.)
+func TestPutCutShortKeepsTheBound(t *testing.T) {
+	for _, cut := range []struct {
+		name string
+		put  func(c *Chan[int], v int)
+	}{
+		{"timeout", func(c *Chan[int], v int) {
+			if err := sched.WithTimeout(time.Millisecond, func() { c.Put(v) }); !errors.Is(err, sched.ErrTimeout) {
+				t.Fatalf("Put into a full channel: %v, want a timeout", err)
+			}
+		}},
+		{"cancel", func(c *Chan[int], v int) {
+			p := async(func() { c.Put(v) })
+			sched.Cede() // p waits for room
+			p.Cancel(nil)
+		}},
+	} {
+		for _, max := range []int{1, 2} { // a rendezvous channel, and one that holds a value
+			run(t, func() {
+				c := NewChan[int](max)
+				for v := range max - 1 {
+					c.Put(v)
+				}
+				cut.put(c, 10)
+				for range max {
+					c.Get()
+				}
+				// Empty again: max-1 Puts return, the next waits for a Get.
+				for v := range max - 1 {
+					c.Put(v)
+				}
+				returned := false
+				async(func() { c.Put(20); returned = true })
+				cedeWhileReady()
+				if returned {
+					t.Errorf("%s, max %d: a Put returned with the channel holding %d values and no Get", cut.name, max, c.Size())
+				}
+				for range max {
+					c.Get()
+				}
+				cedeWhileReady()
+				if !returned {
+					t.Errorf("%s, max %d: the Put still waits after a Get took its value", cut.name, max)
+				}
+			})
+		}
+	}
+}
