@@ -251,7 +251,11 @@ func withCachedFile(t *testing.T, name string, test func(f *File, l *loop)) {
 			return
 		}
 		defer f.Close()
-		_, l := running()
+		_, l, err := running()
+		if err != nil {
+			t.Error(err)
+			return
+		}
 		test(f, l)
 	})
 	if err != nil {

@@ -63,7 +63,10 @@ func Create(name string) (*File, error) {
 // (aio_open).
 func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	r := &request{op: opOpen, name: name, flags: flag, mode: unixMode(perm)}
-	_, l := running()
+	_, l, err := running()
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errnoOf(err)}
+	}
 	_, ring := l.be.(*uringBackend)
 	fd := do(r)
 	// io_uring first tries an open without blocking, where open(2) of a

@@ -78,21 +78,30 @@ func newLoop() *loop {
 
 // loopFor returns the loop of the running coroutine's scheduler, making it
 // on first use.
-func loopFor(c *sched.Coro) *loop {
+// It fails where the process is out of descriptors (EMFILE, ENFILE), a
+// state that passes: the next request tries again, and io_uring is not
+// given up for it.
+func loopFor(c *sched.Coro) (*loop, error) {
 	s := c.Scheduler()
 	if l := loopOf(s); l != nil {
-		return l
+		return l, nil
 	}
 	l := newLoop()
+	var err error
 	if os.Getenv("CORO_AIO") == "pool" {
-		l.usePool("CORO_AIO=pool")
-	} else if be, err := newUring(); err != nil {
-		l.usePool(err.Error())
-	} else {
+		err = l.usePool("CORO_AIO=pool")
+	} else if be, uerr := newUring(); uerr == nil {
 		l.be = be
+	} else if errors.Is(uerr, unix.EMFILE) || errors.Is(uerr, unix.ENFILE) {
+		err = uerr
+	} else {
+		err = l.usePool(uerr.Error())
+	}
+	if err != nil {
+		return nil, err
 	}
 	s.SetPoller(l)
-	return l
+	return l, nil
 }
 
 // loopOf returns scheduler s's loop, or nil before its first request.
@@ -103,11 +112,14 @@ func loopOf(s *sched.Scheduler) *loop {
 
 // running returns the running coroutine and its scheduler's loop, made
 // on first use.
-func running() (*sched.Coro, *loop) {
+func running() (*sched.Coro, *loop, error) {
 	c := sched.Current()
-	l := loopFor(c)
+	l, err := loopFor(c)
+	if err != nil {
+		return c, nil, err
+	}
 	l.setBusy(true)
-	return c, l
+	return c, l, nil
 }
 
 // UsePool makes the requests of scheduler s go through the thread pool,
@@ -118,15 +130,21 @@ func UsePool(s *sched.Scheduler) error {
 		return errors.New("aio: UsePool: the scheduler already has an event loop")
 	}
 	l := newLoop()
-	l.usePool("aio.UsePool")
+	if err := l.usePool("aio.UsePool"); err != nil {
+		return err
+	}
 	s.SetPoller(l)
 	return nil
 }
 
 // usePool makes the thread pool the loop's only backend.
-func (l *loop) usePool(why string) {
-	l.pool = newPool(why, nil)
-	l.be = l.pool
+func (l *loop) usePool(why string) error {
+	p, err := newPool(why, nil)
+	if err != nil {
+		return err
+	}
+	l.pool, l.be = p, p
+	return nil
 }
 
 // forget tells the loop's backends that fd is about to be closed.
@@ -139,14 +157,19 @@ func (l *loop) forget(fd int) {
 
 // backendFor returns the backend that carries r: the loop's own, unless
 // it cannot carry r's op or r must block on a pool worker.
-func (l *loop) backendFor(r *request) backend {
+// The helper pool is made on first use, and fails as newPool fails.
+func (l *loop) backendFor(r *request) (backend, error) {
 	if l.be.supports(r.op) && !r.blocking {
-		return l.be
+		return l.be, nil
 	}
 	if l.pool == nil {
-		l.pool = newPool("for requests "+l.be.name()+" cannot carry", l.be.wake)
+		p, err := newPool("for requests "+l.be.name()+" cannot carry", l.be.wake)
+		if err != nil {
+			return nil, err
+		}
+		l.pool = p
 	}
-	return l.pool
+	return l.pool, nil
 }
 
 func (l *loop) Outstanding() bool { return l.inflight > 0 }
@@ -210,7 +233,11 @@ func do(req *request) int {
 		req.res = -int(unix.EINVAL)
 		return req.res
 	}
-	c, l := running()
+	c, l, err := running()
+	if err != nil {
+		req.res = -int(errnoOf(err))
+		return req.res
+	}
 	r := l.spareLike(req)
 	req.res = l.run(c, r)
 	l.recycle(r)
@@ -224,7 +251,11 @@ func do(req *request) int {
 func (l *loop) run(c *sched.Coro, r *request) int {
 	r.c = c
 	r.prio = ioprio(c.Prio())
-	r.be = l.backendFor(r)
+	be, err := l.backendFor(r)
+	if err != nil {
+		return -int(errnoOf(err))
+	}
+	r.be = be
 	l.inflight++
 	r.be.submit(r)
 	returned := false
@@ -291,4 +322,20 @@ func (l *loop) abandon(r *request) {
 // Backend returns the backend of the running coroutine's scheduler, with
 // the reason it was chosen: io_uring, or the thread pool when CORO_AIO=pool
 // or io_uring is not available.
-func Backend() string { return loopFor(sched.Current()).be.name() }
+// Where no backend can be made now (out of descriptors), it says so.
+func Backend() string {
+	l, err := loopFor(sched.Current())
+	if err != nil {
+		return "none (" + err.Error() + ")"
+	}
+	return l.be.name()
+}
+
+// errnoOf is the errno err carries, for a request's result: the errors
+// of making a backend are system calls'.
+func errnoOf(err error) unix.Errno {
+	if errno, ok := errors.AsType[unix.Errno](err); ok {
+		return errno
+	}
+	return unix.EIO
+}

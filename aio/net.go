@@ -371,7 +371,10 @@ func (s *sock) await(c *sched.Coro, l *loop, req *request, deadline *time.Time) 
 // POLLOUT) or the deadline deadline points at (as for await) passes.
 func (s *sock) waitFor(events int, deadline *time.Time) error {
 	r := request{op: opPoll, fd: s.fd, flags: events}
-	c, l := running()
+	c, l, err := running()
+	if err != nil {
+		return err
+	}
 	if err := s.await(c, l, &r, deadline); err != nil {
 		return err
 	}
@@ -458,7 +461,10 @@ func (c *conn) Read(b []byte) (int, error) {
 		}
 		return n, nil
 	}
-	co, l := running()
+	co, l, err := running()
+	if err != nil {
+		return 0, c.opErr("read", err)
+	}
 	if _, ring := l.be.(*uringBackend); ring {
 		return c.ringRead(co, l, b)
 	}

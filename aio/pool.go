@@ -51,17 +51,34 @@ type fdWaiters struct{ readers, writers []*request }
 
 // newPool starts a pool. notify, if not nil, is called whenever a request
 // completes: the wake of the backend the loop waits in, when the pool
-// only helps it.
-func newPool(why string, notify func()) *pool {
+// only helps it. It fails, leaving nothing open, where the descriptors it
+// needs cannot be had (EMFILE).
+func newPool(why string, notify func()) (*pool, error) {
+	var fds []int // every descriptor made, closed again on failure
+	fail := func(call string, err error) (*pool, error) {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+		return nil, fmt.Errorf("aio: thread pool: %s: %w", call, err)
+	}
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
-		panic(fmt.Sprintf("aio: epoll_create1: %v", err)) // out of descriptors or memory
+		return fail("epoll_create1", err)
 	}
-	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err != nil {
-		panic(fmt.Sprintf("aio: eventfd: %v", err))
+	fds = append(fds, epfd)
+	// The pool's eventfd, then each worker's stop, made before any worker
+	// starts: a worker owns its stop.
+	for range 1 + poolWorkers {
+		fd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+		if err != nil {
+			return fail("eventfd", err)
+		}
+		fds = append(fds, fd)
 	}
-	unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, efd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(efd)})
+	efd := fds[1]
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, efd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(efd)}); err != nil {
+		return fail("epoll_ctl", err)
+	}
 	p := &pool{
 		why:     why,
 		notify:  notify,
@@ -73,14 +90,10 @@ func newPool(why string, notify func()) *pool {
 	}
 	p.more.L = &p.mu
 	p.workers.Add(poolWorkers)
-	for range poolWorkers {
-		stop, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-		if err != nil {
-			panic(fmt.Sprintf("aio: eventfd: %v", err))
-		}
+	for _, stop := range fds[2:] {
 		go p.work(stop)
 	}
-	return p
+	return p, nil
 }
 
 func (p *pool) name() string { return "thread pool (" + p.why + ")" }

@@ -37,7 +37,11 @@ func TestPoolForgetsLateCancels(t *testing.T) {
 				t.Fatalf("a sleeping request cut short by a deadline: %v", v)
 			}
 		}
-		p := loopFor(sched.Current()).pool
+		l, err := loopFor(sched.Current())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := l.pool
 		p.mu.Lock()
 		if len(p.queued) != 0 || len(p.running) != 0 {
 			t.Errorf("the pool keeps %d queued and %d running requests that have completed", len(p.queued), len(p.running))
