@@ -110,6 +110,15 @@ func newUring() (backend, error) {
 			return nil, fmt.Errorf("aio: io_uring lacks %s: %w", uring.OpName(op), uring.ErrUnsupported)
 		}
 	}
+	// A policy may refuse io_uring_enter(2) alone (a seccomp profile): a
+	// no-op made here finds it while the pool can still serve, rather than
+	// the scheduler's first wait.
+	uring.PrepNop(ring.NextSQE())
+	if _, err := ring.SubmitAndWait(1, -1); err != nil {
+		ring.Close()
+		return nil, fmt.Errorf("aio: io_uring: %w", err)
+	}
+	ring.CQAdvance(uint32(ring.CQReady()))
 	// The kernel's worker threads for file work that cannot complete at
 	// once (statx, opens that miss the dentry cache) are capped: more only
 	// thrash a small machine (open+fstat+close: 6.2 µs with 4 threads
