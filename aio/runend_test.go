@@ -141,3 +141,30 @@ func TestRunEndingsLeakNothing(t *testing.T) {
 		}
 	})
 }
+
+// A scheduler with an Idle hook still runs its loop: after each call of
+// the hook that returns true, the loop delivers what arrived, without
+// waiting. (Found in review: requests completed only once the hook
+// returned false.)
+func TestIdleHookLetsRequestsComplete(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		const calls = 5000 // the hook waits a millisecond a call: 5 s at most, a hang guard
+		idles := 0
+		s := sched.New(sched.Idle(func() bool {
+			idles++
+			time.Sleep(time.Millisecond) // "waits until something may have become ready"
+			return idles < calls
+		}))
+		atNop := -1
+		err := s.Run(func() {
+			must(t, aio.Nop())
+			atNop = idles
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if atNop < 0 || atNop >= calls {
+			t.Errorf("an aio.Nop completed after %d calls of the Idle hook, once it returned false", atNop)
+		}
+	})
+}

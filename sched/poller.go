@@ -63,17 +63,15 @@ func (c *Coro) Scheduler() *Scheduler { return c.s }
 func (s *Scheduler) waitIdle() bool {
 	s.timers.fire(time.Now())
 	p := s.Poller()
-	if s.nready > 0 {
-		// The loop runs once all the same, without waiting, as Perl's
-		// does: a coroutine in Poll, woken by its timer, would otherwise
-		// wake without the events that arrived meanwhile, and one that
-		// polls in a loop would never see them.
+	// With coroutines ready, or an Idle hook that waited, the loop runs
+	// once all the same, without waiting, as Perl's does: a coroutine in
+	// Poll, woken by its timer, would otherwise wake without the events
+	// that arrived meanwhile, one that polls in a loop would never see
+	// them, and neither would the requests of a scheduler with a hook.
+	if s.nready > 0 || s.idle != nil && s.idle() {
 		if p != nil && p.Outstanding() {
 			p.Poll(time.Now())
 		}
-		return true
-	}
-	if s.idle != nil && s.idle() {
 		return true
 	}
 	deadline, timer := s.timers.next()

@@ -62,7 +62,10 @@ type Option func(*Scheduler)
 // ($Coro::idle). It should wait until something may have become ready and
 // return true, or return false when nothing it watches can ever ready a
 // coroutine. Without one, or when it returns false and nothing holds the
-// scheduler (Hold), Run ends with a deadlock error.
+// scheduler (Hold), Run ends with a deadlock error. The hook waits in
+// the Poller's place (aio's loop): after each call that returns true the
+// Poller runs once without waiting, so that its requests still complete
+// (where Perl's replaced $Coro::idle would starve the event loop).
 func Idle(f func() bool) Option { return func(s *Scheduler) { s.idle = f } }
 
 // PoolSize sets how many finished AsyncPool coroutines are kept for reuse
