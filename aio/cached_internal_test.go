@@ -83,7 +83,7 @@ func TestShortReadOfAPipeIsWhatItHolds(t *testing.T) {
 	var got string
 	waited := false
 	err := sched.Run(func() {
-		f := &File{fd: fds[0], name: "pipe"}
+		f := &File{held: held{fd: fds[0]}, name: "pipe"}
 		ran := false
 		other := sched.Async(func() any { ran = true; return nil })
 		buf := make([]byte, 100)

@@ -10,7 +10,9 @@
 // method here (aio_stat on a handle is File.Stat); aio_seek is File.Seek,
 // made at once, as lseek only sets a number; and aio_group, which bundles
 // requests under one callback, has no twin: coroutines that Join are
-// that bundle.
+// that bundle. A Dir, from OpenDir, is aio_wd's working directory: its
+// methods are the path requests, with relative names resolved in a
+// directory opened once, which a rename of it does not change.
 //
 // # The event loop
 //

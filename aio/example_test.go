@@ -130,3 +130,40 @@ func ExampleReaddirx() {
 	// src true
 	// notes.txt false
 }
+
+// A Dir keeps to its directory when the directory is renamed, as
+// aio_wd's object does: a name is resolved in the directory it opened,
+// not from the path it was opened with.
+func ExampleOpenDir() {
+	tmp, _ := os.MkdirTemp("", "aio-example")
+	defer os.RemoveAll(tmp)
+	os.Mkdir(filepath.Join(tmp, "spool"), 0o755)
+
+	sched.Run(func() {
+		d, err := aio.OpenDir(filepath.Join(tmp, "spool"))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		defer d.Close()
+		os.Rename(filepath.Join(tmp, "spool"), filepath.Join(tmp, "spool.old"))
+
+		f, err := d.Create("job")
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		f.Write([]byte("work"))
+		f.Close()
+		names, _ := aio.Readdir(filepath.Join(tmp, "spool.old"))
+		fmt.Println("spool.old holds", names)
+		now, _ := d.Realpath(".")
+		fmt.Println("the Dir is", filepath.Base(now))
+		_, err = d.Stat("missing")
+		fmt.Println(err)
+	})
+	// Output:
+	// spool.old holds [job]
+	// the Dir is spool.old
+	// statat missing: no such file or directory
+}

@@ -22,3 +22,6 @@ func JoinCancellingSome(t testing.TB, readers []*sched.Coro) {
 		}
 	}
 }
+
+// DirFd is d's descriptor, whose number the tests watch.
+func DirFd(d *Dir) int { return d.fd }

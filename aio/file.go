@@ -12,7 +12,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ErrClosed is returned by operations on a closed File (fs.ErrClosed).
+// ErrClosed is returned by operations on a closed File or Dir
+// (fs.ErrClosed).
 var ErrClosed = fs.ErrClosed
 
 // File is an open file whose operations suspend only the calling
@@ -25,7 +26,7 @@ var ErrClosed = fs.ErrClosed
 // do the writes to a pipe or a device, and a Close leaves the requests in
 // flight to end on the file they began on.
 type File struct {
-	fd     int
+	held   // the descriptor, and the requests in flight that name it
 	name   string
 	append bool // opened with O_APPEND, where WriteAt makes no sense
 	// uncached is set when reads cannot be made at once (preadCached): the
@@ -44,8 +45,6 @@ type File struct {
 	// awaitWriter is set while the first Read must wait for a FIFO's
 	// writer, which io_uring's open did not (waitForWriter).
 	awaitWriter bool
-	closed      bool     // Close was called
-	busy        int      // requests in flight that name fd (hold)
 	pos         turnLock // held by a call at the position, from start to end (position.go)
 	writes      turnLock // held by a Write or Sendfile to a stream (position.go)
 }
@@ -62,10 +61,18 @@ func Create(name string) (*File, error) {
 // OpenFile opens name with the os.O_* flags and permissions perm
 // (aio_open).
 func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
-	r := &request{op: opOpen, name: name, flags: flag, mode: unixMode(perm)}
+	return openFile(unix.AT_FDCWD, name, flag, perm, "open", name)
+}
+
+// openFile is OpenFile of name resolved in the directory dirfd
+// (unix.AT_FDCWD: the current one), for Dir.OpenFile too: op names the
+// request in an error, which names name as given, and fileName is what
+// the File is called.
+func openFile(dirfd int, name string, flag int, perm fs.FileMode, op, fileName string) (*File, error) {
+	r := &request{op: opOpen, fd: dirfd, name: name, flags: flag, mode: unixMode(perm)}
 	_, l, err := running()
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: errnoOf(err)}
+		return nil, &fs.PathError{Op: op, Path: name, Err: errnoOf(err)}
 	}
 	_, ring := l.be.(*uringBackend)
 	fd := do(r)
@@ -81,9 +88,9 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 		fd = do(r)
 	}
 	if fd < 0 {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: r.err()}
+		return nil, &fs.PathError{Op: op, Path: name, Err: r.err()}
 	}
-	f := &File{fd: fd, name: name, append: flag&os.O_APPEND != 0, uncached: flag&unix.O_DIRECT != 0, direct: flag&unix.O_DIRECT != 0}
+	f := &File{held: held{fd: fd}, name: fileName, append: flag&os.O_APPEND != 0, uncached: flag&unix.O_DIRECT != 0, direct: flag&unix.O_DIRECT != 0}
 	f.awaitWriter = waits && flag&unix.O_ACCMODE == unix.O_RDONLY
 	return f, nil
 }
@@ -129,44 +136,24 @@ func (f *File) Close() error {
 	if f == nil {
 		return os.ErrInvalid
 	}
-	if f.closed {
-		return f.pathErr("close", ErrClosed)
-	}
-	f.closed = true
-	if f.busy > 0 {
-		return nil // the last release closes
-	}
-	r := &request{op: opClose, fd: f.fd}
-	if do(r) < 0 {
-		return f.pathErr("close", r.err())
+	if err := f.held.close(); err != nil {
+		return f.pathErr("close", err)
 	}
 	return nil
 }
 
-// hold counts a request of f's as in flight until release, or fails once
-// f is closed, or for a nil f (os.ErrInvalid, as os.File's methods). Every
-// request that names f's descriptor is made between the two; calls made
-// at once, with no switch (lseek, preadCached), need neither, since no
-// Close can come in between.
+// hold counts a request of f's as in flight until release (held), or
+// fails once f is closed, or for a nil f (os.ErrInvalid, as os.File's
+// methods). Every request that names f's descriptor is made between the
+// two.
 func (f *File) hold(op string) error {
 	if f == nil {
 		return os.ErrInvalid
 	}
-	if f.closed {
-		return f.pathErr(op, ErrClosed)
+	if err := f.acquire(); err != nil {
+		return f.pathErr(op, err)
 	}
-	f.busy++
 	return nil
-}
-
-// release ends what hold began. After Close the last one closes the
-// descriptor, at once: it may run in a deferred call of a coroutine that
-// unwinds, where a request would make Cancel wait. As with os.File, the
-// error of a close deferred past Close has no one to go to.
-func (f *File) release() {
-	if f.busy--; f.busy == 0 && f.closed {
-		unix.Close(f.fd)
-	}
 }
 
 // Read reads up to len(p) bytes at the file's position and advances it
@@ -488,26 +475,22 @@ func statx(dirfd int, name string, flags int, op, errPath string) (fs.FileInfo, 
 }
 
 // Unlink removes the file name (aio_unlink).
-func Unlink(name string) error { return pathOp("unlink", &request{op: opUnlink, name: name}) }
+func Unlink(name string) error { return unlinkIn(unix.AT_FDCWD, name, "unlink") }
 
 // Rmdir removes the empty directory name (aio_rmdir).
-func Rmdir(name string) error { return pathOp("rmdir", &request{op: opRmdir, name: name}) }
+func Rmdir(name string) error { return rmdirIn(unix.AT_FDCWD, name, "rmdir") }
 
 // Mkdir creates the directory name with permissions perm before umask
 // (aio_mkdir).
 func Mkdir(name string, perm fs.FileMode) error {
-	return pathOp("mkdir", &request{op: opMkdir, name: name, mode: unixMode(perm)})
+	return mkdirIn(unix.AT_FDCWD, name, perm, "mkdir")
 }
 
 // Rename renames oldname to newname, replacing it (aio_rename). As
 // rename(2), and unlike os.Rename, it replaces an empty directory at
 // newname with a directory oldname.
 func Rename(oldname, newname string) error {
-	r := &request{op: opRename, name: oldname, name2: newname}
-	if do(r) < 0 {
-		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: r.err()}
-	}
-	return nil
+	return renameIn(unix.AT_FDCWD, oldname, unix.AT_FDCWD, newname, 0, "rename")
 }
 
 func pathOp(op string, r *request) error {

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -205,37 +204,25 @@ func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
 
 // Truncate changes the size of the file name (aio_truncate).
 func Truncate(name string, size int64) error {
-	return pathErr("truncate", name, run(func() error { return unix.Truncate(name, size) }))
+	return truncateIn(unix.AT_FDCWD, name, size, "truncate")
 }
 
 // Statvfs returns statistics of the file system holding name
 // (aio_statvfs).
-func Statvfs(name string) (*unix.Statfs_t, error) {
-	st := new(unix.Statfs_t)
-	if err := run(func() error { return unix.Statfs(name, st) }); err != nil {
-		return nil, pathErr("statvfs", name, err)
-	}
-	return st, nil
-}
+func Statvfs(name string) (*unix.Statfs_t, error) { return statvfsIn(unix.AT_FDCWD, name, "statvfs") }
 
 // Link creates newname as a hard link to oldname (aio_link).
-func Link(oldname, newname string) error {
-	return linkErr("link", oldname, newname, run(func() error { return unix.Link(oldname, newname) }))
-}
+func Link(oldname, newname string) error { return linkIn(unix.AT_FDCWD, oldname, newname, "link") }
 
 // Symlink creates newname as a symbolic link to oldname (aio_symlink).
 func Symlink(oldname, newname string) error {
-	return linkErr("symlink", oldname, newname, run(func() error { return unix.Symlink(oldname, newname) }))
+	return symlinkIn(oldname, unix.AT_FDCWD, newname, "symlink")
 }
 
 // Rename2 is Rename with renameat2 flags (unix.RENAME_NOREPLACE,
 // RENAME_EXCHANGE, RENAME_WHITEOUT).
 func Rename2(oldname, newname string, flags uint) error {
-	r := &request{op: opRename, name: oldname, name2: newname, flags: int(flags)}
-	if do(r) < 0 {
-		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: r.err()}
-	}
-	return nil
+	return renameIn(unix.AT_FDCWD, oldname, unix.AT_FDCWD, newname, flags, "rename")
 }
 
 func linkErr(op, oldname, newname string, err error) error {
@@ -246,81 +233,33 @@ func linkErr(op, oldname, newname string, err error) error {
 }
 
 // Readlink returns the target of the symbolic link name (aio_readlink).
-func Readlink(name string) (string, error) {
-	var target string
-	err := run(func() (err error) {
-		target, err = os.Readlink(name)
-		return unwrapPath(err)
-	})
-	return target, pathErr("readlink", name, err)
-}
+func Readlink(name string) (string, error) { return readlinkIn(unix.AT_FDCWD, name, "readlink") }
 
 // Realpath returns the absolute path of name with every symbolic link,
-// "." and ".." resolved (aio_realpath), as realpath(3): the kernel
-// resolves name, opening it with O_PATH, and names what it found
-// (/proc/self/fd), so a ".." after a link goes up from the link's target
-// and a loop fails with ELOOP.
-func Realpath(name string) (string, error) {
-	var real string
-	err := run(func() error {
-		fd, err := unix.Open(name, unix.O_PATH|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return err
-		}
-		defer unix.Close(fd)
-		real, err = os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
-		return unwrapPath(err)
-	})
-	return real, pathErr("realpath", name, err)
-}
+// "." and ".." resolved (aio_realpath), as realpath(3) (realpathIn).
+func Realpath(name string) (string, error) { return realpathIn(unix.AT_FDCWD, name, "realpath") }
 
 // Readdir returns the names in directory name, without "." and "..", in
 // the order the file system gives them (aio_readdir).
-func Readdir(name string) ([]string, error) {
-	entries, _, err := Readdirx(name, 0)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(entries))
-	for i, e := range entries {
-		names[i] = e.Name
-	}
-	return names, nil
-}
+func Readdir(name string) ([]string, error) { return readdirIn(unix.AT_FDCWD, name, "readdir") }
 
 // Scandir returns the names in directory name split into directories and
 // everything else, each sorted (aio_scandir). Symbolic links are not
 // followed: a link to a directory is a non-directory.
 func Scandir(name string) (dirs, nondirs []string, err error) {
-	err = run(func() error {
-		entries, err := os.ReadDir(name)
-		for _, e := range entries {
-			if e.IsDir() {
-				dirs = append(dirs, e.Name())
-			} else {
-				nondirs = append(nondirs, e.Name())
-			}
-		}
-		return unwrapPath(err)
-	})
-	return dirs, nondirs, pathErr("scandir", name, err)
+	return scandirIn(unix.AT_FDCWD, name, "scandir")
 }
 
 // Chmod changes the mode of name (aio_chmod).
-func Chmod(name string, mode fs.FileMode) error {
-	return pathErr("chmod", name, run(func() error { return unix.Chmod(name, unixMode(mode)) }))
-}
+func Chmod(name string, mode fs.FileMode) error { return chmodIn(unix.AT_FDCWD, name, mode, "chmod") }
 
 // Chown changes the owner of name; -1 leaves an id as it is (aio_chown).
-func Chown(name string, uid, gid int) error {
-	return pathErr("chown", name, run(func() error { return unix.Chown(name, uid, gid) }))
-}
+func Chown(name string, uid, gid int) error { return chownIn(unix.AT_FDCWD, name, uid, gid, "chown") }
 
 // Utime sets the access and modification times of name (aio_utime); a
 // zero time.Time leaves that time as it is, as with os.Chtimes.
 func Utime(name string, atime, mtime time.Time) error {
-	ts := []unix.Timespec{timespec(atime), timespec(mtime)}
-	return pathErr("utime", name, run(func() error { return unix.UtimesNanoAt(unix.AT_FDCWD, name, ts, 0) }))
+	return utimeIn(unix.AT_FDCWD, name, atime, mtime, "utime")
 }
 
 func timespec(t time.Time) unix.Timespec {
@@ -333,7 +272,7 @@ func timespec(t time.Time) unix.Timespec {
 // Mknod creates a file system node (aio_mknod): mode holds the type
 // (unix.S_IFIFO, S_IFCHR, ...) and permissions, dev the device number.
 func Mknod(name string, mode uint32, dev int) error {
-	return pathErr("mknod", name, run(func() error { return unix.Mknod(name, mode, dev) }))
+	return mknodIn(unix.AT_FDCWD, name, mode, dev, "mknod")
 }
 
 // Msync flushes the memory-mapped region b to its file with unix.MS_*

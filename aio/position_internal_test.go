@@ -35,7 +35,7 @@ func TestStreamWritesTakeTurns(t *testing.T) {
 			got <- all
 		}()
 		err := sched.Run(func() {
-			f := &File{fd: fds[1], name: "pipe"}
+			f := &File{held: held{fd: fds[1]}, name: "pipe"}
 			var writers []*sched.Coro
 			for _, b := range []byte{'a', 'b'} {
 				writers = append(writers, sched.Async(func() any {

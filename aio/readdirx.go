@@ -41,13 +41,19 @@ type DirEntry struct {
 // returns them, with ReaddirDents and, if an entry's type is unknown,
 // ReaddirFoundUnknown.
 func Readdirx(name string, flags int) ([]DirEntry, int, error) {
+	return readdirxIn(unix.AT_FDCWD, name, flags, "readdir")
+}
+
+// readdirxIn is Readdirx of name in the directory dirfd, a request named
+// op.
+func readdirxIn(dirfd int, name string, flags int, op string) ([]DirEntry, int, error) {
 	var entries []DirEntry
 	err := run(func() (err error) {
-		entries, err = readDirents(name)
+		entries, err = readDirents(dirfd, name)
 		return err
 	})
 	if err != nil {
-		return nil, 0, pathErr("readdir", name, err)
+		return nil, 0, pathErr(op, name, err)
 	}
 	flags |= ReaddirDents
 	if slices.ContainsFunc(entries, func(e DirEntry) bool { return e.Type == unix.DT_UNKNOWN }) {
@@ -123,10 +129,10 @@ func dirsToFront(entries []DirEntry) int {
 	return dir
 }
 
-// readDirents reads directory name with getdents64, which gives each
-// entry's type and inode (os.File.ReadDir gives no inode).
-func readDirents(name string) ([]DirEntry, error) {
-	fd, err := unix.Open(name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+// readDirents reads directory name in dirfd with getdents64, which gives
+// each entry's type and inode (os.File.ReadDir gives no inode).
+func readDirents(dirfd int, name string) ([]DirEntry, error) {
+	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -42,8 +42,13 @@ const (
 // reads or writes (referenced here, so it stays alive until the
 // completion, and Go never moves heap memory), and the result.
 type request struct {
-	op    opcode
+	op opcode
+	// fd is the descriptor acted on or, for the requests with a path
+	// (open, statx, unlink, rmdir, mkdir, rename), the directory that a
+	// relative name resolves in: unix.AT_FDCWD or a Dir's. Every such
+	// request sets it, since its zero value names a descriptor too.
 	fd    int
+	fd2   int // rename's directory for name2, as fd for name
 	buf   []byte
 	off   int64
 	name  string // a path, for open, statx, unlink, rmdir, mkdir, rename
@@ -227,7 +232,7 @@ func (r *request) call() int {
 	case opNop:
 	case opOpen:
 		r.cpath = cstring(r.cpath, r.name)
-		n, err = openatNUL(unix.AT_FDCWD, r.cpath, r.flags|unix.O_CLOEXEC, r.mode)
+		n, err = openatNUL(r.fd, r.cpath, r.flags|unix.O_CLOEXEC, r.mode)
 	case opClose:
 		err = unix.Close(r.fd)
 	case opRead:
@@ -250,13 +255,13 @@ func (r *request) call() int {
 		r.cpath = cstring(r.cpath, r.name)
 		err = statxNUL(r.fd, r.cpath, r.flags, unix.STATX_BASIC_STATS, r.stat)
 	case opUnlink:
-		err = unix.Unlinkat(unix.AT_FDCWD, r.name, r.flags)
+		err = unix.Unlinkat(r.fd, r.name, r.flags)
 	case opRmdir:
-		err = unix.Unlinkat(unix.AT_FDCWD, r.name, unix.AT_REMOVEDIR)
+		err = unix.Unlinkat(r.fd, r.name, unix.AT_REMOVEDIR)
 	case opMkdir:
-		err = unix.Mkdirat(unix.AT_FDCWD, r.name, r.mode)
+		err = unix.Mkdirat(r.fd, r.name, r.mode)
 	case opRename:
-		err = unix.Renameat2(unix.AT_FDCWD, r.name, unix.AT_FDCWD, r.name2, uint(r.flags))
+		err = unix.Renameat2(r.fd, r.name, r.fd2, r.name2, uint(r.flags))
 	case opFunc:
 		n, err = r.fn()
 	}

@@ -178,7 +178,7 @@ func (b *uringBackend) submit(r *request) {
 		uring.PrepNop(sqe)
 	case opOpen:
 		r.cpath = cstring(r.cpath, r.name)
-		uring.PrepOpenat(sqe, unix.AT_FDCWD, &r.cpath[0], r.flags|unix.O_CLOEXEC, r.mode)
+		uring.PrepOpenat(sqe, r.fd, &r.cpath[0], r.flags|unix.O_CLOEXEC, r.mode)
 	case opClose:
 		uring.PrepClose(sqe, r.fd)
 	case opRead:
