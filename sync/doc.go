@@ -20,7 +20,10 @@
 // (sched's Cancel runs its deferred calls at once) or that panics (Throw)
 // while it waits leaves every wait list and never swallows a wake-up meant
 // for another; one that had been woken but not yet run passes its wake-up
-// on. Guards (Semaphore.Guard, SemaphoreSet.Guard) give the count back
+// on. A Put cut short while it waits for room keeps its stored value and
+// the room it takes, where Coro's put leaves the room free and the
+// channel one value wider for good. Guards (Semaphore.Guard,
+// SemaphoreSet.Guard) give the count back
 // however their holder ends, as long as Release is deferred:
 //
 //	g := sem.Guard()
