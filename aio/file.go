@@ -188,8 +188,9 @@ func (f *File) Read(p []byte) (int, error) {
 // directAt makes rw (pread or pwrite) of p at f's position, for Read or
 // Write (write), which hold f.pos. A file opened with O_DIRECT is read and
 // written at the offset its position has, which is then moved past what
-// was done (to the end, for a write to an O_APPEND file), as read(2) and
-// write(2) would; any other at the position itself (offset -1).
+// was done (to the end, for a write to an O_APPEND file that wrote
+// something), as read(2) and write(2) would; any other at the position
+// itself (offset -1).
 func (f *File) directAt(p []byte, write bool, rw func([]byte, int64) (int, error)) (int, error) {
 	if !f.direct || !f.positioned() {
 		return rw(p, -1)
@@ -200,7 +201,7 @@ func (f *File) directAt(p []byte, write bool, rw func([]byte, int64) (int, error
 	}
 	n, err := rw(p, off)
 	to, whence := off+int64(n), io.SeekStart
-	if write && f.append {
+	if write && f.append && n > 0 {
 		to, whence = 0, io.SeekEnd
 	}
 	if _, serr := unix.Seek(f.fd, to, whence); serr != nil && err == nil {
