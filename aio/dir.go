@@ -51,12 +51,7 @@ func OpenDir(name string) (*Dir, error) { return openDir(unix.AT_FDCWD, name, "o
 
 // OpenDir opens the directory name in d (aio_wd of [$wd, $name]).
 func (d *Dir) OpenDir(name string) (*Dir, error) {
-	fd, err := d.hold("openat", name)
-	if err != nil {
-		return nil, err
-	}
-	defer d.release()
-	return openDir(fd, name, "openat", d.join(name))
+	return inDir(d, "openat", name, func(fd int, op string) (*Dir, error) { return openDir(fd, name, op, d.join(name)) })
 }
 
 // openDir opens the directory name in dirfd for a Dir called dirName.
@@ -90,8 +85,7 @@ func (d *Dir) Close() error {
 }
 
 // hold returns d's descriptor for a request named op of name, in flight
-// until release (held), or fails once d is closed, or for a nil d. Every
-// request that uses d is made between the two.
+// until release (held), or fails once d is closed, or for a nil d.
 func (d *Dir) hold(op, name string) (int, error) {
 	if d == nil {
 		return -1, os.ErrInvalid
@@ -100,6 +94,24 @@ func (d *Dir) hold(op, name string) (int, error) {
 		return -1, &fs.PathError{Op: op, Path: name, Err: err}
 	}
 	return d.fd, nil
+}
+
+// inDir makes call, the request op of name, with d's descriptor held
+// from start to end (hold): every request that uses d goes through it.
+func inDir[T any](d *Dir, op, name string, call func(dirfd int, op string) (T, error)) (T, error) {
+	fd, err := d.hold(op, name)
+	if err != nil {
+		var none T
+		return none, err
+	}
+	defer d.release()
+	return call(fd, op)
+}
+
+// in is inDir for a request that returns only an error.
+func (d *Dir) in(op, name string, call func(dirfd int, op string) error) error {
+	_, err := inDir(d, op, name, func(fd int, op string) (struct{}, error) { return struct{}{}, call(fd, op) })
+	return err
 }
 
 // join returns what a file called name in d is called: d's name and
@@ -128,64 +140,36 @@ func (d *Dir) Create(name string) (*File, error) {
 // OpenFile opens name in d with the os.O_* flags and permissions perm
 // (aio_open), as OpenFile opens a name.
 func (d *Dir) OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
-	fd, err := d.hold("openat", name)
-	if err != nil {
-		return nil, err
-	}
-	defer d.release()
-	return openFile(fd, name, flag, perm, "openat", d.join(name))
+	return inDir(d, "openat", name, func(fd int, op string) (*File, error) { return openFile(fd, name, flag, perm, op, d.join(name)) })
 }
 
 // Stat returns the fs.FileInfo of name in d, following symbolic links
 // (aio_stat), as Stat.
 func (d *Dir) Stat(name string) (fs.FileInfo, error) {
-	fd, err := d.hold("statat", name)
-	if err != nil {
-		return nil, err
-	}
-	defer d.release()
-	return statx(fd, name, 0, "statat", name)
+	return inDir(d, "statat", name, func(fd int, op string) (fs.FileInfo, error) { return statx(fd, name, 0, op, name) })
 }
 
 // Lstat is Stat that does not follow a final symbolic link (aio_lstat).
 func (d *Dir) Lstat(name string) (fs.FileInfo, error) {
-	fd, err := d.hold("lstatat", name)
-	if err != nil {
-		return nil, err
-	}
-	defer d.release()
-	return statx(fd, name, unix.AT_SYMLINK_NOFOLLOW, "lstatat", name)
+	return inDir(d, "lstatat", name, func(fd int, op string) (fs.FileInfo, error) {
+		return statx(fd, name, unix.AT_SYMLINK_NOFOLLOW, op, name)
+	})
 }
 
 // Unlink removes the file name in d (aio_unlink).
 func (d *Dir) Unlink(name string) error {
-	fd, err := d.hold("unlinkat", name)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return unlinkIn(fd, name, "unlinkat")
+	return d.in("unlinkat", name, func(fd int, op string) error { return unlinkIn(fd, name, op) })
 }
 
 // Rmdir removes the empty directory name in d (aio_rmdir).
 func (d *Dir) Rmdir(name string) error {
-	fd, err := d.hold("rmdirat", name)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return rmdirIn(fd, name, "rmdirat")
+	return d.in("rmdirat", name, func(fd int, op string) error { return rmdirIn(fd, name, op) })
 }
 
 // Mkdir creates the directory name in d with permissions perm before
 // umask (aio_mkdir).
 func (d *Dir) Mkdir(name string, perm fs.FileMode) error {
-	fd, err := d.hold("mkdirat", name)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return mkdirIn(fd, name, perm, "mkdirat")
+	return d.in("mkdirat", name, func(fd int, op string) error { return mkdirIn(fd, name, perm, op) })
 }
 
 // Rename renames oldname to newname, both in d, replacing it
@@ -196,157 +180,92 @@ func (d *Dir) Rename(oldname, newname string) error { return d.RenameTo(oldname,
 // flags as Rename2 takes (aio_rename2 of [$wd, $old] to [$newwd, $new]);
 // d itself for newdir with flags 0 is Rename.
 func (d *Dir) RenameTo(oldname string, newdir *Dir, newname string, flags uint) error {
-	oldfd, err := d.hold("renameat", oldname)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	newfd, err := newdir.hold("renameat", newname)
-	if err != nil {
-		return err
-	}
-	defer newdir.release()
-	return renameIn(oldfd, oldname, newfd, newname, flags, "renameat")
+	return d.in("renameat", oldname, func(oldfd int, op string) error {
+		return newdir.in(op, newname, func(newfd int, op string) error { return renameIn(oldfd, oldname, newfd, newname, flags, op) })
+	})
 }
 
 // Link creates newname as a hard link to oldname, both in d (aio_link).
 func (d *Dir) Link(oldname, newname string) error {
-	fd, err := d.hold("linkat", oldname)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return linkIn(fd, oldname, newname, "linkat")
+	return d.in("linkat", oldname, func(fd int, op string) error { return linkIn(fd, oldname, newname, op) })
 }
 
 // Symlink creates newname in d as a symbolic link to oldname
 // (aio_symlink). oldname is what the link holds, resolved when the link
 // is followed, from the link's directory if relative: not in d.
 func (d *Dir) Symlink(oldname, newname string) error {
-	fd, err := d.hold("symlinkat", newname)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return symlinkIn(oldname, fd, newname, "symlinkat")
+	return d.in("symlinkat", newname, func(fd int, op string) error { return symlinkIn(oldname, fd, newname, op) })
 }
 
 // Readlink returns the target of the symbolic link name in d
 // (aio_readlink).
 func (d *Dir) Readlink(name string) (string, error) {
-	fd, err := d.hold("readlinkat", name)
-	if err != nil {
-		return "", err
-	}
-	defer d.release()
-	return readlinkIn(fd, name, "readlinkat")
+	return inDir(d, "readlinkat", name, func(fd int, op string) (string, error) { return readlinkIn(fd, name, op) })
 }
 
 // Realpath returns the absolute path of name in d with every symbolic
 // link, "." and ".." resolved (aio_realpath), as Realpath: for "." the
 // directory's name as it is now, wherever it was renamed to.
 func (d *Dir) Realpath(name string) (string, error) {
-	fd, err := d.hold("realpathat", name)
-	if err != nil {
-		return "", err
-	}
-	defer d.release()
-	return realpathIn(fd, name, "realpathat")
+	return inDir(d, "realpathat", name, func(fd int, op string) (string, error) { return realpathIn(fd, name, op) })
 }
 
 // Readdir returns the names in the directory name in d ("." for d's
 // own), as Readdir (aio_readdir).
 func (d *Dir) Readdir(name string) ([]string, error) {
-	fd, err := d.hold("readdirat", name)
-	if err != nil {
-		return nil, err
-	}
-	defer d.release()
-	return readdirIn(fd, name, "readdirat")
+	return inDir(d, "readdirat", name, func(fd int, op string) ([]string, error) { return readdirIn(fd, name, op) })
 }
 
 // Readdirx returns the entries of the directory name in d, as Readdirx
 // (aio_readdirx).
-func (d *Dir) Readdirx(name string, flags int) ([]DirEntry, int, error) {
-	fd, err := d.hold("readdirat", name)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer d.release()
-	return readdirxIn(fd, name, flags, "readdirat")
+func (d *Dir) Readdirx(name string, flags int) (entries []DirEntry, got int, err error) {
+	entries, err = inDir(d, "readdirat", name, func(fd int, op string) (e []DirEntry, err error) {
+		e, got, err = readdirxIn(fd, name, flags, op)
+		return e, err
+	})
+	return entries, got, err
 }
 
 // Scandir returns the names in the directory name in d split into
 // directories and the rest, each sorted, as Scandir (aio_scandir).
 func (d *Dir) Scandir(name string) (dirs, nondirs []string, err error) {
-	fd, err := d.hold("scandirat", name)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer d.release()
-	return scandirIn(fd, name, "scandirat")
+	err = d.in("scandirat", name, func(fd int, op string) (err error) {
+		dirs, nondirs, err = scandirIn(fd, name, op)
+		return err
+	})
+	return dirs, nondirs, err
 }
 
 // Chmod changes the mode of name in d (aio_chmod).
 func (d *Dir) Chmod(name string, mode fs.FileMode) error {
-	fd, err := d.hold("chmodat", name)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return chmodIn(fd, name, mode, "chmodat")
+	return d.in("chmodat", name, func(fd int, op string) error { return chmodIn(fd, name, mode, op) })
 }
 
 // Chown changes the owner of name in d; -1 leaves an id as it is
 // (aio_chown).
 func (d *Dir) Chown(name string, uid, gid int) error {
-	fd, err := d.hold("chownat", name)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return chownIn(fd, name, uid, gid, "chownat")
+	return d.in("chownat", name, func(fd int, op string) error { return chownIn(fd, name, uid, gid, op) })
 }
 
 // Utime sets the access and modification times of name in d; a zero
 // time.Time leaves that time as it is (aio_utime).
 func (d *Dir) Utime(name string, atime, mtime time.Time) error {
-	fd, err := d.hold("utimeat", name)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return utimeIn(fd, name, atime, mtime, "utimeat")
+	return d.in("utimeat", name, func(fd int, op string) error { return utimeIn(fd, name, atime, mtime, op) })
 }
 
 // Mknod creates a file system node name in d, as Mknod (aio_mknod).
 func (d *Dir) Mknod(name string, mode uint32, dev int) error {
-	fd, err := d.hold("mknodat", name)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return mknodIn(fd, name, mode, dev, "mknodat")
+	return d.in("mknodat", name, func(fd int, op string) error { return mknodIn(fd, name, mode, dev, op) })
 }
 
 // Truncate changes the size of the file name in d (aio_truncate), as
 // truncate(2) would: it opens nothing to write (byPath).
 func (d *Dir) Truncate(name string, size int64) error {
-	fd, err := d.hold("truncateat", name)
-	if err != nil {
-		return err
-	}
-	defer d.release()
-	return truncateIn(fd, name, size, "truncateat")
+	return d.in("truncateat", name, func(fd int, op string) error { return truncateIn(fd, name, size, op) })
 }
 
 // Statvfs returns statistics of the file system holding name in d
 // (aio_statvfs); "." for d's own.
 func (d *Dir) Statvfs(name string) (*unix.Statfs_t, error) {
-	fd, err := d.hold("statvfsat", name)
-	if err != nil {
-		return nil, err
-	}
-	defer d.release()
-	return statvfsIn(fd, name, "statvfsat")
+	return inDir(d, "statvfsat", name, func(fd int, op string) (*unix.Statfs_t, error) { return statvfsIn(fd, name, op) })
 }
