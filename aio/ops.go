@@ -1,7 +1,6 @@
 package aio
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -357,15 +356,15 @@ func Slurp(name string, off int64, n int) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	size := int64(-1) // a regular file's, to size the buffer; others read to their end
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		size = fi.Size()
-	}
-	if off < 0 {
-		if size < 0 || size+off < 0 {
+	if off < 0 { // from the end: a stat request, which reading from the start needs not
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		if !fi.Mode().IsRegular() || fi.Size()+off < 0 {
 			return nil, f.pathErr("slurp", unix.EINVAL)
 		}
-		off += size
+		off += fi.Size()
 	}
 	var r io.Reader = f // at 0 after the open, from where a FIFO or a /proc file reads
 	if off > 0 {
@@ -379,10 +378,7 @@ func Slurp(name string, off int64, n int) ([]byte, error) {
 		}
 		return b[:got], err
 	}
-	var b bytes.Buffer
-	b.Grow(int(max(size-off, 0)) + bytes.MinRead) // room for the last, empty read too: no copy on the way
-	_, err = b.ReadFrom(r)
-	return b.Bytes(), err
+	return io.ReadAll(r)
 }
 
 // ErrSameFile is what Copy fails with, wrapped in an *os.LinkError, when
