@@ -70,11 +70,18 @@ func (c *Chan[T]) Put(v T) {
 	}
 	c.push(v)
 	c.items.Up()
+	if !c.space.TryDown() {
+		c.waitForRoom()
+	}
+}
+
+// waitForRoom is Put's wait for the room its stored value takes, which
+// the value keeps if the wait is cut short: the count goes below zero,
+// and a Get's Up gives the room back before any Put may go on.
+func (c *Chan[T]) waitForRoom() {
 	roomTaken := false
 	defer func() {
 		if !roomTaken {
-			// The count goes below zero: a Get's Up gives back the room
-			// before any Put may go on.
 			c.space.Adjust(-1)
 		}
 	}()
