@@ -99,17 +99,6 @@ func realpathIn(dirfd int, name, op string) (string, error) {
 // the kernel follows to fd's file, wherever it now is.
 func procFD(fd int) string { return "/proc/self/fd/" + strconv.Itoa(fd) }
 
-// opendirat opens the directory name in dirfd, to read. O_DIRECTORY
-// makes a name that is no directory fail at once with ENOTDIR, where
-// opening it could wait: a FIFO's open waits for a writer.
-func opendirat(dirfd int, name string) (*os.File, error) {
-	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	return os.NewFile(uintptr(fd), name), nil
-}
-
 func readdirIn(dirfd int, name, op string) ([]string, error) {
 	entries, _, err := readdirxIn(dirfd, name, 0, op)
 	if err != nil {
@@ -124,24 +113,24 @@ func readdirIn(dirfd int, name, op string) ([]string, error) {
 
 // scandirIn is Scandir of name in dirfd. Whether an entry is a directory
 // comes from the directory itself, or for a file system that does not
-// tell, from an lstat that os.File makes in the directory's descriptor,
-// not by its name.
+// tell (DT_UNKNOWN), from an lstat in dirfd, not by a name from the
+// current directory.
 func scandirIn(dirfd int, name, op string) (dirs, nondirs []string, err error) {
 	err = run(func() error {
-		d, err := opendirat(dirfd, name)
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		entries, err := d.ReadDir(-1)
+		entries, err := readDirents(dirfd, name)
 		for _, e := range entries {
-			if e.IsDir() {
-				dirs = append(dirs, e.Name())
+			isDir := e.Type == unix.DT_DIR
+			if e.Type == unix.DT_UNKNOWN {
+				var st unix.Stat_t
+				isDir = unix.Fstatat(dirfd, name+"/"+e.Name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
+			}
+			if isDir {
+				dirs = append(dirs, e.Name)
 			} else {
-				nondirs = append(nondirs, e.Name())
+				nondirs = append(nondirs, e.Name)
 			}
 		}
-		return unwrapPath(err)
+		return err
 	})
 	slices.Sort(dirs)
 	slices.Sort(nondirs)

@@ -107,6 +107,10 @@ func TestDirMatchesOS(t *testing.T) {
 			if want := osNames(t, wd); err != nil || !slices.Equal(names, want) {
 				t.Errorf("Readdir(.) = %v, %v; os.ReadDir: %v", names, err, want)
 			}
+			entries, _, err := d.Readdirx(".", aio.ReaddirDirsFirst)
+			if err != nil || len(entries) != len(names) || entries[0].Type != unix.DT_DIR || entries[len(entries)-1].Type == unix.DT_DIR {
+				t.Errorf("Readdirx(., DirsFirst) = %v, %v; want the entries of %v, directories first", entries, err, names)
+			}
 			dirs, nondirs, err := d.Scandir(".")
 			if err != nil || !slices.Equal(dirs, []string{"m", "m-os", "sub"}) || !slices.Equal(nondirs, []string{"f", "fifo", "ln", "new"}) {
 				t.Errorf("Scandir(.) = %v %v, %v", dirs, nondirs, err)
@@ -424,6 +428,7 @@ func dirCalls(d, live *aio.Dir) map[string]error {
 	_, errs["Readlink"] = d.Readlink("f")
 	_, errs["Realpath"] = d.Realpath("f")
 	_, errs["Readdir"] = d.Readdir("f")
+	_, _, errs["Readdirx"] = d.Readdirx("f", 0)
 	_, _, errs["Scandir"] = d.Scandir("f")
 	errs["Chmod"] = d.Chmod("f", 0o644)
 	errs["Chown"] = d.Chown("f", -1, -1)

@@ -334,16 +334,6 @@ func onPages(b []byte, trap, arg uintptr) error {
 	})
 }
 
-// unwrapPath returns the errno inside a *fs.PathError, so the callers can
-// wrap it with the aio request's own name.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // Load returns the whole contents of name (aio_load).
 func Load(name string) ([]byte, error) { return Slurp(name, 0, 0) }
 
