@@ -1,8 +1,6 @@
 package aio
 
 import (
-	"strconv"
-
 	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/sched"
@@ -178,7 +176,7 @@ func (r *request) nowait(kind uint32, access int) (int, bool) {
 // O_WRONLY), and reports whether it could open one. Another reader or
 // writer of a FIFO changes nothing while the caller's stays open.
 func (r *request) callNonblocking(access int) (int, bool) {
-	fd, err := unix.Open("/proc/self/fd/"+strconv.Itoa(r.fd), access|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+	fd, err := unix.Open(procFD(r.fd), access|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
 	if err != nil {
 		return 0, false
 	}
