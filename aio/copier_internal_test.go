@@ -308,7 +308,11 @@ func TestReplacedLoopIsClosed(t *testing.T) {
 		old := loopOf(s)
 		old.copier = newCopier(old.copiedBack)
 		replacement := newLoop()
-		replacement.usePool("the test's")
+		be, err := onlyPool("the test's")
+		if err != nil {
+			t.Fatal(err)
+		}
+		replacement.setBackend(be)
 		s.SetPoller(replacement)
 		if !old.closed || busyLoops.Load() != busy {
 			t.Errorf("replaced loop: closed %v, busy loops %d; want true, %d", old.closed, busyLoops.Load(), busy)

@@ -21,7 +21,9 @@
 // to the kernel through io_uring; where io_uring cannot be used (kernel
 // setting, seccomp, qemu-user) or when CORO_AIO=pool, a pool of worker
 // threads makes the same system calls, and Backend says which serves and
-// why. Requests that io_uring has no opcode for always go to the pool.
+// why. CORO_AIO=uring demands io_uring: where it cannot be used, the
+// request that makes a loop panics, saying why. CORO_AIO=auto, or unset,
+// is the default; any other value stops the program at start-up. Requests that io_uring has no opcode for always go to the pool.
 // As in Coro, the loop runs when the scheduler idles: requests reach the
 // kernel and results come back then, or when a coroutine that computes
 // without pause calls sched.Poll. A Read or ReadAt of up to 64 KiB whose

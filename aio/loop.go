@@ -77,29 +77,18 @@ func newLoop() *loop {
 }
 
 // loopFor returns the loop of the running coroutine's scheduler, making it
-// on first use.
-// It fails where the process is out of descriptors (EMFILE, ENFILE), a
-// state that passes: the next request tries again, and io_uring is not
-// given up for it.
+// on first use, with the backend newBackend makes; it fails as that does.
 func loopFor(c *sched.Coro) (*loop, error) {
 	s := c.Scheduler()
 	if l := loopOf(s); l != nil {
 		return l, nil
 	}
-	l := newLoop()
-	var err error
-	if os.Getenv("CORO_AIO") == "pool" {
-		err = l.usePool("CORO_AIO=pool")
-	} else if be, uerr := newUring(); uerr == nil {
-		l.be = be
-	} else if errors.Is(uerr, unix.EMFILE) || errors.Is(uerr, unix.ENFILE) {
-		err = uerr
-	} else {
-		err = l.usePool(uerr.Error())
-	}
+	be, err := newBackend()
 	if err != nil {
 		return nil, err
 	}
+	l := newLoop()
+	l.setBackend(be)
 	s.SetPoller(l)
 	return l, nil
 }
@@ -129,22 +118,21 @@ func UsePool(s *sched.Scheduler) error {
 	if s.Poller() != nil {
 		return errors.New("aio: UsePool: the scheduler already has an event loop")
 	}
-	l := newLoop()
-	if err := l.usePool("aio.UsePool"); err != nil {
+	be, err := onlyPool("aio.UsePool")
+	if err != nil {
 		return err
 	}
+	l := newLoop()
+	l.setBackend(be)
 	s.SetPoller(l)
 	return nil
 }
 
-// usePool makes the thread pool the loop's only backend.
-func (l *loop) usePool(why string) error {
-	p, err := newPool(why, nil)
-	if err != nil {
-		return err
-	}
-	l.pool, l.be = p, p
-	return nil
+// setBackend makes be the loop's backend, and its pool too when be is
+// the thread pool.
+func (l *loop) setBackend(be backend) {
+	l.be = be
+	l.pool, _ = be.(*pool)
 }
 
 // forget tells the loop's backends that fd is about to be closed.
@@ -321,14 +309,20 @@ func (l *loop) abandon(r *request) {
 
 // Backend returns the backend of the running coroutine's scheduler, with
 // the reason it was chosen: io_uring, or the thread pool when CORO_AIO=pool
-// or io_uring is not available.
+// or io_uring is not available. Before the scheduler's first request, it
+// makes a backend as that request would, to report it, and closes it
+// again: the scheduler is left without one, so UsePool may still follow.
 // Where no backend can be made now (out of descriptors), it says so.
 func Backend() string {
-	l, err := loopFor(sched.Current())
+	if l := loopOf(sched.Current().Scheduler()); l != nil {
+		return l.be.name()
+	}
+	be, err := newBackend()
 	if err != nil {
 		return "none (" + err.Error() + ")"
 	}
-	return l.be.name()
+	defer be.close()
+	return be.name()
 }
 
 // errnoOf is the errno err carries, for a request's result: the errors
