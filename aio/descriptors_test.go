@@ -2,15 +2,20 @@ package aio_test
 
 import (
 	"errors"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/aio"
+	"github.com/corogo/coro/sched"
 )
 
 // takeDescriptors takes every descriptor the process may still open,
@@ -72,6 +77,48 @@ func TestOutOfDescriptors(t *testing.T) {
 			}
 			if got, err := aio.Readlink(link); got != "target" || err != nil {
 				t.Errorf("%s: Readlink once descriptors are back = %q, %v", aio.Backend(), got, err)
+			}
+		})
+	})
+}
+
+// Serve outlasts an Accept that fails for want of descriptors: it pauses
+// and accepts again, and the connection waiting meanwhile is served once
+// descriptors are back. (Found in review: Serve returned EMFILE, and the
+// server was gone.)
+func TestServeOutlastsRunningOutOfDescriptors(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		runSched(t, func() {
+			ln, err := aio.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			client, err := net.Dial("tcp", ln.Addr().String()) // in the backlog at once: loopback
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer client.Close()
+			got := make(chan string, 1)
+			go func() {
+				b, _ := io.ReadAll(client)
+				got <- string(b)
+			}()
+			release := sync.OnceFunc(takeDescriptors(t))
+			defer release() // if Serve returns before the coroutine below gives them back
+			sched.Async(func() any {
+				sched.Sleep(50 * time.Millisecond) // Accept has failed by then: Serve pauses
+				release()
+				return nil
+			})
+			err = aio.Serve(ln, func(c net.Conn) {
+				io.WriteString(c, "served")
+				ln.Close()
+			})
+			if err != nil {
+				t.Fatalf("%s: Serve = %v, want nil once the listener is closed", aio.Backend(), err)
+			}
+			if s := <-got; s != "served" {
+				t.Errorf("%s: the client waiting while descriptors ran out got %q, want served", aio.Backend(), s)
 			}
 		})
 	})

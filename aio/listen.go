@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -109,14 +110,26 @@ func (l *listener) Addr() net.Addr { return l.addr }
 // Serve accepts connections on ln until it is closed, and runs handle on
 // each in a coroutine of its own, closing the connection when handle
 // returns: the accept loop of a Coro::Socket server. It returns nil once
-// ln is closed, or the error that ended Accept.
+// ln is closed, or the error that ended Accept. An Accept that fails for
+// want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) does
+// not end it: such a state passes as connections close, so Serve sleeps,
+// letting the other coroutines run, and tries again, after 5 ms at
+// first, twice as long each time the next fails too, up to a second, as
+// net/http's servers do.
 func Serve(ln net.Listener, handle func(net.Conn)) error {
+	var pause time.Duration // since the last Accept that worked
 	for {
 		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return nil
-			}
+		switch {
+		case err == nil:
+			pause = 0
+		case errors.Is(err, net.ErrClosed):
+			return nil
+		case errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE) || errors.Is(err, unix.ENOBUFS) || errors.Is(err, unix.ENOMEM):
+			pause = min(max(2*pause, acceptPauseMin), acceptPauseMax)
+			sched.Sleep(pause)
+			continue
+		default:
 			return err
 		}
 		sched.Async(func() any {
@@ -126,3 +139,9 @@ func Serve(ln net.Listener, handle func(net.Conn)) error {
 		})
 	}
 }
+
+// Serve's pauses after an Accept that failed for want of resources.
+const (
+	acceptPauseMin = 5 * time.Millisecond
+	acceptPauseMax = time.Second
+)
