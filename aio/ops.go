@@ -446,9 +446,10 @@ func Copy(src, dst string) (err error) {
 		off += int64(n)
 	}
 	// aio_copy's order: the owner last, as a chmod by a user who is not
-	// root could fail once it is another's.
+	// root could fail once it is another's. All three are set through the
+	// handle, as aio_copy sets them: dst is not looked up again.
 	st := fi.Sys().(*unix.Statx_t)
-	Utime(dst, time.Unix(st.Atime.Sec, int64(st.Atime.Nsec)), fi.ModTime())
+	out.Utime(time.Unix(st.Atime.Sec, int64(st.Atime.Nsec)), fi.ModTime())
 	out.Chmod(fi.Mode())
 	out.Chown(int(st.Uid), int(st.Gid))
 	done = true // not when the coroutine unwinds: err is nil then
