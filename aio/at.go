@@ -191,3 +191,40 @@ func byPath(dirfd int, name string, fn func(path string) error) error {
 	defer unix.Close(fd)
 	return fn(procFD(fd))
 }
+
+// at is the directory in which Slurp, Copy, Move and Rmtree, which make
+// several requests, resolve their names: fd is unix.AT_FDCWD (cwd) for
+// the package's functions, or the descriptor of d, which its method
+// holds meanwhile. d names their requests and Files in errors as its own
+// methods do.
+type at struct {
+	fd int
+	d  *Dir // nil for the current directory
+}
+
+// cwd is the current directory, for the package's functions.
+var cwd = at{fd: unix.AT_FDCWD}
+
+// op is the request op's name in errors: with "at" after it in a Dir,
+// as the Dir's methods name theirs.
+func (a at) op(op string) string {
+	if a.d == nil {
+		return op
+	}
+	return op + "at"
+}
+
+// open is OpenFile in a, with the File called as Dir.OpenFile calls it.
+func (a at) open(name string, flag int, perm fs.FileMode) (*File, error) {
+	fileName := name
+	if a.d != nil {
+		fileName = a.d.join(name)
+	}
+	return openFile(a.fd, name, flag, perm, a.op("open"), fileName)
+}
+
+func (a at) lstat(name string) (fs.FileInfo, error) {
+	return statx(a.fd, name, unix.AT_SYMLINK_NOFOLLOW, a.op("lstat"), name)
+}
+
+func (a at) unlink(name string) error { return unlinkIn(a.fd, name, a.op("unlink")) }

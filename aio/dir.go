@@ -28,10 +28,10 @@ import (
 //
 // The "." of the Dir itself is the directory, as [$wd, "."] is, but it
 // cannot be removed or renamed through the Dir: Rmdir(".") and
-// Rename(".", ...) fail as unlinkat(2) and renameat(2) do, where
-// IO::AIO falls back to the absolute name the wd was made with, which
-// may name another directory by then. Rmdir or Rename of the name
-// Realpath(".") returns does that.
+// Rename(".", ...) fail as unlinkat(2) and renameat(2) do, and
+// Rmtree(".") as Rmtree refuses it, where IO::AIO falls back to the
+// absolute name the wd was made with, which may name another directory
+// by then. Rmdir or Rename of the name Realpath(".") returns does that.
 //
 // The coroutines of one scheduler may use a Dir at once; a Close leaves
 // the requests in flight to end in the directory they began in, as a
@@ -224,6 +224,45 @@ func (d *Dir) Readdirx(name string, flags int) (entries []DirEntry, got int, err
 		return e, err
 	})
 	return entries, got, err
+}
+
+// Load returns the whole contents of name in d, as Load (aio_load).
+func (d *Dir) Load(name string) ([]byte, error) {
+	return inDir(d, "loadat", name, func(fd int, _ string) ([]byte, error) { return at{fd, d}.slurp(name, 0, 0) })
+}
+
+// Slurp returns n bytes of name in d from off, as Slurp (aio_slurp).
+func (d *Dir) Slurp(name string, off int64, n int) ([]byte, error) {
+	return inDir(d, "slurpat", name, func(fd int, _ string) ([]byte, error) { return at{fd, d}.slurp(name, off, n) })
+}
+
+// Copy copies the file src to dst, both in d, as Copy (aio_copy).
+func (d *Dir) Copy(src, dst string) error { return d.CopyTo(src, d, dst) }
+
+// CopyTo copies the file src in d to dst in dstdir, as Copy (aio_copy of
+// [$wd, $src] to [$dstwd, $dst]); d itself for dstdir is Copy.
+func (d *Dir) CopyTo(src string, dstdir *Dir, dst string) error {
+	return d.in("copyat", src, func(srcfd int, op string) error {
+		return dstdir.in(op, dst, func(dstfd int, _ string) error { return copyFile(at{srcfd, d}, src, at{dstfd, dstdir}, dst) })
+	})
+}
+
+// Move renames src to dst, both in d, or copies and removes it, as Move
+// (aio_move).
+func (d *Dir) Move(src, dst string) error { return d.MoveTo(src, d, dst) }
+
+// MoveTo moves src in d to dst in dstdir, as Move (aio_move of
+// [$wd, $src] to [$dstwd, $dst]); d itself for dstdir is Move.
+func (d *Dir) MoveTo(src string, dstdir *Dir, dst string) error {
+	return d.in("moveat", src, func(srcfd int, op string) error {
+		return dstdir.in(op, dst, func(dstfd int, _ string) error { return move(at{srcfd, d}, src, at{dstfd, dstdir}, dst) })
+	})
+}
+
+// Rmtree removes name in d and everything below it, as Rmtree
+// (aio_rmtree).
+func (d *Dir) Rmtree(name string) error {
+	return d.in("rmtreeat", name, func(fd int, _ string) error { return at{fd, d}.rmtree(name) })
 }
 
 // Scandir returns the names in the directory name in d split into

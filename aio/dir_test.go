@@ -201,6 +201,122 @@ func TestDirMatchesOS(t *testing.T) {
 	})
 }
 
+// Load, Slurp, Copy, Move and Rmtree of a Dir do to a name in it what
+// the package's functions do to the name joined to the directory's, and
+// CopyTo and MoveTo what they do from one directory to another.
+func TestDirLoadCopyMoveRmtree(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		wd := wdTree(t)
+		in := func(name string) string { return wd + "/" + name }
+		runSched(t, func() {
+			d := openDir(t, wd)
+			defer d.Close()
+			for _, name := range []string{"f", "ln"} {
+				got, err := d.Load(name)
+				want, werr := aio.Load(in(name))
+				if err != nil || werr != nil || string(got) != string(want) {
+					t.Errorf("Load(%q) = %q, %v; aio.Load: %q, %v", name, got, err, want, werr)
+				}
+			}
+			for _, c := range []struct {
+				off int64
+				n   int
+			}{{0, 0}, {2, 3}, {-3, 0}, {-5, 2}, {100, 0}} {
+				got, err := d.Slurp("f", c.off, c.n)
+				want, werr := aio.Slurp(in("f"), c.off, c.n)
+				if err != nil || werr != nil || string(got) != string(want) {
+					t.Errorf("Slurp(f, %d, %d) = %q, %v; aio.Slurp: %q, %v", c.off, c.n, got, err, want, werr)
+				}
+			}
+			var pe *fs.PathError
+			if _, err := d.Slurp("f", -100, 0); !errors.As(err, &pe) || pe.Op != "slurpat" || pe.Path != "f" || !errors.Is(err, unix.EINVAL) {
+				t.Errorf("Slurp(f) from before the start = %v, want slurpat f: EINVAL", err)
+			}
+
+			must(t, os.Chmod(in("f"), 0o604))
+			must(t, d.Copy("f", "copied"))
+			sfi, cfi := lstat(t, in("f")), lstat(t, in("copied"))
+			if b, _ := os.ReadFile(in("copied")); string(b) != "contents" || cfi.Mode() != sfi.Mode() || !cfi.ModTime().Equal(sfi.ModTime()) {
+				t.Errorf("Copy made %q %v %v; the source is %v %v", b, cfi.Mode(), cfi.ModTime(), sfi.Mode(), sfi.ModTime())
+			}
+			var le *os.LinkError
+			if err := d.Copy("f", "ln"); !errors.Is(err, aio.ErrSameFile) || !errors.As(err, &le) || le.Op != "copyat" || le.Old != "f" || le.New != "f" {
+				t.Errorf("Copy onto a link to the source = %v, want copyat f f: ErrSameFile", err)
+			}
+			if b, _ := os.ReadFile(in("f")); string(b) != "contents" {
+				t.Errorf("Copy onto itself left the source holding %q", b)
+			}
+			other := openDir(t, t.TempDir())
+			defer other.Close()
+			must(t, d.CopyTo("f", other, "c"))
+			if b, _ := os.ReadFile(filepath.Join(other.Name(), "c")); string(b) != "contents" {
+				t.Errorf("CopyTo wrote %q", b)
+			}
+
+			before := lstat(t, in("copied"))
+			must(t, d.Move("copied", "moved"))
+			if _, err := os.Lstat(in("copied")); !errors.Is(err, fs.ErrNotExist) || !os.SameFile(before, lstat(t, in("moved"))) {
+				t.Errorf("Move left the source (%v), or moved another file", err)
+			}
+			must(t, d.MoveTo("moved", other, "m"))
+			if !os.SameFile(before, lstat(t, filepath.Join(other.Name(), "m"))) {
+				t.Error("MoveTo: m is another file")
+			}
+
+			for _, name := range []string{"sub/a/b", "sub/c"} {
+				must(t, os.MkdirAll(in(name), 0o755))
+			}
+			must(t, os.WriteFile(in("sub/a/b/x"), nil, 0o644))
+			must(t, os.Symlink(other.Name(), in("sub/out"))) // removed, not followed
+			must(t, d.Rmtree("sub/"))
+			if _, err := os.Lstat(in("sub")); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Rmtree(sub/) left sub: %v", err)
+			}
+			if names := osNames(t, other.Name()); !slices.Equal(names, []string{"c", "m"}) {
+				t.Errorf("Rmtree followed a link out: what it named holds %v", names)
+			}
+			err, aerr := d.Rmtree("sub"), aio.Rmtree(in("sub"))
+			if !errors.As(err, &pe) || pe.Op != "lstatat" || pe.Path != "sub" || !errors.Is(err, fs.ErrNotExist) || !errors.Is(aerr, fs.ErrNotExist) {
+				t.Errorf("Rmtree(gone) = %v; aio.Rmtree: %v", err, aerr)
+			}
+			if err := d.Rmtree("."); !errors.As(err, &pe) || pe.Op != "rmtreeat" || !errors.Is(err, unix.EINVAL) {
+				t.Errorf("Rmtree(.) = %v, want rmtreeat .: EINVAL", err)
+			}
+			if _, err := os.Stat(in("f")); err != nil {
+				t.Errorf("Rmtree(.) removed f: %v", err)
+			}
+		})
+	})
+}
+
+// MoveTo a Dir on another file system copies and removes, as Move does.
+func TestDirMoveToAnotherFileSystem(t *testing.T) {
+	shm, err := os.MkdirTemp("/dev/shm", "dir-move")
+	if err != nil {
+		t.Skipf("no second file system to move to: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(shm) })
+	backends(t, func(t *testing.T) {
+		wd := wdTree(t)
+		if lstat(t, wd).Sys().(*syscall.Stat_t).Dev == lstat(t, shm).Sys().(*syscall.Stat_t).Dev {
+			t.Skipf("%s and %s are on one file system", wd, shm)
+		}
+		must(t, os.Chmod(filepath.Join(wd, "f"), 0o640))
+		dst := filepath.Base(t.Name()) // one for each backend
+		runSched(t, func() {
+			d, other := openDir(t, wd), openDir(t, shm)
+			defer d.Close()
+			defer other.Close()
+			must(t, d.MoveTo("f", other, dst))
+		})
+		_, err := os.Stat(filepath.Join(wd, "f"))
+		b, _ := os.ReadFile(filepath.Join(shm, dst))
+		if mode := statMode(t, filepath.Join(shm, dst)); !errors.Is(err, fs.ErrNotExist) || string(b) != "contents" || mode != 0o640 {
+			t.Errorf("MoveTo another file system left the source (%v), or made %q, %v", err, b, mode)
+		}
+	})
+}
+
 func statMode(t *testing.T, name string) fs.FileMode {
 	t.Helper()
 	return lstat(t, name).Mode()
@@ -257,6 +373,15 @@ func TestDirErrorsReadAsRoot(t *testing.T) {
 			check("Rename", d.Rename("missing", "x"), root.Rename("missing", "x"))
 			check("Link", d.Link("missing", "x"), root.Link("missing", "x"))
 			check("Symlink", d.Symlink("t", "missing/x"), root.Symlink("t", "missing/x"))
+			_, err = d.Load("missing")
+			_, rerr = root.ReadFile("missing")
+			check("Load", err, rerr)
+			_, err = d.Load("sub")
+			_, rerr = root.ReadFile("sub")
+			check("Load(a directory)", err, rerr)
+			_, rerr = root.Open("missing")
+			check("Copy", d.Copy("missing", "x"), rerr)
+			check("Copy into a missing directory", d.Copy("f", "missing/x"), root.WriteFile("missing/x", nil, 0o644))
 			_, err = aio.OpenDir(filepath.Join(wd, "f"))
 			_, rerr = os.OpenRoot(filepath.Join(wd, "f"))
 			check("aio.OpenDir(a file)", err, rerr)
@@ -311,6 +436,17 @@ func TestDirRelativeAndAbsoluteNames(t *testing.T) {
 			if fi, err := d.Stat(elsewhere + ".d"); err != nil || !fi.IsDir() {
 				t.Errorf("Stat(absolute) = %v, %v", fi, err)
 			}
+			if b, err := d.Load("f"); err != nil || string(b) != "contents" {
+				t.Errorf("Dir.Load(f) = %q, %v; want the Dir's f", b, err)
+			}
+			must(t, d.Copy("f", elsewhere+".copy"))
+			if b, _ := os.ReadFile(elsewhere + ".copy"); string(b) != "contents" {
+				t.Errorf("Copy to an absolute name wrote %q", b)
+			}
+			must(t, d.Rmtree(elsewhere+".d"))
+			if _, err := os.Stat(elsewhere + ".d"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Rmtree(absolute) left it: %v", err)
+			}
 			must(t, d.Rename(elsewhere, "came-in"))
 			if _, err := os.Stat(filepath.Join(wd, "came-in")); err != nil {
 				t.Errorf("Rename of an absolute name to a relative one: %v", err)
@@ -359,12 +495,30 @@ func TestDirFollowsItsDirectoryAcrossARename(t *testing.T) {
 			if b := load(t, d, "f"); b != "contents" {
 				t.Errorf("Open(f) after the rename read %q", b)
 			}
+			if b, err := d.Load("f"); err != nil || string(b) != "contents" {
+				t.Errorf("Load(f) after the rename = %q, %v", b, err)
+			}
+			must(t, d.Copy("f", "copied-after"))
+			if b, _ := os.ReadFile(filepath.Join(moved, "copied-after")); string(b) != "contents" {
+				t.Errorf("Copy after the rename wrote %q", b)
+			}
+			must(t, os.Mkdir(filepath.Join(wd, "sub"), 0o755))
+			must(t, d.Rmtree("sub"))
+			if _, err := os.Stat(filepath.Join(moved, "sub")); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Rmtree(sub) after the rename left the Dir's sub: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(wd, "sub")); err != nil {
+				t.Errorf("Rmtree(sub) after the rename removed the impostor's: %v", err)
+			}
 			real, err := d.Realpath(".")
 			if want, _ := filepath.EvalSymlinks(moved); err != nil || real != want {
 				t.Errorf("Realpath(.) = %q, %v; want %q", real, err, want)
 			}
 			if d.Name() != wd {
 				t.Errorf("Name = %q, want the name it was opened with, %q", d.Name(), wd)
+			}
+			if names := osNames(t, wd); !slices.Equal(names, []string{"sub"}) {
+				t.Errorf("the directory now at the old name holds %v, want only the sub made there", names)
 			}
 		})
 	})
@@ -396,11 +550,17 @@ func TestDirAfterClose(t *testing.T) {
 					}
 				}
 			}
-			if err := live.RenameTo("f", d, "g", 0); !errors.Is(err, fs.ErrClosed) {
-				t.Errorf("RenameTo a closed Dir: %v", err)
+			for what, err := range map[string]error{
+				"RenameTo": live.RenameTo("f", d, "g", 0),
+				"CopyTo":   live.CopyTo("f", d, "g"),
+				"MoveTo":   live.MoveTo("f", d, "g"),
+			} {
+				if !errors.Is(err, fs.ErrClosed) {
+					t.Errorf("%s a closed Dir: %v", what, err)
+				}
 			}
 			if _, err := os.Stat(filepath.Join(wd, "f")); err != nil {
-				t.Errorf("a failed RenameTo moved f: %v", err)
+				t.Errorf("a failed RenameTo or MoveTo moved f: %v", err)
 			}
 			if d.Name() != wd {
 				t.Errorf("Name after Close = %q", d.Name())
@@ -436,7 +596,24 @@ func dirCalls(d, live *aio.Dir) map[string]error {
 	errs["Mknod"] = d.Mknod("f", unix.S_IFIFO|0o600, 0)
 	errs["Truncate"] = d.Truncate("f", 0)
 	_, errs["Statvfs"] = d.Statvfs("f")
+	_, errs["Load"] = d.Load("f")
+	_, errs["Slurp"] = d.Slurp("f", 0, 0)
+	errs["Copy"] = d.Copy("f", "g")
+	errs["CopyTo"] = d.CopyTo("f", live, "g")
+	errs["Move"] = d.Move("f", "g")
+	errs["MoveTo"] = d.MoveTo("f", live, "g")
+	errs["Rmtree"] = d.Rmtree("f")
 	return errs
+}
+
+// wdFIFO is wdTree with a FIFO, fifo, in wd too, for a request to wait
+// in; it returns wd's name and the FIFO's.
+func wdFIFO(t *testing.T) (wd, fifo string) {
+	t.Helper()
+	wd = wdTree(t)
+	fifo = filepath.Join(wd, "fifo")
+	must(t, unix.Mkfifo(fifo, 0o600))
+	return wd, fifo
 }
 
 // A Close while a request that uses the Dir is in flight leaves the
@@ -446,12 +623,9 @@ func dirCalls(d, live *aio.Dir) map[string]error {
 // the directory it began in.
 func TestDirCloseLeavesInFlightRequestItsDirectory(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		wd := wdTree(t)
-		fifo := filepath.Join(wd, "fifo")
-		must(t, unix.Mkfifo(fifo, 0o600))
+		wd, fifo := wdFIFO(t)
 		runSched(t, func() {
-			d, err := aio.OpenDir(wd)
-			must(t, err)
+			d := openDir(t, wd)
 			fd := aio.DirFd(d)
 			opener := sched.Async(func() any {
 				w, err := d.OpenFile("fifo", os.O_WRONLY, 0) // waits for a reader
@@ -490,6 +664,41 @@ func TestDirCloseLeavesInFlightRequestItsDirectory(t *testing.T) {
 			}
 			if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != unix.EBADF {
 				t.Errorf("descriptor %d after the request ended: %v, want EBADF (closed)", fd, err)
+			}
+		})
+	})
+}
+
+// A Close while a Load through the Dir waits for a FIFO's writer leaves
+// the descriptor open until the Load ends, as for the Dir's other
+// methods: the methods made of several requests hold the Dir throughout.
+func TestDirCloseLeavesInFlightLoadItsDirectory(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		wd, fifo := wdFIFO(t)
+		runSched(t, func() {
+			d := openDir(t, wd)
+			fd := aio.DirFd(d)
+			loader := sched.Async(func() any {
+				b, err := d.Load("fifo") // waits for a writer
+				if err != nil {
+					return err
+				}
+				return string(b)
+			})
+			sched.Cede() // the Load holds the Dir, and waits
+			must(t, d.Close())
+			if _, err := d.Load("f"); !errors.Is(err, fs.ErrClosed) {
+				t.Errorf("Load after Close: %v", err)
+			}
+			if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+				t.Errorf("descriptor %d with a Load in flight: %v, want it open", fd, err)
+			}
+			go os.WriteFile(fifo, []byte("through the Dir"), 0)
+			if v, _ := loader.Join(); v != "through the Dir" {
+				t.Errorf("the Load in flight: %v", v)
+			}
+			if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != unix.EBADF {
+				t.Errorf("descriptor %d after the Load ended: %v, want EBADF (closed)", fd, err)
 			}
 		})
 	})

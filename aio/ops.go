@@ -340,8 +340,11 @@ func Load(name string) ([]byte, error) { return Slurp(name, 0, 0) }
 // Slurp returns n bytes of name from off, fewer where the file ends
 // first (aio_slurp): n 0 is the rest of the file, and a negative off
 // counts from the end of a regular file.
-func Slurp(name string, off int64, n int) ([]byte, error) {
-	f, err := Open(name)
+func Slurp(name string, off int64, n int) ([]byte, error) { return cwd.slurp(name, off, n) }
+
+// slurp is Slurp of name in a.
+func (a at) slurp(name string, off int64, n int) ([]byte, error) {
+	f, err := a.open(name, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +355,7 @@ func Slurp(name string, off int64, n int) ([]byte, error) {
 			return nil, err
 		}
 		if !fi.Mode().IsRegular() || fi.Size()+off < 0 {
-			return nil, f.pathErr("slurp", unix.EINVAL)
+			return nil, &fs.PathError{Op: a.op("slurp"), Path: name, Err: unix.EINVAL}
 		}
 		off += fi.Size()
 	}
@@ -383,9 +386,12 @@ var ErrSameFile = errors.New("source and destination are the same file")
 // replaced if it exists; where dst is a symbolic link, the file it names
 // is written (made if missing). On failure, or when the coroutine unwinds
 // (a Cancel, a timeout), nothing is left of the file written.
-func Copy(src, dst string) (err error) {
-	dst = linkTarget(dst)
-	in, err := Open(src)
+func Copy(src, dst string) error { return copyFile(cwd, src, cwd, dst) }
+
+// copyFile is Copy of src in from to dst in to.
+func copyFile(from at, src string, to at, dst string) (err error) {
+	dst = to.linkTarget(dst)
+	in, err := from.open(src, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -400,19 +406,19 @@ func Copy(src, dst string) (err error) {
 	mine, done := false, false
 	defer func() {
 		if mine && !done {
-			Unlink(dst)
+			to.unlink(dst)
 		}
 	}()
 	// Where a file is at dst, it is opened without O_TRUNC, so that it can
 	// be told apart from src before it is emptied.
-	_, lerr := Lstat(dst)
+	_, lerr := to.lstat(dst)
 	fresh := errors.Is(lerr, fs.ErrNotExist)
 	flag := os.O_WRONLY | os.O_CREATE
 	if fresh {
 		flag |= os.O_EXCL
 	}
 	mine = fresh // an open cut short may have made it
-	out, err := OpenFile(dst, flag, fi.Mode().Perm())
+	out, err := to.open(dst, flag, fi.Mode().Perm())
 	if err != nil {
 		mine = false // nothing made: O_EXCL failed, or the open did
 		return err
@@ -428,7 +434,7 @@ func Copy(src, dst string) (err error) {
 			return err
 		}
 		if sameFile(fi, ofi) {
-			return &os.LinkError{Op: "copy", Old: src, New: dst, Err: ErrSameFile}
+			return &os.LinkError{Op: to.op("copy"), Old: src, New: dst, Err: ErrSameFile}
 		}
 		mine = true
 		if err := out.Truncate(0); err != nil {
@@ -456,19 +462,19 @@ func Copy(src, dst string) (err error) {
 	return nil
 }
 
-// linkTarget returns the name of the file that name, a symbolic link,
-// names, following links in turn; name itself when it is no link, or
-// after 40 links (the kernel's limit, where the open then fails with
+// linkTarget returns the name of the file that name in a, a symbolic
+// link, names, following links in turn; name itself when it is no link,
+// or after 40 links (the kernel's limit, where the open then fails with
 // ELOOP). A relative target is joined to the link's directory as it is
 // spelt, not cleaned: ".." after a linked directory is the kernel's to
-// resolve.
-func linkTarget(name string) string {
+// resolve. The name returned is in a too, unless absolute.
+func (a at) linkTarget(name string) string {
 	for range 40 {
-		fi, err := Lstat(name)
+		fi, err := a.lstat(name)
 		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 			return name
 		}
-		target, err := Readlink(name)
+		target, err := readlinkIn(a.fd, name, a.op("readlink"))
 		if err != nil {
 			return name
 		}
@@ -489,15 +495,18 @@ func sameFile(a, b fs.FileInfo) bool {
 // Move renames src to dst, or copies and removes it when they are on
 // different file systems (aio_move). A symbolic link moved so arrives as
 // a copy of the file it names, as with aio_move.
-func Move(src, dst string) error {
-	err := Rename(src, dst)
+func Move(src, dst string) error { return move(cwd, src, cwd, dst) }
+
+// move is Move of src in from to dst in to.
+func move(from at, src string, to at, dst string) error {
+	err := renameIn(from.fd, src, to.fd, dst, 0, from.op("rename"))
 	if !errors.Is(err, unix.EXDEV) {
 		return err
 	}
-	if err := Copy(src, dst); err != nil {
+	if err := copyFile(from, src, to, dst); err != nil {
 		return err
 	}
-	return Unlink(src)
+	return from.unlink(src)
 }
 
 // Rmtree removes name and, if it is a directory, everything below it
@@ -507,30 +516,33 @@ func Move(src, dst string) error {
 // no other; it returns the first error. A name that ends in "." is
 // refused (EINVAL) before anything is removed, as os.RemoveAll refuses
 // it: its directory's rmdir would fail once all below had gone.
-func Rmtree(name string) (err error) {
+func Rmtree(name string) error { return cwd.rmtree(name) }
+
+// rmtree is Rmtree of name in a.
+func (a at) rmtree(name string) (err error) {
 	for len(name) > 1 && name[len(name)-1] == '/' {
 		name = name[:len(name)-1]
 	}
 	if name == "." || strings.HasSuffix(name, "/.") {
-		return &fs.PathError{Op: "rmtree", Path: name, Err: unix.EINVAL}
+		return &fs.PathError{Op: a.op("rmtree"), Path: name, Err: unix.EINVAL}
 	}
-	fi, err := Lstat(name)
+	fi, err := a.lstat(name)
 	if err != nil {
 		return err
 	}
 	if !fi.IsDir() {
-		return Unlink(name)
+		return a.unlink(name)
 	}
-	dirs, nondirs, err := Scandir(name)
+	dirs, nondirs, err := scandirIn(a.fd, name, a.op("scandir"))
 	if err != nil {
 		return err
 	}
 	for _, n := range slices.Concat(nondirs, dirs) {
-		if rerr := Rmtree(filepath.Join(name, n)); err == nil {
+		if rerr := a.rmtree(filepath.Join(name, n)); err == nil {
 			err = rerr
 		}
 	}
-	if rerr := Rmdir(name); err == nil {
+	if rerr := rmdirIn(a.fd, name, a.op("rmdir")); err == nil {
 		err = rerr
 	}
 	return err
