@@ -23,7 +23,7 @@ func unlinkIn(dirfd int, name, op string) error {
 }
 
 func rmdirIn(dirfd int, name, op string) error {
-	return pathOp(op, &request{op: opRmdir, fd: dirfd, name: name})
+	return pathOp(op, &request{op: opUnlink, fd: dirfd, name: name, flags: unix.AT_REMOVEDIR})
 }
 
 func mkdirIn(dirfd int, name string, perm fs.FileMode, op string) error {
@@ -33,24 +33,29 @@ func mkdirIn(dirfd int, name string, perm fs.FileMode, op string) error {
 // renameIn renames oldname in olddirfd to newname in newdirfd, with
 // renameat2 flags.
 func renameIn(olddirfd int, oldname string, newdirfd int, newname string, flags uint, op string) error {
-	r := &request{op: opRename, fd: olddirfd, name: oldname, fd2: newdirfd, name2: newname, flags: int(flags)}
-	if do(r) < 0 {
-		return &os.LinkError{Op: op, Old: oldname, New: newname, Err: r.err()}
-	}
-	return nil
+	return linkOp(op, oldname, newname, &request{op: opRename, fd: olddirfd, name: oldname, fd2: newdirfd, name2: newname, flags: int(flags)})
 }
 
 // linkIn makes newname a hard link to oldname, both in dirfd. As link(2),
 // linkat without AT_SYMLINK_FOLLOW links a symbolic link itself.
 func linkIn(dirfd int, oldname, newname, op string) error {
-	return linkErr(op, oldname, newname, run(func() error { return unix.Linkat(dirfd, oldname, dirfd, newname, 0) }))
+	return linkOp(op, oldname, newname, &request{op: opLink, fd: dirfd, name: oldname, fd2: dirfd, name2: newname})
 }
 
 // symlinkIn makes newname, in dirfd, a symbolic link holding oldname,
 // which is not resolved: the kernel resolves a relative one from the
 // link's directory when the link is followed.
 func symlinkIn(oldname string, dirfd int, newname, op string) error {
-	return linkErr(op, oldname, newname, run(func() error { return unix.Symlinkat(oldname, dirfd, newname) }))
+	return linkOp(op, oldname, newname, &request{op: opSymlink, fd: dirfd, name: newname, name2: oldname})
+}
+
+// linkOp is pathOp for the requests of two names (rename, link, symlink),
+// whose error names both.
+func linkOp(op, oldname, newname string, r *request) error {
+	if do(r) < 0 {
+		return &os.LinkError{Op: op, Old: oldname, New: newname, Err: r.err()}
+	}
+	return nil
 }
 
 func readlinkIn(dirfd int, name, op string) (string, error) {

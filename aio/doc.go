@@ -23,7 +23,14 @@
 // threads makes the same system calls, and Backend says which serves and
 // why. CORO_AIO=uring demands io_uring: where it cannot be used, the
 // request that makes a loop panics, saying why. CORO_AIO=auto, or unset,
-// is the default; any other value stops the program at start-up. Requests that io_uring has no opcode for always go to the pool.
+// is the default; any other value stops the program at start-up. The
+// ring carries opens, stats, reads, writes, syncs, closes and socket
+// waits, and where the kernel has their opcodes the path requests
+// Unlink, Rmdir, Mkdir, Rename, Rename2, Link and Symlink, a Dir's too
+// (unlinkat and renameat came in Linux 5.11; mkdirat, linkat and
+// symlinkat in 5.15): a kernel without one sends just those requests to
+// the pool. Requests that io_uring has no opcode for always go to the
+// pool.
 // As in Coro, the loop runs when the scheduler idles: requests reach the
 // kernel and results come back then, or when a coroutine that computes
 // without pause calls sched.Poll. A Read or ReadAt of up to 64 KiB whose

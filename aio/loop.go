@@ -269,9 +269,9 @@ func (l *loop) spareLike(req *request) *request {
 	} else {
 		r = new(request)
 	}
-	buf := r.cpath // kept: the path buffer of a spare
+	buf, buf2 := r.cpath, r.cpath2 // kept: the path buffers of a spare
 	*r = *req
-	r.cpath = buf
+	r.cpath, r.cpath2 = buf, buf2
 	return r
 }
 
@@ -279,9 +279,9 @@ func (l *loop) spareLike(req *request) *request {
 // more: the backend dropped it when it delivered the completion, and a
 // cancel sent meanwhile named it by a ring tag, which outlives it
 // harmlessly (tagTable), or by pointer in the pool, which forgets it by
-// the time it delivers it (take). Its path buffer is kept for the next.
+// the time it delivers it (take). Its path buffers are kept for the next.
 func (l *loop) recycle(r *request) {
-	*r = request{cpath: r.cpath[:0]}
+	*r = request{cpath: r.cpath[:0], cpath2: r.cpath2[:0]}
 	l.spares = append(l.spares, r)
 }
 

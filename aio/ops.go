@@ -224,13 +224,6 @@ func Rename2(oldname, newname string, flags uint) error {
 	return renameIn(unix.AT_FDCWD, oldname, unix.AT_FDCWD, newname, flags, "rename")
 }
 
-func linkErr(op, oldname, newname string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &os.LinkError{Op: op, Old: oldname, New: newname, Err: err}
-}
-
 // Readlink returns the target of the symbolic link name (aio_readlink).
 func Readlink(name string) (string, error) { return readlinkIn(unix.AT_FDCWD, name, "readlink") }
 

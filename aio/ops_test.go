@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/aio"
+	"github.com/corogo/coro/sched"
 )
 
 // must fails the test on err.
@@ -195,5 +198,156 @@ func TestRename2Flags(t *testing.T) {
 		if got, _ := os.ReadFile(a); string(got) != "b" {
 			t.Errorf("after RENAME_EXCHANGE, a holds %q", got)
 		}
+	})
+}
+
+// The path requests, and their errors, are those of the system calls on
+// both backends: on io_uring each goes through the ring where the kernel
+// has its opcode (TestPathRequestsTakeTheRingTheyHave).
+func TestPathRequestsAndTheirErrors(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		in := func(name string) string { return filepath.Join(dir, name) }
+		must(t, os.WriteFile(in("f"), []byte("x"), 0o644))
+		must(t, os.MkdirAll(in("full/x"), 0o755))
+		type result int
+		const (
+			pathErr result = iota // an *fs.PathError
+			linkErr               // an *os.LinkError
+		)
+		runSched(t, func() {
+			// The requests are made in order, as the literal is evaluated.
+			for _, c := range []struct {
+				name string
+				err  error
+				kind result
+				want error // nil, or the errno
+			}{
+				{"Mkdir d", aio.Mkdir(in("d"), 0o750), pathErr, nil},
+				{"Mkdir d again", aio.Mkdir(in("d"), 0o750), pathErr, unix.EEXIST},
+				{"Mkdir in a missing directory", aio.Mkdir(in("missing/d"), 0o750), pathErr, unix.ENOENT},
+				{"Rmdir a full directory", aio.Rmdir(in("full")), pathErr, unix.ENOTEMPTY},
+				{"Rmdir a file", aio.Rmdir(in("f")), pathErr, unix.ENOTDIR},
+				{"Rmdir missing", aio.Rmdir(in("missing")), pathErr, unix.ENOENT},
+				{"Unlink a directory", aio.Unlink(in("d")), pathErr, unix.EISDIR},
+				{"Unlink missing", aio.Unlink(in("missing")), pathErr, unix.ENOENT},
+				{"Link f h", aio.Link(in("f"), in("h")), linkErr, nil},
+				{"Link f h again", aio.Link(in("f"), in("h")), linkErr, unix.EEXIST},
+				{"Link missing", aio.Link(in("missing"), in("h2")), linkErr, unix.ENOENT},
+				{"Symlink f s", aio.Symlink("f", in("s")), linkErr, nil},
+				{"Symlink f s again", aio.Symlink("f", in("s")), linkErr, unix.EEXIST},
+				{"Symlink in a missing directory", aio.Symlink("f", in("missing/s")), linkErr, unix.ENOENT},
+				{"Rename missing", aio.Rename(in("missing"), in("r")), linkErr, unix.ENOENT},
+				{"Rename onto a full directory", aio.Rename(in("d"), in("full")), linkErr, unix.ENOTEMPTY},
+				{"Rename2 NOREPLACE onto a file", aio.Rename2(in("h"), in("f"), unix.RENAME_NOREPLACE), linkErr, unix.EEXIST},
+				{"Rename2 NOREPLACE|EXCHANGE", aio.Rename2(in("h"), in("f"), unix.RENAME_NOREPLACE|unix.RENAME_EXCHANGE), linkErr, unix.EINVAL},
+				{"Rename2 EXCHANGE with nothing", aio.Rename2(in("s"), in("missing"), unix.RENAME_EXCHANGE), linkErr, unix.ENOENT},
+				{"Rename2 EXCHANGE s d", aio.Rename2(in("s"), in("d"), unix.RENAME_EXCHANGE), linkErr, nil},
+				{"Rename h r", aio.Rename(in("h"), in("r")), linkErr, nil},
+				{"Unlink r", aio.Unlink(in("r")), pathErr, nil},
+				{"Rmdir s, the directory since the exchange", aio.Rmdir(in("s")), pathErr, nil},
+				{"Unlink d, the link since the exchange", aio.Unlink(in("d")), pathErr, nil},
+			} {
+				var pe *fs.PathError
+				var le *os.LinkError
+				switch {
+				case c.want == nil && c.err != nil, c.want != nil && !errors.Is(c.err, c.want):
+					t.Errorf("%s: %v, want %v", c.name, c.err, c.want)
+				case c.err != nil && c.kind == pathErr && !errors.As(c.err, &pe), c.err != nil && c.kind == linkErr && !errors.As(c.err, &le):
+					t.Errorf("%s: %#v is not the error os gives", c.name, c.err)
+				}
+			}
+		})
+		names, _ := os.ReadDir(dir)
+		if len(names) != 2 || names[0].Name() != "f" || names[1].Name() != "full" {
+			t.Errorf("left %v, want f and full", names)
+		}
+		if fi, err := os.Stat(in("f")); err != nil || fi.Sys().(*syscall.Stat_t).Nlink != 1 {
+			t.Errorf("f: %v, %v; want one link", fi, err)
+		}
+	})
+}
+
+// A rename or hard link to another file system fails with EXDEV, where
+// /dev/shm is one.
+func TestPathRequestsAcrossFileSystems(t *testing.T) {
+	dir, other := t.TempDir(), "/dev/shm"
+	var st1, st2 unix.Stat_t
+	if unix.Stat(dir, &st1) != nil || unix.Stat(other, &st2) != nil || st1.Dev == st2.Dev {
+		t.Skipf("%s is not another file system than %s", other, dir)
+	}
+	backends(t, func(t *testing.T) {
+		file := filepath.Join(dir, "f")
+		must(t, os.WriteFile(file, nil, 0o644))
+		there := filepath.Join(other, "coro-aio-"+filepath.Base(dir))
+		t.Cleanup(func() { os.Remove(there) }) // were either to succeed
+		runSched(t, func() {
+			if err := aio.Rename(file, there); !errors.Is(err, unix.EXDEV) {
+				t.Errorf("Rename to %s: %v, want EXDEV", other, err)
+			}
+			if err := aio.Link(file, there); !errors.Is(err, unix.EXDEV) {
+				t.Errorf("Link to %s: %v, want EXDEV", other, err)
+			}
+		})
+	})
+}
+
+// Coroutines cancelled with their path requests in flight, all queued
+// together (on io_uring the kernel meets each cancel with the request
+// waiting for its worker, running, or done) wait for the completion: a
+// request is made whole or not at all, and the next requests get their
+// own results, not one left by a cancelled request.
+func TestCancelledPathRequests(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		in := func(name string, i int) string { return filepath.Join(dir, name+strconv.Itoa(i)) }
+		exists := func(name string, i int) bool { _, err := os.Lstat(in(name, i)); return err == nil }
+		cases := []struct {
+			do      func(i int) error
+			done    func(i int) bool
+			doneErr error // what do fails with once done
+		}{
+			{func(i int) error { return aio.Mkdir(in("d", i), 0o755) }, func(i int) bool { return exists("d", i) }, fs.ErrExist},
+			{func(i int) error { return aio.Symlink("f", in("s", i)) }, func(i int) bool { return exists("s", i) }, fs.ErrExist},
+			{func(i int) error { return aio.Link(in("f", i), in("h", i)) }, func(i int) bool { return exists("h", i) }, fs.ErrExist},
+			{func(i int) error { return aio.Rename(in("f", i), in("r", i)) }, func(i int) bool { return exists("r", i) }, fs.ErrNotExist},
+			{func(i int) error { return aio.Unlink(in("f", i)) }, func(i int) bool { return !exists("f", i) }, fs.ErrNotExist},
+		}
+		const n = 100 // with the cancels, within the ring's 256 entries
+		for i := range n {
+			must(t, os.WriteFile(in("f", i), nil, 0o644))
+		}
+		runSched(t, func() {
+			must(t, aio.Nop()) // the loop exists: the requests below are all queued together
+			var makers, cancellers []*sched.Coro
+			for i := range n {
+				makers = append(makers, sched.Async(func() any { return cases[i%len(cases)].do(i) }))
+			}
+			sched.Cede() // every request is queued
+			for _, m := range makers {
+				cancellers = append(cancellers, sched.Async(func() any { m.Cancel("gone"); return nil }))
+			}
+			for _, c := range cancellers {
+				c.Join()
+			}
+			undone := 0
+			for i, m := range makers {
+				if v, _ := m.Join(); v != "gone" {
+					t.Errorf("request %d ended with %v, not cancelled", i, v)
+				}
+				if i%len(cases) == 3 && exists("f", i) == exists("r", i) {
+					t.Errorf("a cancelled rename left f%d and r%d both there or both gone", i, i)
+				}
+				c := cases[i%len(cases)]
+				done := c.done(i)
+				if !done {
+					undone++
+				}
+				if err := c.do(i); done && !errors.Is(err, c.doneErr) || !done && err != nil {
+					t.Errorf("request %d again, done %v by the cancelled one: %v", i, done, err)
+				}
+			}
+			t.Logf("%s: %d of %d cancelled requests were not made", aio.Backend(), undone, n)
+		})
 	})
 }

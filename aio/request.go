@@ -26,10 +26,11 @@ const (
 	opFsync
 	opFdatasync
 	opStatx
-	opUnlink
-	opRmdir
+	opUnlink // unlinkat: flags 0, or unix.AT_REMOVEDIR for rmdir
 	opMkdir
 	opRename
+	opLink
+	opSymlink
 	opFunc // fn, on a pool worker: everything io_uring has no opcode for
 	opPoll // wait until fd is ready for flags (unix.POLLIN or POLLOUT)
 
@@ -42,15 +43,15 @@ const (
 type request struct {
 	op opcode
 	// fd is the descriptor acted on or, for the requests with a path
-	// (open, statx, unlink, rmdir, mkdir, rename), the directory that a
-	// relative name resolves in: unix.AT_FDCWD or a Dir's. Every such
-	// request sets it, since its zero value names a descriptor too.
+	// (open, statx, unlink, mkdir, rename, link, symlink), the directory
+	// that a relative name resolves in: unix.AT_FDCWD or a Dir's. Every
+	// such request sets it, since its zero value names a descriptor too.
 	fd    int
-	fd2   int // rename's directory for name2, as fd for name
+	fd2   int // rename's and link's directory for name2, as fd for name
 	buf   []byte
 	off   int64
-	name  string // a path, for open, statx, unlink, rmdir, mkdir, rename
-	name2 string // rename's new path
+	name  string // a path, for open, statx, unlink, mkdir, rename, link; symlink's link
+	name2 string // rename's and link's new path; symlink's target, which nothing resolves
 	flags int
 	mode  uint32
 	stat  *unix.Statx_t
@@ -65,8 +66,22 @@ type request struct {
 	c    *sched.Coro
 	be   backend // the backend carrying it
 
-	tag   uint64 // the io_uring user data, from tagTable
-	cpath []byte // name, NUL-terminated, while the kernel reads it; a spare keeps the buffer
+	tag    uint64 // the io_uring user data, from tagTable
+	cpath  []byte // name, NUL-terminated, while the kernel reads it; a spare keeps the buffer
+	cpath2 []byte // name2, as cpath
+}
+
+// cname makes cpath of name and returns its start, for a system call or
+// an SQE: r keeps it referenced until the completion.
+func (r *request) cname() *byte {
+	r.cpath = cstring(r.cpath, r.name)
+	return &r.cpath[0]
+}
+
+// cnames makes cpath and cpath2 of name and name2 and returns their starts.
+func (r *request) cnames() (*byte, *byte) {
+	r.cpath2 = cstring(r.cpath2, r.name2)
+	return r.cname(), &r.cpath2[0]
 }
 
 // err turns a negative result into its errno.
@@ -229,8 +244,7 @@ func (r *request) call() int {
 	switch r.op {
 	case opNop:
 	case opOpen:
-		r.cpath = cstring(r.cpath, r.name)
-		n, err = openatNUL(r.fd, r.cpath, r.flags|unix.O_CLOEXEC, r.mode)
+		n, err = openatNUL(r.fd, r.cname(), r.flags|unix.O_CLOEXEC, r.mode)
 	case opClose:
 		err = unix.Close(r.fd)
 	case opRead:
@@ -250,16 +264,17 @@ func (r *request) call() int {
 	case opFdatasync:
 		err = unix.Fdatasync(r.fd)
 	case opStatx:
-		r.cpath = cstring(r.cpath, r.name)
-		err = statxNUL(r.fd, r.cpath, r.flags, unix.STATX_BASIC_STATS, r.stat)
+		err = statxNUL(r.fd, r.cname(), r.flags, unix.STATX_BASIC_STATS, r.stat)
 	case opUnlink:
 		err = unix.Unlinkat(r.fd, r.name, r.flags)
-	case opRmdir:
-		err = unix.Unlinkat(r.fd, r.name, unix.AT_REMOVEDIR)
 	case opMkdir:
 		err = unix.Mkdirat(r.fd, r.name, r.mode)
 	case opRename:
 		err = unix.Renameat2(r.fd, r.name, r.fd2, r.name2, uint(r.flags))
+	case opLink:
+		err = unix.Linkat(r.fd, r.name, r.fd2, r.name2, r.flags)
+	case opSymlink:
+		err = unix.Symlinkat(r.name2, r.fd, r.name)
 	case opFunc:
 		n, err = r.fn()
 	}

@@ -13,20 +13,20 @@ import (
 func cstring(buf []byte, s string) []byte { return append(append(buf[:0], s...), 0) }
 
 // openatNUL and statxNUL are unix.Openat and unix.Statx for a path made by
-// cstring, for the thread pool: the unix wrappers copy every path into a
-// new buffer, an allocation per open or stat. The caller's request keeps
-// path referenced during the call.
+// cstring (request.cname), for the thread pool: the unix wrappers copy
+// every path into a new buffer, an allocation per open or stat. The
+// caller's request keeps path referenced during the call.
 
-func openatNUL(dirfd int, path []byte, flags int, mode uint32) (int, error) {
-	fd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&path[0])), uintptr(flags), uintptr(mode), 0, 0)
+func openatNUL(dirfd int, path *byte, flags int, mode uint32) (int, error) {
+	fd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(path)), uintptr(flags), uintptr(mode), 0, 0)
 	if errno != 0 {
 		return -1, errno
 	}
 	return int(fd), nil
 }
 
-func statxNUL(dirfd int, path []byte, flags, mask int, st *unix.Statx_t) error {
-	_, _, errno := unix.Syscall6(unix.SYS_STATX, uintptr(dirfd), uintptr(unsafe.Pointer(&path[0])), uintptr(flags), uintptr(mask), uintptr(unsafe.Pointer(st)), 0)
+func statxNUL(dirfd int, path *byte, flags, mask int, st *unix.Statx_t) error {
+	_, _, errno := unix.Syscall6(unix.SYS_STATX, uintptr(dirfd), uintptr(unsafe.Pointer(path)), uintptr(flags), uintptr(mask), uintptr(unsafe.Pointer(st)), 0)
 	if errno != 0 {
 		return errno
 	}

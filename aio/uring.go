@@ -34,21 +34,57 @@ type uringBackend struct {
 	efd      int        // eventfd that wake writes to
 	armed    bool       // a poll on efd is in the ring
 	early    []*request // completed while the ring pushed back (EBUSY); delivered by the next wait
+	// carries are the requests this ring carries (carriedOps), the rest
+	// going to the pool. An array, not a map: supports runs for every
+	// request.
+	carries [numOpcodes]bool
 }
 
-// uringOp is how the ring carries a request: carried, and with which
-// io_uring opcode.
+// uringOp is how the ring carries a request: carried, with which io_uring
+// opcode, and whether a kernel without that opcode still gets a ring.
 type uringOp struct {
-	carried bool
-	code    uint8
+	carried  bool
+	code     uint8
+	optional bool // where the kernel lacks code, the pool takes these requests
 }
 
-// uringOps are the requests the ring carries; the rest go to the pool.
-// An array, not a map: supports runs for every request.
+// uringOps are the requests a ring can carry. The path requests are
+// optional: their opcodes came in Linux 5.11 (unlinkat, renameat) and
+// 5.15 (mkdirat, symlinkat, linkat), and a kernel may be built or
+// restricted without them.
 var uringOps = [numOpcodes]uringOp{
-	opPoll: {true, uring.OpPollAdd}, opNop: {true, uring.OpNop}, opOpen: {true, uring.OpOpenat},
-	opClose: {true, uring.OpClose}, opRead: {true, uring.OpRead}, opWrite: {true, uring.OpWrite},
-	opFsync: {true, uring.OpFsync}, opFdatasync: {true, uring.OpFsync}, opStatx: {true, uring.OpStatx},
+	opPoll: {true, uring.OpPollAdd, false}, opNop: {true, uring.OpNop, false}, opOpen: {true, uring.OpOpenat, false},
+	opClose: {true, uring.OpClose, false}, opRead: {true, uring.OpRead, false}, opWrite: {true, uring.OpWrite, false},
+	opFsync: {true, uring.OpFsync, false}, opFdatasync: {true, uring.OpFsync, false}, opStatx: {true, uring.OpStatx, false},
+	opUnlink: {true, uring.OpUnlinkat, true}, opMkdir: {true, uring.OpMkdirat, true}, opRename: {true, uring.OpRenameat, true},
+	opLink: {true, uring.OpLinkat, true}, opSymlink: {true, uring.OpSymlinkat, true},
+}
+
+// carriedOps returns which requests a ring carries, given which io_uring
+// opcodes its kernel supports (the ring's probe): those of uringOps but
+// the optional ones the kernel lacks. It fails where the kernel lacks
+// another, or the poll and the cancel the ring itself needs (wake,
+// cancel).
+func carriedOps(supported func(code uint8) bool) ([numOpcodes]bool, error) {
+	var carries [numOpcodes]bool
+	lacks := func(code uint8) error {
+		return fmt.Errorf("aio: io_uring lacks %s: %w", uring.OpName(code), uring.ErrUnsupported)
+	}
+	for _, code := range []uint8{uring.OpPollAdd, uring.OpAsyncCancel} {
+		if !supported(code) {
+			return carries, lacks(code)
+		}
+	}
+	for op, u := range uringOps {
+		switch {
+		case !u.carried:
+		case supported(u.code):
+			carries[op] = true
+		case !u.optional:
+			return carries, lacks(u.code)
+		}
+	}
+	return carries, nil
 }
 
 // uringSetups are the ring set-ups newUring tries, best first; a kernel
@@ -98,17 +134,10 @@ func newUring() (backend, error) {
 		ring.Close()
 		return nil, fmt.Errorf("aio: io_uring: %w", err)
 	}
-	needed := []uint8{uring.OpPollAdd, uring.OpAsyncCancel}
-	for _, op := range uringOps {
-		if op.carried {
-			needed = append(needed, op.code)
-		}
-	}
-	for _, op := range needed {
-		if !probe.Supported(op) {
-			ring.Close()
-			return nil, fmt.Errorf("aio: io_uring lacks %s: %w", uring.OpName(op), uring.ErrUnsupported)
-		}
+	carries, err := carriedOps(probe.Supported)
+	if err != nil {
+		ring.Close()
+		return nil, err
 	}
 	// A policy may refuse io_uring_enter(2) alone (a seccomp profile): a
 	// no-op made here finds it while the pool can still serve, rather than
@@ -120,7 +149,8 @@ func newUring() (backend, error) {
 	}
 	ring.CQAdvance(uint32(ring.CQReady()))
 	// The kernel's worker threads for file work that cannot complete at
-	// once (statx, opens that miss the dentry cache) are capped: more only
+	// once (statx, opens that miss the dentry cache, and the path requests,
+	// which the kernel always hands to them) are capped: more only
 	// thrash a small machine (open+fstat+close: 6.2 µs with 4 threads
 	// against 9.6 µs with 15 to 26 uncapped), and a scheduler stays within
 	// a few busy threads. Socket workers (unbounded) keep the kernel's
@@ -132,12 +162,12 @@ func newUring() (backend, error) {
 		ring.Close()
 		return nil, fmt.Errorf("aio: eventfd: %w", err)
 	}
-	return &uringBackend{ring: ring, efd: efd}, nil
+	return &uringBackend{ring: ring, efd: efd, carries: carries}, nil
 }
 
 func (b *uringBackend) name() string { return "io_uring" }
 
-func (b *uringBackend) supports(op opcode) bool { return uringOps[op].carried }
+func (b *uringBackend) supports(op opcode) bool { return b.carries[op] }
 
 // sqe returns a free submission entry, submitting the queued ones first
 // when the queue is full.
@@ -177,8 +207,7 @@ func (b *uringBackend) submit(r *request) {
 	case opNop:
 		uring.PrepNop(sqe)
 	case opOpen:
-		r.cpath = cstring(r.cpath, r.name)
-		uring.PrepOpenat(sqe, r.fd, &r.cpath[0], r.flags|unix.O_CLOEXEC, r.mode)
+		uring.PrepOpenat(sqe, r.fd, r.cname(), r.flags|unix.O_CLOEXEC, r.mode)
 	case opClose:
 		uring.PrepClose(sqe, r.fd)
 	case opRead:
@@ -192,8 +221,20 @@ func (b *uringBackend) submit(r *request) {
 	case opFdatasync:
 		uring.PrepFsync(sqe, r.fd, uring.FsyncDatasync)
 	case opStatx:
-		r.cpath = cstring(r.cpath, r.name)
-		uring.PrepStatx(sqe, r.fd, &r.cpath[0], r.flags, unix.STATX_BASIC_STATS, r.stat)
+		uring.PrepStatx(sqe, r.fd, r.cname(), r.flags, unix.STATX_BASIC_STATS, r.stat)
+	case opUnlink:
+		uring.PrepUnlinkat(sqe, r.fd, r.cname(), r.flags)
+	case opMkdir:
+		uring.PrepMkdirat(sqe, r.fd, r.cname(), r.mode)
+	case opRename:
+		oldname, newname := r.cnames()
+		uring.PrepRenameat(sqe, r.fd, oldname, r.fd2, newname, r.flags)
+	case opLink:
+		oldname, newname := r.cnames()
+		uring.PrepLinkat(sqe, r.fd, oldname, r.fd2, newname, r.flags)
+	case opSymlink:
+		link, target := r.cnames()
+		uring.PrepSymlinkat(sqe, target, r.fd, link)
 	}
 	sqe.UserData = r.tag
 }

@@ -1,7 +1,12 @@
 package aio
 
 import (
+	"errors"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/aio/internal/uring"
 	"github.com/corogo/coro/sched"
@@ -43,5 +48,101 @@ func TestRingTakesBestSetup(t *testing.T) {
 	}
 	if flags != want {
 		t.Errorf("ring set up with flags %#x, want %#x", flags, want)
+	}
+}
+
+// A ring carries every request of uringOps whose opcode the kernel has,
+// and gets along without the optional ones only.
+func TestCarriedOps(t *testing.T) {
+	all := func(uint8) bool { return true }
+	without := func(code uint8) func(uint8) bool { return func(c uint8) bool { return c != code } }
+	carries, err := carriedOps(all)
+	for op, u := range uringOps {
+		if carries[op] != u.carried || err != nil {
+			t.Errorf("with every opcode, op %d carried: %v, %v; want %v", op, carries[op], err, u.carried)
+		}
+	}
+	carries, err = carriedOps(without(uring.OpMkdirat))
+	if err != nil || carries[opMkdir] || !carries[opRename] || !carries[opRead] {
+		t.Errorf("without MKDIRAT: mkdir %v, rename %v, read %v, %v; want the pool for mkdir only", carries[opMkdir], carries[opRename], carries[opRead], err)
+	}
+	for _, code := range []uint8{uring.OpRead, uring.OpAsyncCancel, uring.OpPollAdd} {
+		if _, err := carriedOps(without(code)); !errors.Is(err, uring.ErrUnsupported) || !strings.Contains(err.Error(), uring.OpName(code)) {
+			t.Errorf("without %s: %v, want it named, as ErrUnsupported", uring.OpName(code), err)
+		}
+	}
+}
+
+// The path requests go through the ring where its probe has their opcodes:
+// the helper pool is never made for them. Where a probe lacks them, they
+// go to the pool, and the ring keeps the rest.
+func TestPathRequestsTakeTheRingTheyHave(t *testing.T) {
+	dir := t.TempDir()
+	pathOps := []opcode{opUnlink, opMkdir, opRename, opLink, opSymlink}
+	requests := func(round string) {
+		in := func(name string) string { return filepath.Join(dir, round+"-"+name) }
+		for _, err := range []error{
+			Mkdir(in("d"), 0o755), Symlink("d", in("s")), Link(in("s"), in("h")),
+			Rename2(in("h"), in("r"), unix.RENAME_NOREPLACE), Unlink(in("r")), Unlink(in("s")), Rmdir(in("d")),
+		} {
+			if err != nil {
+				t.Errorf("%s: %v", round, err)
+			}
+		}
+	}
+	used := ""
+	err := sched.Run(func() {
+		if used = Backend(); used != "io_uring" {
+			return
+		}
+		l := loopOf(sched.Current().Scheduler())
+		b := l.be.(*uringBackend)
+		probe, err := b.ring.Probe()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		// goes reports whether backendFor sends op's requests where has says.
+		goes := func(has func(uint8) bool) {
+			for _, op := range append(pathOps, opOpen, opStatx, opRead) {
+				be, err := l.backendFor(&request{op: op})
+				if err != nil || (be == backend(b)) != has(uringOps[op].code) {
+					t.Errorf("op %d (%s) to %v, %v; want the ring: %v", op, uring.OpName(uringOps[op].code), be.name(), err, has(uringOps[op].code))
+				}
+			}
+		}
+		requests("ring")
+		kernelHasAll := true
+		for _, op := range pathOps {
+			kernelHasAll = kernelHasAll && probe.Supported(uringOps[op].code)
+		}
+		if kernelHasAll && l.pool != nil {
+			t.Error("the kernel has every path opcode, yet the helper pool was made")
+		}
+		goes(probe.Supported)
+
+		lacking := func(code uint8) bool {
+			for _, op := range pathOps {
+				if uringOps[op].code == code {
+					return false
+				}
+			}
+			return probe.Supported(code)
+		}
+		if b.carries, err = carriedOps(lacking); err != nil {
+			t.Error(err)
+			return
+		}
+		goes(lacking)
+		requests("pool")
+		if err := Nop(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used != "io_uring" {
+		t.Skipf("the scheduler uses %s", used)
 	}
 }

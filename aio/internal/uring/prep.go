@@ -120,6 +120,57 @@ func PrepStatx(sqe *SQE, dirfd int, path *byte, flags int, mask uint32, stat *un
 	sqe.OpFlags = uint32(flags) // statx_flags
 }
 
+// The path opcodes take NUL-terminated paths, and directory descriptors
+// that the kernel resolves when the operation runs (on a worker thread):
+// a dirfd must stay open until the CQE. A negative dirfd (unix.AT_FDCWD)
+// that travels in Len, a __u32, is read back into an int by the kernel.
+
+// PrepUnlinkat prepares OpUnlinkat (5.11): unlinkat(dirfd, path, flags),
+// flags 0 or unix.AT_REMOVEDIR (rmdir).
+func PrepUnlinkat(sqe *SQE, dirfd int, path *byte, flags int) {
+	// path's address travels in addr; addr keeps the string on the heap.
+	PrepRW(sqe, OpUnlinkat, dirfd, addr(unsafe.Pointer(path)), 0, 0)
+	sqe.OpFlags = uint32(flags) // unlink_flags
+}
+
+// PrepMkdirat prepares OpMkdirat (5.15): mkdirat(dirfd, path, mode).
+func PrepMkdirat(sqe *SQE, dirfd int, path *byte, mode uint32) {
+	// path's address travels in addr, the mode in len; addr keeps the
+	// string on the heap.
+	PrepRW(sqe, OpMkdirat, dirfd, addr(unsafe.Pointer(path)), mode, 0)
+}
+
+// PrepRenameat prepares OpRenameat (5.11): renameat2(olddirfd, oldpath,
+// newdirfd, newpath, flags), flags unix.RENAME_*.
+func PrepRenameat(sqe *SQE, olddirfd int, oldpath *byte, newdirfd int, newpath *byte, flags int) {
+	prepTwoPaths(sqe, OpRenameat, olddirfd, oldpath, newdirfd, newpath)
+	sqe.OpFlags = uint32(flags) // rename_flags
+}
+
+// PrepLinkat prepares OpLinkat (5.15): linkat(olddirfd, oldpath, newdirfd,
+// newpath, flags), flags 0 or unix.AT_SYMLINK_FOLLOW.
+func PrepLinkat(sqe *SQE, olddirfd int, oldpath *byte, newdirfd int, newpath *byte, flags int) {
+	prepTwoPaths(sqe, OpLinkat, olddirfd, oldpath, newdirfd, newpath)
+	sqe.OpFlags = uint32(flags) // hardlink_flags
+}
+
+// prepTwoPaths fills what OpRenameat and OpLinkat share: the old
+// directory in fd, the new one in len, the old path in addr and the new
+// one in addr2 (Off).
+func prepTwoPaths(sqe *SQE, op uint8, olddirfd int, oldpath *byte, newdirfd int, newpath *byte) {
+	// Both paths' addresses travel as integers; addr keeps both strings on
+	// the heap.
+	PrepRW(sqe, op, olddirfd, addr(unsafe.Pointer(oldpath)), uint32(newdirfd), addr(unsafe.Pointer(newpath)))
+}
+
+// PrepSymlinkat prepares OpSymlinkat (5.15): symlinkat(target, newdirfd,
+// linkpath), which makes linkpath, in newdirfd, a link holding target.
+func PrepSymlinkat(sqe *SQE, target *byte, newdirfd int, linkpath *byte) {
+	// target's address travels in addr, linkpath's in addr2 (Off); addr
+	// keeps both strings on the heap.
+	PrepRW(sqe, OpSymlinkat, newdirfd, addr(unsafe.Pointer(target)), 0, addr(unsafe.Pointer(linkpath)))
+}
+
 // bigEndian reports whether this is a big-endian machine.
 var bigEndian = binary.NativeEndian.Uint16([]byte{0, 1}) == 1
 

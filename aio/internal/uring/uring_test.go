@@ -208,7 +208,11 @@ func TestConstants(t *testing.T) {
 		{"IORING_OP_OPENAT", uint32(OpOpenat), 18},
 		{"IORING_OP_STATX", uint32(OpStatx), 21},
 		{"IORING_OP_READ", uint32(OpRead), 22},
+		{"IORING_OP_RENAMEAT", uint32(OpRenameat), 35},
 		{"IORING_OP_UNLINKAT", uint32(OpUnlinkat), 36},
+		{"IORING_OP_MKDIRAT", uint32(OpMkdirat), 37},
+		{"IORING_OP_SYMLINKAT", uint32(OpSymlinkat), 38},
+		{"IORING_OP_LINKAT", uint32(OpLinkat), 39},
 		{"IORING_OP_SOCKET", uint32(OpSocket), 45},
 		{"IORING_OP_FTRUNCATE", uint32(OpFtruncate), 55},
 		{"IORING_OP_PIPE", uint32(OpPipe), 62},
@@ -692,6 +696,101 @@ func TestSQPoll(t *testing.T) {
 		s.UserData = uint64(round)
 		if c, ok := reap(t, r, 1)[uint64(round)]; !ok || c.Res != 0 {
 			t.Fatalf("round %d: %+v", round, c)
+		}
+	}
+}
+
+// Each path Prep fills the SQE fields the kernel's io_uring/fs.c reads for
+// its opcode, and no others: a kernel refuses a set field it does not read
+// (EINVAL).
+func TestPathPrepLayout(t *testing.T) {
+	oldp, newp := &[]byte("old\x00")[0], &[]byte("new\x00")[0]
+	a := func(p *byte) uint64 { return uint64(uintptr(unsafe.Pointer(p))) }
+	const dirfd, newdirfd = 7, unix.AT_FDCWD
+	newLen := uint32(0xFFFFFF9C) // AT_FDCWD, -100, as the __u32 len
+	for _, c := range []struct {
+		name string
+		prep func(*SQE)
+		want SQE
+	}{
+		{"unlinkat", func(s *SQE) { PrepUnlinkat(s, dirfd, oldp, 0) },
+			SQE{Opcode: OpUnlinkat, Fd: dirfd, Addr: a(oldp)}},
+		{"unlinkat AT_REMOVEDIR", func(s *SQE) { PrepUnlinkat(s, dirfd, oldp, unix.AT_REMOVEDIR) },
+			SQE{Opcode: OpUnlinkat, Fd: dirfd, Addr: a(oldp), OpFlags: unix.AT_REMOVEDIR}},
+		{"mkdirat", func(s *SQE) { PrepMkdirat(s, dirfd, oldp, 0o750) },
+			SQE{Opcode: OpMkdirat, Fd: dirfd, Addr: a(oldp), Len: 0o750}},
+		{"renameat", func(s *SQE) { PrepRenameat(s, dirfd, oldp, newdirfd, newp, unix.RENAME_EXCHANGE) },
+			SQE{Opcode: OpRenameat, Fd: dirfd, Addr: a(oldp), Len: newLen, Off: a(newp), OpFlags: unix.RENAME_EXCHANGE}},
+		{"linkat", func(s *SQE) { PrepLinkat(s, dirfd, oldp, newdirfd, newp, unix.AT_SYMLINK_FOLLOW) },
+			SQE{Opcode: OpLinkat, Fd: dirfd, Addr: a(oldp), Len: newLen, Off: a(newp), OpFlags: unix.AT_SYMLINK_FOLLOW}},
+		{"symlinkat", func(s *SQE) { PrepSymlinkat(s, oldp, newdirfd, newp) },
+			SQE{Opcode: OpSymlinkat, Fd: newdirfd, Addr: a(oldp), Off: a(newp)}},
+	} {
+		var got SQE
+		c.prep(&got)
+		if got != c.want {
+			t.Errorf("%s: SQE %+v, want %+v", c.name, got, c.want)
+		}
+	}
+}
+
+// The path opcodes through a ring, in a directory's descriptor and the
+// current directory, with their errors; an opcode the kernel lacks is
+// skipped.
+func TestPathOps(t *testing.T) {
+	r := newRing(t, 4, 0)
+	p, err := r.Probe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	dirf, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dirf.Close()
+	dirfd := int(dirf.Fd())
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var paths [][]byte // kept until every completion is reaped
+	cpath := func(s string) *byte {
+		b := append([]byte(s), 0)
+		paths = append(paths, b)
+		return &b[0]
+	}
+	f, d, s, dh, ds, absDh := cpath("f"), cpath("d"), cpath("s"), cpath("d/h"), cpath("d/s"), cpath(filepath.Join(dir, "d/h"))
+	for _, c := range []struct {
+		name string
+		op   uint8
+		prep func(*SQE)
+		want unix.Errno
+	}{
+		{"mkdirat d", OpMkdirat, func(e *SQE) { PrepMkdirat(e, dirfd, d, 0o700) }, 0},
+		{"mkdirat d again", OpMkdirat, func(e *SQE) { PrepMkdirat(e, dirfd, d, 0o700) }, unix.EEXIST},
+		{"linkat f d/h", OpLinkat, func(e *SQE) { PrepLinkat(e, dirfd, f, unix.AT_FDCWD, absDh, 0) }, 0},
+		{"symlinkat f s", OpSymlinkat, func(e *SQE) { PrepSymlinkat(e, f, dirfd, s) }, 0},
+		{"renameat s d/h NOREPLACE", OpRenameat, func(e *SQE) { PrepRenameat(e, dirfd, s, dirfd, dh, unix.RENAME_NOREPLACE) }, unix.EEXIST},
+		{"renameat s d/s", OpRenameat, func(e *SQE) { PrepRenameat(e, dirfd, s, dirfd, ds, 0) }, 0},
+		{"unlinkat d AT_REMOVEDIR", OpUnlinkat, func(e *SQE) { PrepUnlinkat(e, dirfd, d, unix.AT_REMOVEDIR) }, unix.ENOTEMPTY},
+		{"unlinkat d/h", OpUnlinkat, func(e *SQE) { PrepUnlinkat(e, unix.AT_FDCWD, absDh, 0) }, 0},
+		{"unlinkat d/h again", OpUnlinkat, func(e *SQE) { PrepUnlinkat(e, dirfd, dh, 0) }, unix.ENOENT},
+	} {
+		if !p.Supported(c.op) {
+			t.Logf("%s: the kernel lacks %s", c.name, OpName(c.op))
+			continue
+		}
+		e := nextSQE(t, r)
+		c.prep(e)
+		e.UserData = 1
+		if got := reap(t, r, 1)[1]; unix.Errno(max(-got.Res, 0)) != c.want {
+			t.Errorf("%s: %d (%v), want %v", c.name, got.Res, got.Err(), c.want)
+		}
+	}
+	runtime.KeepAlive(paths)
+	if p.Supported(OpSymlinkat) && p.Supported(OpRenameat) {
+		if target, err := os.Readlink(filepath.Join(dir, "d", "s")); err != nil || target != "f" {
+			t.Errorf("the renamed link holds %q (%v), want f", target, err)
 		}
 	}
 }
