@@ -95,7 +95,10 @@ func TestPathRequestsTakeTheRingTheyHave(t *testing.T) {
 		if used = Backend(); used != "io_uring" {
 			return
 		}
-		l := loopOf(sched.Current().Scheduler())
+		l, err := loopFor(sched.Current())
+		if err != nil {
+			t.Fatal(err)
+		}
 		b := l.be.(*uringBackend)
 		probe, err := b.ring.Probe()
 		if err != nil {
