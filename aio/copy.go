@@ -19,6 +19,7 @@ type copyJob struct {
 	p   []byte // held here, so that escape analysis puts the caller's buffer on the heap, which never moves
 	off int64
 	c   *sched.Coro
+	cut cutShort // what a Read cut short gives back
 
 	n     int
 	errno unix.Errno
@@ -59,7 +60,7 @@ func (l *loop) spareCore() bool { return !l.noCopier && 2*int(busyLoops.Load()) 
 // copier makes it when another coroutine is ready to run meanwhile, a core
 // is spare and the copier runs and has no job waiting; else it is made at
 // once. A scheduler with no event loop yet makes it at once too.
-func copyCached(fd int, p []byte, off int64) (int, unix.Errno) {
+func copyCached(fd int, p []byte, off int64, cut cutShort) (int, unix.Errno) {
 	if sched.NReady() == 0 {
 		return preadCached(fd, p, off)
 	}
@@ -74,7 +75,7 @@ func copyCached(fd int, p []byte, off int64) (int, unix.Errno) {
 		return preadCached(fd, p, off) // a job waits: give would fail, taking the cache line from the copier
 	}
 	j := l.spareJob()
-	j.fd, j.p, j.off, j.c = fd, p, off, sched.Current()
+	j.fd, j.p, j.off, j.c, j.cut = fd, p, off, sched.Current(), cut
 	j.state.Store(jobQueued)
 	if !l.copier.give(j) {
 		l.recycleJob(j)
@@ -108,13 +109,15 @@ func (l *loop) deliverCopies() {
 
 // awaitCopy returns the result of job j, which has been handed over, once
 // it is done. If the coroutine unwinds meanwhile (Cancel, Throw), the
-// unwinding waits too: until then the copier may write into p.
+// unwinding waits too: until then the copier may write into p. What the
+// read took is then given back (cutShort).
 func (l *loop) awaitCopy(j *copyJob) (int, unix.Errno) {
 	l.inflight++ // Outstanding: the scheduler waits for the wake-up, not reporting a deadlock
 	returned := false
 	defer func() {
 		if !returned {
 			sched.Uninterrupted(func() { l.waitDone(j) })
+			j.cut.salvage(j.p, j.n) // j.n < 0 with an errno
 		}
 		l.inflight--
 	}()
@@ -152,9 +155,9 @@ func (l *loop) waitDone(j *copyJob) {
 }
 
 // recycleJob makes j, which the copier no longer has, a spare, holding
-// neither buffer nor coroutine.
+// neither buffer nor coroutine nor File.
 func (l *loop) recycleJob(j *copyJob) {
-	j.p, j.c = nil, nil
+	j.p, j.c, j.cut = nil, nil, cutShort{}
 	l.jobs = append(l.jobs, j)
 }
 

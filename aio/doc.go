@@ -53,8 +53,8 @@
 // thread copies the next reads itself; with nothing else left to run it
 // takes back a read the copier has not begun. Such a read lets other
 // coroutines run, as any request does, and as with a request, a Throw or
-// Cancel that comes meanwhile waits for the copy, whose data is then
-// dropped (a Read's position has moved past it).
+// Cancel that comes meanwhile waits for the copy, which is then given
+// back as a request's is (below).
 // CORO_COPIER=off keeps every read on the scheduler's thread. To
 // spread all the work over several cores, as goroutines do, run one
 // scheduler per core, each on its own goroutine, with a share of the
@@ -97,8 +97,10 @@
 // cancel it and, unwinding, waits for the completion: until then the kernel
 // may still use the request's memory, and the completion never reaches
 // another coroutine. What the request produced meanwhile is dropped (an
-// open's descriptor is closed), but for what a socket read took from the
-// socket, which the next Read returns; a Close is never cut short. No cancel
+// open's descriptor is closed), but for what a read took: a socket's, a
+// pipe's or a device's is returned by the next Read, and a Read of a file
+// cut short leaves its position where it was, so nothing read is lost. A
+// Close is never cut short. No cancel
 // reaches an open that waits: an open of a FIFO to write, which waits for
 // a reader on a pool worker with either backend, ends only when one comes,
 // and a cancel or a timeout waits until then. On the thread pool a read or write

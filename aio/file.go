@@ -45,8 +45,11 @@ type File struct {
 	// awaitWriter is set while the first Read must wait for a FIFO's
 	// writer, which io_uring's open did not (waitForWriter).
 	awaitWriter bool
-	pos         turnLock // held by a call at the position, from start to end (position.go)
-	writes      turnLock // held by a Write or Sendfile to a stream (position.go)
+	// unread is what Reads of a stream or device cut short took (cutShort),
+	// which the next Reads return first.
+	unread []byte
+	pos    turnLock // held by a call at the position, from start to end (position.go)
+	writes turnLock // held by a Write or Sendfile to a stream (position.go)
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).
@@ -160,6 +163,9 @@ func (f *File) hold(op string) error {
 // (aio_read without an offset). It returns io.EOF at the end of the file.
 // The kernel keeps the position, so pipes, sockets and terminals work.
 // Data already in the page cache is read without a request (readCached).
+// A Read cut short by a Cancel or a timeout loses nothing: a file's
+// position is left where it was, and what it took from a pipe or a
+// device is the next Read's (cutShort).
 func (f *File) Read(p []byte) (int, error) {
 	if err := f.hold("read"); err != nil {
 		return 0, err
@@ -173,6 +179,9 @@ func (f *File) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	defer turn.unlock()
+	if n, ok := f.readUnread(p); ok {
+		return n, nil
+	}
 	if f.awaitWriter { // after the check for Close: the wait is part of the read, which a Close leaves to end
 		if err := f.waitForWriter(); err != nil {
 			return 0, err
@@ -260,6 +269,9 @@ func (f *File) pread(p []byte, off int64) (int, error) {
 	}
 	for {
 		r := &request{op: opRead, fd: f.fd, buf: p, off: off}
+		if off < 0 {
+			r.cut = cutShort{f, cached}
+		}
 		n := do(r)
 		switch {
 		case n >= 0:
@@ -285,7 +297,11 @@ func (f *File) readCached(p []byte, off int64) (int, bool) {
 		if off >= 0 {
 			at += int64(n)
 		}
-		m, err := copyCached(f.fd, p[n:], at)
+		var cut cutShort
+		if off < 0 {
+			cut = cutShort{f, n}
+		}
+		m, err := copyCached(f.fd, p[n:], at, cut)
 		switch {
 		case err != 0:
 			// EOPNOTSUPP (the file cannot tell) and ENOSYS (qemu-user has
@@ -419,6 +435,7 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 	if err != nil {
 		return 0, f.pathErr("seek", err)
 	}
+	f.unread = nil // a device's: Reads go on from where it was sought
 	return pos, nil
 }
 

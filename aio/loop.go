@@ -291,7 +291,8 @@ func (l *loop) recycle(r *request) {
 // flight: a throw or cancel that comes meanwhile (a deadline passing, a
 // second Cancel) waits for the next resume. What r's result held is then
 // dropped: an open that succeeded gives a descriptor nobody will have, so
-// abandon closes it. A close is not cancelled: the File counts as closed
+// abandon closes it; what a read at a File's position took is given back
+// (cutShort). A close is not cancelled: the File counts as closed
 // already, and a close cut short would leave the descriptor open for good.
 func (l *loop) abandon(r *request) {
 	if !r.done && r.op != opClose {
@@ -305,6 +306,7 @@ func (l *loop) abandon(r *request) {
 	if r.op == opOpen && r.res >= 0 {
 		unix.Close(r.res)
 	}
+	r.cut.salvage(r.buf, r.res)
 }
 
 // Backend returns the backend of the running coroutine's scheduler, with

@@ -60,6 +60,7 @@ type request struct {
 	// blocking sends the request to a pool worker, whose system call may
 	// wait as long as it needs, even where io_uring could carry it.
 	blocking bool
+	cut      cutShort // for a read at a File's position: what a Read cut short gives back
 
 	res  int  // the syscall's result: >= 0, or -errno
 	done bool // res is final; the kernel no longer touches the memory
