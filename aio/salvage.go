@@ -33,7 +33,7 @@ func (s cutShort) salvage(p []byte, n int) {
 		return
 	}
 	if f.positioned() {
-		unix.Seek(f.fd, -int64(s.before+max(n, 0)), io.SeekCurrent) // fails only if fd is no longer f's: then there is nothing to give back
+		unix.Seek(f.fd, -int64(s.before+max(n, 0)), io.SeekCurrent) // cannot fail: the Read holds f, and its position is past what it took
 		return
 	}
 	f.unread = append(f.unread, p[:max(n, 0)]...)
