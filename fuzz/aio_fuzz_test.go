@@ -1553,6 +1553,28 @@ func fifoSendfile(fp *fifoPlan, seed, c int) (int64, bool) {
 	return int64(seed*997+c*4099) % 60000, fp.sendfile && c%2 == 1
 }
 
+// fifoReadEnd is the read end of a FIFO, either side's File.
+type fifoReadEnd interface {
+	io.ReadSeekCloser
+	io.ReaderAt
+}
+
+// reader returns the reader's part, for either side: given the read end
+// its open returned, the probes fp asks for, the Reads and the Close.
+func (out *fifoOutcome) reader(fp *fifoPlan) func(f fifoReadEnd, err error) {
+	return func(f fifoReadEnd, err error) {
+		if out.openR = err; err != nil {
+			return
+		}
+		if fp.probe {
+			_, out.seek = f.Seek(0, io.SeekCurrent)
+			_, out.readAt = f.ReadAt(make([]byte, 1), 0)
+		}
+		out.readAll(f.Read, fp.readSize)
+		out.clsR = f.Close()
+	}
+}
+
 // readAll is the reader's loop, for either side's File.
 func (out *fifoOutcome) readAll(read func([]byte) (int, error), size int) {
 	buf := garbage(size, 0)
@@ -1582,18 +1604,7 @@ func fifoAIO(name string, fp *fifoPlan, seed int, src *aio.File) *fifoOutcome {
 			f.Close()
 		}
 	}
-	reader := func() {
-		f, err := aio.OpenFile(name, os.O_RDONLY, 0)
-		if out.openR = err; err != nil {
-			return
-		}
-		if fp.probe {
-			_, out.seek = f.Seek(0, io.SeekCurrent)
-			_, out.readAt = f.ReadAt(make([]byte, 1), 0)
-		}
-		out.readAll(f.Read, fp.readSize)
-		out.clsR = f.Close()
-	}
+	reader := func() { out.reader(fp)(aio.OpenFile(name, os.O_RDONLY, 0)) }
 	writeAll := func(f *aio.File, w int) {
 		for c := range fp.writes[w] {
 			if off, ok := fifoSendfile(fp, seed, c); ok {
@@ -1657,18 +1668,7 @@ func fifoOS(name string, fp *fifoPlan, seed int) *fifoOutcome {
 		}
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		f, err := os.OpenFile(name, os.O_RDONLY, 0)
-		if out.openR = err; err != nil {
-			return
-		}
-		if fp.probe {
-			_, out.seek = f.Seek(0, io.SeekCurrent)
-			_, out.readAt = f.ReadAt(make([]byte, 1), 0)
-		}
-		out.readAll(f.Read, fp.readSize)
-		out.clsR = f.Close()
-	})
+	wg.Go(func() { out.reader(fp)(os.OpenFile(name, os.O_RDONLY, 0)) })
 	wg.Go(func() {
 		f, err := os.OpenFile(name, os.O_WRONLY, 0)
 		if out.openW = err; err != nil {
