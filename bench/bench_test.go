@@ -46,6 +46,10 @@ func BenchmarkOSSequentialRead(b *testing.B)        { OSSequentialRead(b) }
 func BenchmarkAIOOpenStatClose(b *testing.B)        { AIOOpenStatClose(b) }
 func BenchmarkAIOOpenStatClosePerCore(b *testing.B) { AIOOpenStatClosePerCore(b) }
 func BenchmarkOSOpenStatClose(b *testing.B)         { OSOpenStatClose(b) }
+func BenchmarkAIOSyncs(b *testing.B)                { AIOSyncs(b) }
+func BenchmarkOSSyncs(b *testing.B)                 { OSSyncs(b) }
+func BenchmarkAIOLinkUnlink(b *testing.B)           { AIOLinkUnlink(b) }
+func BenchmarkOSLinkUnlink(b *testing.B)            { OSLinkUnlink(b) }
 func BenchmarkEchoCoroutines(b *testing.B)          { EchoCoroutines(b) }
 func BenchmarkEchoCoroutinesPerCore(b *testing.B)   { EchoCoroutinesPerCore(b) }
 func BenchmarkEchoGoroutines(b *testing.B)          { EchoGoroutines(b) }
