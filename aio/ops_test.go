@@ -351,3 +351,56 @@ func TestCancelledPathRequests(t *testing.T) {
 		})
 	})
 }
+
+// Syncs cancelled while in flight, on io_uring in the ring of their own,
+// end their coroutines, and the files sync again afterwards; the syncs
+// of the coroutines left alone succeed.
+func TestCancelledSyncs(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		const n = 60
+		runSched(t, func() {
+			files := make([]*aio.File, n)
+			for i := range files {
+				f, err := aio.Create(filepath.Join(dir, strconv.Itoa(i)))
+				must(t, err)
+				defer f.Close()
+				_, err = f.WriteAt([]byte("data"), 0)
+				must(t, err)
+				files[i] = f
+			}
+			var syncers []*sched.Coro
+			for i, f := range files {
+				syncers = append(syncers, sched.Async(func() any {
+					if i%2 == 0 {
+						return f.Sync()
+					}
+					return f.Datasync()
+				}))
+			}
+			sched.Cede() // every sync is queued
+			for i, s := range syncers {
+				if i%3 == 0 {
+					s.Cancel("gone")
+				}
+			}
+			cancelled := 0
+			for i, s := range syncers {
+				// A cancel that comes after the sync has returned finds
+				// the coroutine done, with the sync's nil.
+				switch v, _ := s.Join(); {
+				case v == "gone" && i%3 == 0:
+					cancelled++
+				case v != nil:
+					t.Errorf("sync %d ended with %v", i, v)
+				}
+			}
+			t.Logf("%s: %d of %d syncs cancelled", aio.Backend(), cancelled, (n+2)/3)
+			for i, f := range files {
+				if err := f.Sync(); err != nil {
+					t.Errorf("sync %d again: %v", i, err)
+				}
+			}
+		})
+	})
+}
