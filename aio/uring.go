@@ -174,12 +174,12 @@ func capWorkers(ring *uring.Ring, n uint32) {
 // diskOps are the requests that wait for the disk, in a kernel worker:
 // the syncs. On main's ring, whose one worker runs them one by one, 100
 // coroutines each writing 4 KiB to a file of their own and syncing it
-// (ext4) took 119 µs a sync, against 34-38 µs for 100 goroutines; on a
-// ring of their own, 38 µs, with 2 busy threads. The path requests stay
-// on main's: mostly they keep a worker busy rather than wait (100
-// coroutines each linking a file and unlinking the link: 9 µs a pair on
-// either ring, with 6 to 7 busy threads on the disk ring's workers
-// against 2 on main's one).
+// (bench.AIOSyncs, ext4) took 129-133 µs a sync, against 38-42 µs for
+// 100 goroutines; on a ring of their own, 27-39 µs, with 1 or 2 busy
+// threads. The path requests stay on main's: mostly they keep a worker
+// busy rather than wait (bench.AIOLinkUnlink: 9-15 µs a pair on either
+// ring, with 6 to 7 busy threads on the disk ring's workers against 2 on
+// main's one).
 var diskOps = [numOpcodes]bool{opFsync: true, opFdatasync: true}
 
 // diskWorkers caps the disk ring's kernel workers. The kernel starts
