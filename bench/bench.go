@@ -114,13 +114,13 @@ var Groups = []Group{
 		{Name: "100 coroutines, aio, sched per core", Fn: AIOOpenStatClosePerCore},
 		{Name: "100 goroutines, os Open+Stat+Close", Fn: OSOpenStatClose},
 	}},
-	{"4 KiB write and sync, 100 files", NsPerOp, "100 goroutines, os", []Case{
+	{"4 KiB write and sync, 100 files", NsPerOp, "100 goroutines, os WriteAt+Sync", []Case{
 		{Name: "100 coroutines, aio WriteAt+Sync", Fn: AIOSyncs},
-		{Name: "100 goroutines, os", Fn: OSSyncs},
+		{Name: "100 goroutines, os WriteAt+Sync", Fn: OSSyncs},
 	}},
-	{"link and unlink, 100 directories", NsPerOp, "100 goroutines, os", []Case{
+	{"link and unlink, 100 directories", NsPerOp, "100 goroutines, os Link+Remove", []Case{
 		{Name: "100 coroutines, aio Link+Unlink", Fn: AIOLinkUnlink},
-		{Name: "100 goroutines, os", Fn: OSLinkUnlink},
+		{Name: "100 goroutines, os Link+Remove", Fn: OSLinkUnlink},
 	}},
 }
 
