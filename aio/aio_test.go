@@ -468,19 +468,28 @@ func TestPollDeliversCompletions(t *testing.T) {
 }
 
 // Far more requests at once than the rings hold, with nothing reaped until
-// the scheduler idles: every request still completes exactly once. (The
-// kernel keeps the overflow, FEAT_NODROP; where it pushes back with EBUSY
-// instead, the backend takes completions off and submits again. This
-// kernel does not push back here, so that path is not exercised.)
+// the scheduler idles: every request still completes exactly once, nops
+// on the scheduler's ring and syncs on its disk ring. (The kernel keeps
+// the overflow, FEAT_NODROP; where it pushes back with EBUSY instead, the
+// backend takes completions off and submits again. This kernel does not
+// push back here, so that path is not exercised.)
 func TestMoreRequestsThanTheRingHolds(t *testing.T) {
 	backends(t, func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "f")
 		runSched(t, func() {
+			f, err := aio.Create(name)
+			must(t, err)
+			defer f.Close()
 			const n = 5000
 			done := 0
 			var cs []*sched.Coro
-			for range n {
+			for i := range n {
 				cs = append(cs, sched.Async(func() any {
-					if err := aio.Nop(); err != nil {
+					request := aio.Nop
+					if i%2 == 1 {
+						request = f.Datasync
+					}
+					if err := request(); err != nil {
 						return err
 					}
 					done++

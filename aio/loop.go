@@ -186,7 +186,7 @@ func (l *loop) Poll(deadline time.Time) {
 	}
 	l.be.wait(deadline, l.deliver)
 	if l.disk != nil {
-		l.disk.deliver(l.deliver)
+		l.disk.reap(l.deliver) // what its pushing back took off it too
 	}
 	if l.pool != nil && l.pool != l.be {
 		l.pool.reap(l.deliver)

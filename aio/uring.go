@@ -230,7 +230,7 @@ func (b *uringBackend) sqe() *uring.SQE {
 
 // pushedBack handles an error of io_uring_enter. EBUSY and EAGAIN mean the
 // kernel holds completions it cannot post: taking them off the ring (to be
-// delivered by the next wait) lets the submission go through next time.
+// delivered by the next reap) lets the submission go through next time.
 // EEXIST means another thread entered the ring (SingleIssuer, see
 // uringSetups). Any other error means the ring itself is broken.
 func (b *uringBackend) pushedBack(err error) {
@@ -308,6 +308,13 @@ func (b *uringBackend) wait(deadline time.Time, complete func(*request)) {
 	}
 	_, err := b.ring.SubmitAndWait(1, timeout)
 	b.pushedBack(err)
+	b.reap(complete)
+}
+
+// reap delivers to complete what has completed: the requests taken off
+// the ring while it pushed back, then those on it. The loop also calls it
+// for the disk ring, which it does not wait in.
+func (b *uringBackend) reap(complete func(*request)) {
 	for _, r := range b.early {
 		complete(r)
 	}
