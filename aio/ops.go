@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -526,12 +525,26 @@ func (a at) rmtree(name string) (err error) {
 	if !fi.IsDir() {
 		return a.unlink(name)
 	}
+	return a.removeDir(name)
+}
+
+// removeDir removes the directory name and everything below it, as
+// rmtree. The entries' names are name, a slash and theirs: a name the
+// kernel resolves, not a cleaned one, which would take "l/../d" for "d"
+// where l is a symbolic link. scandir tells the directories from the rest
+// (symbolic links among them), so an entry costs no stat of its own.
+func (a at) removeDir(name string) (err error) {
 	dirs, nondirs, err := scandirIn(a.fd, name, a.op("scandir"))
 	if err != nil {
 		return err
 	}
-	for _, n := range slices.Concat(nondirs, dirs) {
-		if rerr := a.rmtree(filepath.Join(name, n)); err == nil {
+	for _, n := range nondirs {
+		if rerr := a.unlink(name + "/" + n); err == nil {
+			err = rerr
+		}
+	}
+	for _, n := range dirs {
+		if rerr := a.removeDir(name + "/" + n); err == nil {
 			err = rerr
 		}
 	}

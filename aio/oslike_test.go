@@ -488,6 +488,30 @@ func TestRmtreeRemovesWhatItCan(t *testing.T) {
 	})
 }
 
+// Rmtree of a name through a symbolic link and ".." removes the tree the
+// kernel resolves the name to, as rm -r does, not the one the name reads
+// as once cleaned. (Found by review: entries were named with
+// filepath.Join, which took l/../d/x for d/x.)
+func TestRmtreeResolvesDotDotAfterALink(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		dir := t.TempDir()
+		for _, d := range []string{"d", "elsewhere/sub", "elsewhere/d/deeper"} {
+			must(t, os.MkdirAll(filepath.Join(dir, d), 0o755))
+		}
+		for _, f := range []string{"d/x", "elsewhere/d/x", "elsewhere/d/deeper/y"} {
+			must(t, os.WriteFile(filepath.Join(dir, f), nil, 0o644))
+		}
+		must(t, os.Symlink(filepath.Join(dir, "elsewhere/sub"), filepath.Join(dir, "l")))
+		var err error
+		runSched(t, func() { err = aio.Rmtree(filepath.Join(dir, "l") + "/../d") })
+		_, gone := os.Lstat(filepath.Join(dir, "elsewhere/d"))
+		_, kept := os.Lstat(filepath.Join(dir, "d/x"))
+		if err != nil || !errors.Is(gone, fs.ErrNotExist) || kept != nil {
+			t.Errorf("Rmtree(l/../d) = %v; elsewhere/d: %v (want gone), d/x: %v (want kept)", err, gone, kept)
+		}
+	})
+}
+
 // Rmtree of a name that ends in "." removes nothing and fails, as
 // os.RemoveAll: it emptied the directory, then failed at its rmdir.
 func TestRmtreeOfDotRemovesNothing(t *testing.T) {
