@@ -66,7 +66,7 @@ func TestReadCutShortLeavesThePosition(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				evictAfter(t, name, pos+1)
+				readsWait(t, name, pos+1)
 				reader := sched.Async(func() any { return readOnce(f, 8192) })
 				sched.Cede()     // the Read begins, and waits for its request
 				time.Sleep(wait) // the scheduler's thread, held: the request may end meanwhile
