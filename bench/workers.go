@@ -30,16 +30,17 @@ func OSSyncs(b *testing.B) { onWorkers(b, false, writeAndSync(os.Create)) }
 func writeAndSync[F interface {
 	WriteAt([]byte, int64) (int, error)
 	Sync() error
-}](create func(string) (F, error)) func(dir string) (func() error, error) {
+	Close() error
+}](create func(string) (F, error)) prepareFunc {
 	block := make([]byte, 4096)
-	return func(dir string) (func() error, error) {
+	return func(dir string) (func() error, func() error, error) {
 		f, err := create(filepath.Join(dir, "f"))
 		return func() error {
 			if _, err := f.WriteAt(block, 0); err != nil {
 				return err
 			}
 			return f.Sync()
-		}, err
+		}, f.Close, err
 	}
 }
 
@@ -54,24 +55,28 @@ func OSLinkUnlink(b *testing.B) { onWorkers(b, false, linkAndUnlink(os.Link, os.
 
 // linkAndUnlink prepares the ops of AIOLinkUnlink and OSLinkUnlink, with
 // the package's link and unlink.
-func linkAndUnlink(link func(oldname, newname string) error, unlink func(string) error) func(dir string) (func() error, error) {
-	return func(dir string) (func() error, error) {
+func linkAndUnlink(link func(oldname, newname string) error, unlink func(string) error) prepareFunc {
+	return func(dir string) (func() error, func() error, error) {
 		file, name := filepath.Join(dir, "f"), filepath.Join(dir, "l")
 		return func() error {
 			if err := link(file, name); err != nil {
 				return err
 			}
 			return unlink(name)
-		}, os.WriteFile(file, nil, 0o644)
+		}, nil, os.WriteFile(file, nil, 0o644)
 	}
 }
 
+// prepareFunc returns, for a worker's directory, the function that makes
+// one op, the function that frees what it holds (nil: nothing) and what
+// failed in preparing.
+type prepareFunc func(dir string) (op, done func() error, err error)
+
 // onWorkers runs openers workers, coroutines of one scheduler or
 // goroutines, which share b.N ops. Each first calls prepare with a
-// directory of its own, made under b.TempDir, for the function that
-// makes one op (returning with it what failed in preparing), then calls
-// that function for each op it takes.
-func onWorkers(b *testing.B, coroutines bool, prepare func(dir string) (func() error, error)) {
+// directory of its own, made under b.TempDir, then makes the op for each
+// op it takes, and frees what prepare made at its end.
+func onWorkers(b *testing.B, coroutines bool, prepare prepareFunc) {
 	top := b.TempDir()
 	threads := watchThreads()
 	var next atomic.Int64
@@ -80,9 +85,12 @@ func onWorkers(b *testing.B, coroutines bool, prepare func(dir string) (func() e
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			return err
 		}
-		op, err := prepare(dir)
+		op, done, err := prepare(dir)
 		if err != nil {
 			return err
+		}
+		if done != nil {
+			defer done() // in the worker: an aio File is closed by its scheduler's coroutines
 		}
 		for next.Add(1) <= int64(b.N) {
 			if err := op(); err != nil {
