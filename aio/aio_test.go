@@ -469,7 +469,7 @@ func TestPollDeliversCompletions(t *testing.T) {
 
 // Far more requests at once than the rings hold, with nothing reaped until
 // the scheduler idles: every request still completes exactly once, nops
-// on the scheduler's ring and syncs on its disk ring. (The kernel keeps
+// and syncs, which the kernel's worker makes. (The kernel keeps
 // the overflow, FEAT_NODROP; where it pushes back with EBUSY instead, the
 // backend takes completions off and submits again. This kernel does not
 // push back here, so that path is not exercised.)

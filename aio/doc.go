@@ -30,10 +30,10 @@
 // (unlinkat and renameat came in Linux 5.11; mkdirat, linkat and
 // symlinkat in 5.15): a kernel without one sends just those requests to
 // the pool. Requests that io_uring has no opcode for always go to the
-// pool. The syncs go to a second ring of the scheduler's, whose kernel
-// workers are not capped at one as the first ring's are: a sync waits
-// for the disk in a worker, and the syncs of many coroutines wait at
-// once, as many goroutines' would.
+// pool. The ring's kernel workers for file work are capped at one, so
+// that a scheduler stays within two busy threads: the syncs (and the
+// path requests) of many coroutines wait for the disk one after another,
+// where many goroutines' would wait at once.
 // As in Coro, the loop runs when the scheduler idles: requests reach the
 // kernel and results come back then, or when a coroutine that computes
 // without pause calls sched.Poll. A Read or ReadAt of up to 64 KiB whose

@@ -39,16 +39,14 @@ type backend interface {
 // backend its requests go through. There is one per scheduler, made by the
 // first request. Requests the backend cannot carry (io_uring has no
 // opcode for readlink, say) go to a thread pool made when first needed,
-// whose completions wake the backend's wait; those that wait for the disk
-// go to a second ring (newDiskRing), which wakes it too.
+// whose completions wake the backend's wait.
 type loop struct {
 	be       backend
-	pool     *pool         // be itself, or the helper pool; nil until needed
-	disk     *uringBackend // be's ring for diskOps; nil until needed
-	inflight int           // submitted or handed to the copier, not completed
-	copier   *copier       // nil until the first read it takes
-	jobs     []*copyJob    // spares for the copier's jobs
-	copied   struct {      // jobs the copier handed back (copiedBack)
+	pool     *pool      // be itself, or the helper pool; nil until needed
+	inflight int        // submitted or handed to the copier, not completed
+	copier   *copier    // nil until the first read it takes
+	jobs     []*copyJob // spares for the copier's jobs
+	copied   struct {   // jobs the copier handed back (copiedBack)
 		mu   sync.Mutex
 		jobs []*copyJob
 	}
@@ -140,30 +138,16 @@ func (l *loop) setBackend(be backend) {
 // forget tells the loop's backends that fd is about to be closed.
 func (l *loop) forget(fd int) {
 	l.be.forget(fd)
-	if l.disk != nil {
-		l.disk.forget(fd) // its queued syncs may name fd
-	}
 	if l.pool != nil && l.pool != l.be {
 		l.pool.forget(fd)
 	}
 }
 
-// backendFor returns the backend that carries r: the loop's own, its disk
-// ring for the diskOps of a ring, or the helper pool where the backend
-// cannot carry r's op or r must block on a pool worker. The disk ring
-// and the pool are made on first use, and fail as they fail to be made.
+// backendFor returns the backend that carries r: the loop's own, unless
+// it cannot carry r's op or r must block on a pool worker.
+// The helper pool is made on first use, and fails as newPool fails.
 func (l *loop) backendFor(r *request) (backend, error) {
 	if l.be.supports(r.op) && !r.blocking {
-		if ring, ok := l.be.(*uringBackend); ok && diskOps[r.op] {
-			if l.disk == nil {
-				disk, err := newDiskRing(ring)
-				if err != nil {
-					return nil, err
-				}
-				l.disk = disk
-			}
-			return l.disk, nil
-		}
 		return l.be, nil
 	}
 	if l.pool == nil {
@@ -181,13 +165,7 @@ func (l *loop) Outstanding() bool { return l.inflight > 0 }
 func (l *loop) Poll(deadline time.Time) {
 	l.setBusy(false)
 	defer l.setBusy(true)
-	if l.disk != nil {
-		l.disk.flush() // before the wait its completions end
-	}
 	l.be.wait(deadline, l.deliver)
-	if l.disk != nil {
-		l.disk.reap(l.deliver) // what its pushing back took off it too
-	}
 	if l.pool != nil && l.pool != l.be {
 		l.pool.reap(l.deliver)
 	}
@@ -221,9 +199,6 @@ func (l *loop) Close() error {
 	}
 	if l.pool != nil && l.pool != l.be {
 		l.pool.close() // first: its workers tell be of what they finish
-	}
-	if l.disk != nil {
-		l.disk.close() // first: it signals be's eventfd
 	}
 	return l.be.close()
 }

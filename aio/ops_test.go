@@ -352,7 +352,7 @@ func TestCancelledPathRequests(t *testing.T) {
 	})
 }
 
-// Syncs cancelled while in flight, on io_uring in the ring of their own,
+// Syncs cancelled while in flight, on io_uring in the kernel's worker,
 // end their coroutines, and the files sync again afterwards; the syncs
 // of the coroutines left alone succeed.
 func TestCancelledSyncs(t *testing.T) {

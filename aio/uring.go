@@ -31,7 +31,7 @@ const (
 type uringBackend struct {
 	ring     *uring.Ring
 	inflight tagTable   // keeps each request, and its memory, alive until its completion
-	efd      int        // eventfd that wake writes to; -1 for a disk ring, which signals its main's
+	efd      int        // eventfd that wake writes to
 	armed    bool       // a poll on efd is in the ring
 	early    []*request // completed while the ring pushed back (EBUSY); delivered by the next wait
 	// carries are the requests this ring carries (carriedOps), the rest
@@ -149,67 +149,20 @@ func newUring() (backend, error) {
 	}
 	ring.CQAdvance(uint32(ring.CQReady()))
 	// The kernel's worker threads for file work that cannot complete at
-	// once (statx, opens that miss the dentry cache) are capped: more only
+	// once (statx, opens that miss the dentry cache, and the path requests,
+	// which the kernel always hands to them) are capped: more only
 	// thrash a small machine (open+fstat+close: 6.2 µs with 4 threads
 	// against 9.6 µs with 15 to 26 uncapped), and a scheduler stays within
-	// a few busy threads. Requests that wait for the disk go to a ring of
-	// their own (newDiskRing). Socket workers (unbounded) keep the kernel's
-	// default (0: unchanged).
-	capWorkers(ring, iowqWorkers)
+	// a few busy threads. Socket workers (unbounded) keep the kernel's
+	// default (0: unchanged). Best effort: Linux 5.15; older kernels ignore it.
+	workers := [2]uint32{iowqWorkers, 0} // bounded, unbounded
+	ring.Register(uring.RegisterIowqMaxWorkers, unsafe.Pointer(&workers), 2)
 	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 	if err != nil {
 		ring.Close()
 		return nil, fmt.Errorf("aio: eventfd: %w", err)
 	}
 	return &uringBackend{ring: ring, efd: efd, carries: carries}, nil
-}
-
-// capWorkers caps ring's kernel workers for file work at n. Best effort:
-// Linux 5.15; older kernels ignore it.
-func capWorkers(ring *uring.Ring, n uint32) {
-	workers := [2]uint32{n, 0} // bounded, unbounded (0: unchanged)
-	ring.Register(uring.RegisterIowqMaxWorkers, unsafe.Pointer(&workers), 2)
-}
-
-// diskOps are the requests that wait for the disk, in a kernel worker:
-// the syncs. On main's ring, whose one worker runs them one by one, 100
-// coroutines each writing 4 KiB to a file of their own and syncing it
-// (bench.AIOSyncs, ext4) took 129-133 µs a sync, against 38-42 µs for
-// 100 goroutines; on a ring of their own, 27-39 µs, with 1 or 2 busy
-// threads. The path requests stay on main's: mostly they keep a worker
-// busy rather than wait (bench.AIOLinkUnlink: 9-15 µs a pair on either
-// ring, with 6 to 7 busy threads on the disk ring's workers against 2 on
-// main's one).
-var diskOps = [numOpcodes]bool{opFsync: true, opFdatasync: true}
-
-// diskWorkers caps the disk ring's kernel workers. The kernel starts
-// another only while those it has sleep with work waiting, so a request
-// that waits holds a thread but not a core.
-const diskWorkers = 16
-
-// newDiskRing returns the ring for main's diskOps: one whose workers are
-// capped at diskWorkers rather than iowqWorkers. It has no eventfd of its
-// own: the kernel signals main's for each of its completions, so that
-// main's wait returns and the loop reaps them (loop.Poll). It is set up
-// without CoopTaskrun and DeferTaskrun (uringSetups): they hold a
-// worker's completion until the submitting thread next enters this ring,
-// while the scheduler waits in main's.
-func newDiskRing(main *uringBackend) (*uringBackend, error) {
-	ring, err := uring.Setup(uringEntries, 0)
-	if err != nil {
-		return nil, fmt.Errorf("aio: io_uring for disk requests: %w", err)
-	}
-	efd := int32(main.efd)
-	if _, err := ring.Register(uring.RegisterEventfd, unsafe.Pointer(&efd), 1); err != nil {
-		ring.Close()
-		return nil, fmt.Errorf("aio: io_uring for disk requests: %w", err)
-	}
-	capWorkers(ring, diskWorkers)
-	b := &uringBackend{ring: ring, efd: -1}
-	for op, disk := range diskOps {
-		b.carries[op] = disk && main.carries[op]
-	}
-	return b, nil
 }
 
 func (b *uringBackend) name() string { return "io_uring" }
@@ -230,7 +183,7 @@ func (b *uringBackend) sqe() *uring.SQE {
 
 // pushedBack handles an error of io_uring_enter. EBUSY and EAGAIN mean the
 // kernel holds completions it cannot post: taking them off the ring (to be
-// delivered by the next reap) lets the submission go through next time.
+// delivered by the next wait) lets the submission go through next time.
 // EEXIST means another thread entered the ring (SingleIssuer, see
 // uringSetups). Any other error means the ring itself is broken.
 func (b *uringBackend) pushedBack(err error) {
@@ -308,13 +261,6 @@ func (b *uringBackend) wait(deadline time.Time, complete func(*request)) {
 	}
 	_, err := b.ring.SubmitAndWait(1, timeout)
 	b.pushedBack(err)
-	b.reap(complete)
-}
-
-// reap delivers to complete what has completed: the requests taken off
-// the ring while it pushed back, then those on it. The loop also calls it
-// for the disk ring, which it does not wait in.
-func (b *uringBackend) reap(complete func(*request)) {
 	for _, r := range b.early {
 		complete(r)
 	}
@@ -353,11 +299,7 @@ func (b *uringBackend) wake() {
 // the close that follows closes the file (a listener's port is free, a
 // connection's peer reads its end) without waiting for the scheduler to
 // idle.
-func (b *uringBackend) forget(int) { b.flush() }
-
-// flush submits the queued entries; the loop also calls it for the disk
-// ring, which it does not wait in.
-func (b *uringBackend) flush() {
+func (b *uringBackend) forget(int) {
 	for b.ring.SQPending() > 0 {
 		_, err := b.ring.Submit()
 		b.pushedBack(err)
@@ -368,8 +310,6 @@ func (b *uringBackend) flush() {
 
 func (b *uringBackend) close() error {
 	err := b.ring.Close()
-	if b.efd >= 0 { // the disk ring's is main's
-		unix.Close(b.efd)
-	}
+	unix.Close(b.efd)
 	return err
 }

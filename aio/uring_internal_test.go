@@ -105,14 +105,12 @@ func TestPathRequestsTakeTheRingTheyHave(t *testing.T) {
 			t.Error(err)
 			return
 		}
-		// goes reports whether backendFor sends op's requests where has
-		// says: to a ring, the disk ring for diskOps, or else the pool.
+		// goes reports whether backendFor sends op's requests where has says.
 		goes := func(has func(uint8) bool) {
-			for _, op := range append(pathOps, opOpen, opStatx, opRead, opFsync, opFdatasync) {
+			for _, op := range append(pathOps, opOpen, opStatx, opRead) {
 				be, err := l.backendFor(&request{op: op})
-				want := has(uringOps[op].code)
-				if err != nil || (be == backend(b) || be == backend(l.disk)) != want || want && (be == backend(l.disk)) != diskOps[op] {
-					t.Errorf("op %d (%s) to %v (the disk ring: %v), %v; want a ring: %v, the disk ring: %v", op, uring.OpName(uringOps[op].code), be.name(), be == backend(l.disk), err, want, want && diskOps[op])
+				if err != nil || (be == backend(b)) != has(uringOps[op].code) {
+					t.Errorf("op %d (%s) to %v, %v; want the ring: %v", op, uring.OpName(uringOps[op].code), be.name(), err, has(uringOps[op].code))
 				}
 			}
 		}
