@@ -22,9 +22,9 @@ var ErrClosed = fs.ErrClosed
 // io.Copy and the rest of the standard library work inside coroutines.
 // The coroutines of one scheduler may use a File at once, as goroutines
 // may an os.File: reads and writes at offsets do not interfere, those at
-// a regular file's position (Read, Write, Seek, Sendfile) take turns, as
-// do the writes to a pipe or a device, and a Close leaves the requests in
-// flight to end on the file they began on.
+// a regular file's position (Read, Write, Seek, Sendfile) take turns, the
+// Reads of a pipe or a device take turns, as do its writes, and a Close
+// leaves the requests in flight to end on the file they began on.
 type File struct {
 	held   // the descriptor, and the requests in flight that name it
 	name   string
@@ -49,7 +49,8 @@ type File struct {
 	// which the next Reads return first.
 	unread []byte
 	pos    turnLock // held by a call at the position, from start to end (position.go)
-	writes turnLock // held by a Write or Sendfile to a stream (position.go)
+	reads  turnLock // held by a Read of a stream or device (position.go)
+	writes turnLock // held by a Write or Sendfile to a stream or device (position.go)
 }
 
 // Open opens name for reading (aio_open with O_RDONLY).
@@ -174,7 +175,7 @@ func (f *File) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	turn, err := f.atPosition("read", false)
+	turn, err := f.atPosition("read", &f.reads)
 	if err != nil {
 		return 0, err
 	}
@@ -358,7 +359,7 @@ func (f *File) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	defer f.release()
-	turn, err := f.atPosition("write", true)
+	turn, err := f.atPosition("write", &f.writes)
 	if err != nil {
 		return 0, err
 	}
@@ -426,7 +427,7 @@ func (f *File) pwrite(p []byte, off int64) (int, error) {
 func (f *File) Seek(offset int64, whence int) (int64, error) {
 	// lseek is made at once, once the position is free: no Close can come
 	// in between, so it needs no hold.
-	turn, err := f.atPosition("seek", false)
+	turn, err := f.atPosition("seek", nil)
 	if err != nil {
 		return 0, err
 	}

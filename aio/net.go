@@ -298,8 +298,8 @@ type sock struct {
 	waits  []*request
 	// unread is data ring reads took from the socket for coroutines that
 	// unwound before they returned (await): the next Read returns it
-	// first. On a datagram socket it is one datagram, but for two such
-	// reads at once.
+	// first. On a datagram socket it is one datagram: Reads take turns
+	// (conn.reads).
 	unread []byte
 	// loop is the event loop of the scheduler whose coroutines wait on
 	// the socket, from the first wait on; nil before. What the loop keeps
@@ -417,6 +417,10 @@ type conn struct {
 	network      string
 	laddr, raddr net.Addr
 	rdl, wdl     time.Time // deadlines; zero: none
+	// reads is held through a Read: as with package net, Reads take
+	// turns, so that one cut short with data (sock.unread) hands it to
+	// the next instead of leaving it behind another's wait in the kernel.
+	reads turnLock
 	// writes is held through a Write, which may take many short writes
 	// and waits: as with package net, two Writes never interleave.
 	writes turnLock
@@ -451,6 +455,9 @@ func (c *conn) Read(b []byte) (int, error) {
 	if len(b) == 0 && !c.closed {
 		return 0, nil // as package net's: no system call, and no wait whatever the deadline
 	}
+	c.reads.lock()
+	defer c.reads.unlock()
+	// Close, or the deadline, may have come while this Read waited.
 	if err := c.begin("read", c.rdl); err != nil {
 		return 0, err
 	}

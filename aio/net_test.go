@@ -963,6 +963,27 @@ func TestReadCutShortKeepsItsData(t *testing.T) {
 	})
 }
 
+// Reads of a socket take turns, as package net's do: whichever of two
+// Reads is cut short with the data the ring read for it, the other
+// returns the data, where it would otherwise wait on in the kernel and,
+// the peer gone, return io.EOF before it. (On the pool, whose reads wait
+// for readiness, the data stays in the socket.) (Found in review.)
+func TestSocketReadCutShortHandsItsDataToTheNextRead(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		for _, cut := range []int{0, 1} {
+			runSched(t, func() {
+				c, p := servedPeer(t)
+				defer c.Close()
+				cutOneOfTwoReads(t, c, cut, func() {
+					if _, err := p.Write([]byte("data")); err != nil {
+						t.Fatal(err)
+					}
+				}, func() { p.Close() })
+			})
+		}
+	})
+}
+
 // A read deadline moved later while a Read waits, before the old one has
 // passed, no longer applies: package net never times that Read out at the
 // old deadline. Here the scheduler is busy (a coroutine computes) across

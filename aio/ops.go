@@ -191,7 +191,7 @@ func (f *File) Sendfile(src *File, off int64, n int) (int, error) {
 		return 0, err
 	}
 	defer src.release()
-	turn, err := f.atPosition("sendfile", true)
+	turn, err := f.atPosition("sendfile", &f.writes)
 	if err != nil {
 		return 0, err
 	}

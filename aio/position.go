@@ -15,9 +15,11 @@ import (
 // Pipes, sockets, terminals and other devices, and files opened as
 // streams (FUSE's FOPEN_STREAM), have no position to share, and their
 // reads and writes must not wait for each other: a read that waits for an
-// answer would keep the write that asks for it out. Their writes take
-// turns, as os.File's do, so that the parts of two Writes, each repeating
-// short writes, do not interleave.
+// answer would keep the write that asks for it out. Their reads and their
+// writes take turns apart, as os.File's do: the parts of two Writes, each
+// repeating short writes, do not interleave, and a Read cut short hands
+// what it took (cutShort) to the Read after it, which would otherwise be
+// waiting in the kernel for data that came before it.
 
 // fileKind says whether a file has a position its calls share, and
 // whether it has offsets at all.
@@ -61,25 +63,23 @@ func (f *File) positioned() bool { return f.kindOf() == kindPositioned }
 // reads and writes at an offset of a stream ignore the offset.
 func (f *File) seekable() bool { return f.kindOf() != kindStream }
 
-// atPosition starts a call named op at f's position, a write if write is
-// set, and returns the turn it waited for, which the caller gives back
-// (unlock, which takes nil): f.pos on a positioned file, f.writes for a
-// write to a stream, nil for a read or a seek of a stream. It fails if f is closed, before
-// or after the wait.
-func (f *File) atPosition(op string, write bool) (*turnLock, error) {
+// atPosition starts a call named op at f's position and returns the turn
+// it waited for, which the caller gives back (unlock, which takes nil):
+// f.pos on a positioned file, else stream, the turn such calls take on a
+// stream or device (f.reads, f.writes; nil for a seek, which has none). It
+// fails if f is closed, before or after the wait.
+func (f *File) atPosition(op string, stream *turnLock) (*turnLock, error) {
 	if f == nil {
 		return nil, os.ErrInvalid
 	}
 	if f.closed {
 		return nil, f.pathErr(op, ErrClosed)
 	}
-	var turn *turnLock
-	switch {
-	case f.positioned():
+	turn := stream
+	if f.positioned() {
 		turn = &f.pos
-	case write:
-		turn = &f.writes
-	default:
+	}
+	if turn == nil {
 		return nil, nil
 	}
 	turn.lock()

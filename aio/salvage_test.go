@@ -37,8 +37,46 @@ func TestReadCutShortKeepsWhatItTookFromAPipe(t *testing.T) {
 	})
 }
 
+// Reads of a pipe take turns, as os.File's do: whichever of two Reads
+// is cut short after its read took the data, the other returns the data,
+// where it would otherwise wait on in the kernel and, the writer gone,
+// return io.EOF before it. (Found in review.)
+func TestReadCutShortHandsItsDataToTheNextRead(t *testing.T) {
+	for _, cut := range []int{0, 1} { // a pipe each: the writer closes
+		onEmptyPipe(t, func(t *testing.T, f *aio.File, w *os.File) {
+			cutOneOfTwoReads(t, f, cut, func() {
+				io.WriteString(w, "data")
+				time.Sleep(2 * time.Millisecond) // the scheduler's thread, held: a worker reads meanwhile
+			}, func() { w.Close() })
+		})
+	}
+}
+
+// cutOneOfTwoReads starts two Reads of r, one after the other, then
+// sends "data" (send) and cancels Read number cut (0 or 1) as its read
+// completes, before it resumes: the other Read must return the data once
+// the writer has gone (closeWriter). The pool's workers wake in the order
+// they began to wait; the ring's reads the other way round (the last poll
+// added to a wait queue is woken first).
+func cutOneOfTwoReads(t *testing.T, r io.Reader, cut int, send, closeWriter func()) {
+	t.Helper()
+	var reads [2]*sched.Coro
+	for i := range reads {
+		reads[i] = sched.Async(func() any { return readOnce(r, 64) })
+		sched.Sleep(5 * time.Millisecond) // the Read waits in the kernel, on a worker, or its turn
+	}
+	send()
+	sched.Poll() // the loop runs once: the results come, readied behind this coroutine
+	reads[cut].Cancel(nil)
+	reads[cut].Join()
+	closeWriter() // the other Read waits for nothing more
+	if got, _ := reads[1-cut].Join(); got != "data" {
+		t.Errorf("%s: Read %d of 2 cancelled: the other returned %q; want %q", aio.Backend(), cut+1, got, "data")
+	}
+}
+
 // readOnce is one Read of up to n bytes of f, as a string.
-func readOnce(f *aio.File, n int) string {
+func readOnce(f io.Reader, n int) string {
 	p := make([]byte, n)
 	n, _ = f.Read(p)
 	return string(p[:n])
