@@ -10,9 +10,9 @@ import (
 // to the coroutine that has waited longest, so that one that reads in a
 // loop (io.ReadAll) cannot take it back before the others' turn, as it
 // could a coro/sync Semaphore (Coro's up wakes a waiter, who must then
-// find the count still there). A File's calls at its position and a
-// stream's Writes take turns by it (position.go), as do a socket's Writes
-// (net.go). Taking a free one costs a test; a waiter, an allocation.
+// find the count still there). A File's calls at its position, and a
+// stream's Reads and its Writes, take turns by it (position.go), as do a
+// socket's (net.go). Taking a free one costs a test; a waiter, an allocation.
 type turnLock struct {
 	held    bool
 	waiters []*turnWaiter // oldest first
