@@ -31,9 +31,10 @@
 // symlinkat in 5.15): a kernel without one sends just those requests to
 // the pool. Requests that io_uring has no opcode for always go to the
 // pool. The ring's kernel workers for file work are capped at one, so
-// that a scheduler stays within two busy threads: the syncs (and the
-// path requests) of many coroutines wait for the disk one after another,
-// where many goroutines' would wait at once.
+// that a scheduler stays within two busy threads: the path requests of
+// many coroutines are made one after another, where many goroutines'
+// would be made at once. Syncs, which wait on the disk rather than a
+// core, lift the cap to 16 while two or more are in flight.
 // As in Coro, the loop runs when the scheduler idles: requests reach the
 // kernel and results come back then, or when a coroutine that computes
 // without pause calls sched.Poll. A Read or ReadAt of up to 64 KiB whose

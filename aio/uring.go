@@ -14,8 +14,12 @@ import (
 // uringEntries is the submission queue size of a scheduler's ring.
 const uringEntries = 256
 
-// iowqWorkers caps a ring's io_uring kernel workers for file work.
-const iowqWorkers = 1
+// iowqWorkers caps a ring's io_uring kernel workers for file work
+// (newUring); syncWorkers while syncs wait together (syncStarted).
+const (
+	iowqWorkers = 1
+	syncWorkers = 16
+)
 
 // User data of the ring's own entries; requests' tags (tagTable) are
 // below 1<<63.
@@ -38,6 +42,8 @@ type uringBackend struct {
 	// going to the pool. An array, not a map: supports runs for every
 	// request.
 	carries [numOpcodes]bool
+	syncs   int  // fsyncs and fdatasyncs in flight (syncStarted)
+	raised  bool // the file workers' cap is syncWorkers
 }
 
 // uringOp is how the ring carries a request: carried, with which io_uring
@@ -153,10 +159,8 @@ func newUring() (backend, error) {
 	// which the kernel always hands to them) are capped: more only
 	// thrash a small machine (open+fstat+close: 6.2 µs with 4 threads
 	// against 9.6 µs with 15 to 26 uncapped), and a scheduler stays within
-	// a few busy threads. Socket workers (unbounded) keep the kernel's
-	// default (0: unchanged). Best effort: Linux 5.15; older kernels ignore it.
-	workers := [2]uint32{iowqWorkers, 0} // bounded, unbounded
-	ring.Register(uring.RegisterIowqMaxWorkers, unsafe.Pointer(&workers), 2)
+	// a few busy threads; syncs are the exception (syncStarted).
+	setFileWorkers(ring, iowqWorkers)
 	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 	if err != nil {
 		ring.Close()
@@ -218,8 +222,10 @@ func (b *uringBackend) submit(r *request) {
 		sqe.Ioprio = r.prio
 	case opFsync:
 		uring.PrepFsync(sqe, r.fd, 0)
+		b.syncStarted()
 	case opFdatasync:
 		uring.PrepFsync(sqe, r.fd, uring.FsyncDatasync)
+		b.syncStarted()
 	case opStatx:
 		uring.PrepStatx(sqe, r.fd, r.cname(), r.flags, unix.STATX_BASIC_STATS, r.stat)
 	case opUnlink:
@@ -237,6 +243,39 @@ func (b *uringBackend) submit(r *request) {
 		uring.PrepSymlinkat(sqe, target, r.fd, link)
 	}
 	sqe.UserData = r.tag
+}
+
+// syncStarted counts a sync submitted. A sync is made by a kernel worker
+// and waits on the disk, not a core: while two or more are in flight, the
+// cap on the workers is syncWorkers, so that they wait together rather
+// than one after another (100 coroutines writing and syncing a file each:
+// 21 µs a sync, against 98-101 µs under iowqWorkers and goroutines' 30-31
+// µs, with one busy thread). A lone sync leaves the cap alone, and costs
+// no system call for it. The cap is the submitting thread's, for all its
+// rings, and lowering it stops no worker: those started finish their idle
+// time (5 s) and may take other file work meanwhile.
+func (b *uringBackend) syncStarted() {
+	if b.syncs++; b.syncs == 2 && !b.raised {
+		setFileWorkers(b.ring, syncWorkers)
+		b.raised = true
+	}
+}
+
+// syncEnded counts a sync's completion; the cap is iowqWorkers again once
+// none is in flight.
+func (b *uringBackend) syncEnded() {
+	if b.syncs--; b.syncs == 0 && b.raised {
+		setFileWorkers(b.ring, iowqWorkers)
+		b.raised = false
+	}
+}
+
+// setFileWorkers caps the io_uring kernel workers of the calling thread
+// for file work (bounded) at n; socket workers (unbounded) keep theirs
+// (0: unchanged). Best effort: Linux 5.15; older kernels ignore it.
+func setFileWorkers(ring *uring.Ring, n uint32) {
+	workers := [2]uint32{n, 0} // bounded, unbounded
+	ring.Register(uring.RegisterIowqMaxWorkers, unsafe.Pointer(&workers), 2)
 }
 
 func (b *uringBackend) cancel(r *request) {
@@ -279,6 +318,9 @@ func (b *uringBackend) deliver(complete func(*request)) {
 		default:
 			r := b.inflight.take(cqe.UserData)
 			r.res = int(cqe.Res)
+			if r.op == opFsync || r.op == opFdatasync {
+				b.syncEnded()
+			}
 			complete(r)
 		}
 	})

@@ -2,9 +2,12 @@ package aio
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -147,5 +150,62 @@ func TestPathRequestsTakeTheRingTheyHave(t *testing.T) {
 	}
 	if used != "io_uring" {
 		t.Skipf("the scheduler uses %s", used)
+	}
+}
+
+// The cap on a ring's file workers is iowqWorkers but while two syncs or
+// more are in flight, when it is syncWorkers; a lone sync leaves it be.
+func TestSyncsRaiseTheWorkersCap(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "f")
+	skip := ""
+	err := sched.Run(func() {
+		f, err := Create(name)
+		if err != nil {
+			t.Error(err) // not Fatal: this is a coroutine
+			return
+		}
+		defer f.Close()
+		b, ok := loopOf(sched.Current().Scheduler()).be.(*uringBackend)
+		if !ok {
+			skip = "the scheduler uses " + Backend()
+			return
+		}
+		fileWorkers := func() uint32 {
+			workers := [2]uint32{0, 0} // 0: unchanged; the kernel returns the caps
+			if _, err := b.ring.Register(uring.RegisterIowqMaxWorkers, unsafe.Pointer(&workers), 2); err != nil {
+				skip = fmt.Sprintf("no IORING_REGISTER_IOWQ_MAX_WORKERS: %v", err)
+			}
+			return workers[0]
+		}
+		check := func(when string, want uint32) bool {
+			got := fileWorkers()
+			if skip == "" && got != want {
+				t.Errorf("the cap %s = %d, want %d", when, got, want)
+			}
+			return skip == "" && got == want
+		}
+		syncs := func(n int) {
+			for range n {
+				sched.Async(func() any { return f.Sync() })
+			}
+			sched.Cede() // they are submitted; they complete once the scheduler idles
+		}
+		if !check("before any sync", iowqWorkers) {
+			return
+		}
+		syncs(1)
+		check("with one sync in flight", iowqWorkers)
+		syncs(2)
+		check(fmt.Sprintf("with %d syncs in flight", b.syncs), syncWorkers)
+		for b.syncs > 0 {
+			sched.Sleep(time.Millisecond)
+		}
+		check("once the syncs ended", iowqWorkers)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skip != "" {
+		t.Skip(skip)
 	}
 }
