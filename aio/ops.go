@@ -382,7 +382,7 @@ func Copy(src, dst string) error { return copyFile(cwd, src, cwd, dst) }
 
 // copyFile is Copy of src in from to dst in to.
 func copyFile(from at, src string, to at, dst string) (err error) {
-	dst = to.linkTarget(dst)
+	dst, lerr := to.linkTarget(dst)
 	in, err := from.open(src, os.O_RDONLY, 0)
 	if err != nil {
 		return err
@@ -403,7 +403,6 @@ func copyFile(from at, src string, to at, dst string) (err error) {
 	}()
 	// Where a file is at dst, it is opened without O_TRUNC, so that it can
 	// be told apart from src before it is emptied.
-	_, lerr := to.lstat(dst)
 	fresh := errors.Is(lerr, fs.ErrNotExist)
 	flag := os.O_WRONLY | os.O_CREATE
 	if fresh {
@@ -459,23 +458,24 @@ func copyFile(from at, src string, to at, dst string) (err error) {
 // or after 40 links (the kernel's limit, where the open then fails with
 // ELOOP). A relative target is joined to the link's directory as it is
 // spelt, not cleaned: ".." after a linked directory is the kernel's to
-// resolve. The name returned is in a too, unless absolute.
-func (a at) linkTarget(name string) string {
-	for range 40 {
+// resolve. The name returned is in a too, unless absolute. It also
+// returns the error of the name's lstat, which it made anyway, so that
+// Copy need not look dst up again to learn whether anything is there.
+func (a at) linkTarget(name string) (string, error) {
+	for links := 0; ; links++ {
 		fi, err := a.lstat(name)
-		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-			return name
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 || links == 40 {
+			return name, err
 		}
 		target, err := readlinkIn(a.fd, name, a.op("readlink"))
 		if err != nil {
-			return name
+			return name, nil // the lstat found a link there
 		}
 		if !filepath.IsAbs(target) {
 			target = name[:strings.LastIndexByte(name, '/')+1] + target
 		}
 		name = target
 	}
-	return name
 }
 
 // sameFile reports whether a and b, which Stat made, are one file.
