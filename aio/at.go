@@ -89,13 +89,10 @@ func readlinkat(dirfd int, name string) (string, error) {
 func realpathIn(dirfd int, name, op string) (string, error) {
 	var real string
 	err := run(func() error {
-		fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_CLOEXEC, 0)
-		if err != nil {
+		return withPath(dirfd, name, func(fd int) (err error) {
+			real, err = readlinkat(unix.AT_FDCWD, procFD(fd))
 			return err
-		}
-		defer unix.Close(fd)
-		real, err = readlinkat(unix.AT_FDCWD, procFD(fd))
-		return err
+		})
 	})
 	return real, pathErr(op, name, err)
 }
@@ -165,10 +162,16 @@ func truncateIn(dirfd int, name string, size int64, op string) error {
 	}))
 }
 
+// statvfsIn is Statvfs of name in dirfd. statfs(2) has no *at form, but
+// fstatfs(2) takes an O_PATH descriptor (since Linux 3.12), so a name in
+// a Dir needs no /proc, where truncate's does (byPath).
 func statvfsIn(dirfd int, name, op string) (*unix.Statfs_t, error) {
 	st := new(unix.Statfs_t)
 	err := run(func() error {
-		return byPath(dirfd, name, func(path string) error { return unix.Statfs(path, st) })
+		if dirfd == unix.AT_FDCWD {
+			return unix.Statfs(name, st)
+		}
+		return withPath(dirfd, name, func(fd int) error { return unix.Fstatfs(fd, st) })
 	})
 	if err != nil {
 		return nil, pathErr(op, name, err)
@@ -176,25 +179,32 @@ func statvfsIn(dirfd int, name, op string) (*unix.Statfs_t, error) {
 	return st, nil
 }
 
-// byPath calls fn, a system call with no *at form (truncate, statfs),
-// with a path for name in dirfd: name itself in the current directory,
-// or else the /proc/self/fd link of name opened with O_PATH, which the
-// kernel follows to the file. An O_PATH open reaches the file without
-// opening it for I/O, so nothing happens that truncate(2) would not do:
-// a FIFO does not wait for a reader and a device is not opened, as they
-// would be by an open to write and ftruncate, and a directory or a FIFO
-// fails as truncate(2) fails (EISDIR, EINVAL). It needs /proc, as
-// Realpath does.
+// byPath calls fn, a system call with no *at form that takes no
+// descriptor either (truncate), with a path for name in dirfd: name
+// itself in the current directory, or else the /proc/self/fd link of
+// name opened with O_PATH, which the kernel follows to the file. An
+// O_PATH open reaches the file without opening it for I/O, so nothing
+// happens that truncate(2) would not do: a FIFO does not wait for a
+// reader and a device is not opened, as they would be by an open to
+// write and ftruncate, and a directory or a FIFO fails as truncate(2)
+// fails (EISDIR, EINVAL). It needs /proc, as Realpath does.
 func byPath(dirfd int, name string, fn func(path string) error) error {
 	if dirfd == unix.AT_FDCWD {
 		return fn(name)
 	}
+	return withPath(dirfd, name, func(fd int) error { return fn(procFD(fd)) })
+}
+
+// withPath calls fn with a descriptor of name in dirfd opened with
+// O_PATH, which resolves the name without opening the file for I/O (no
+// FIFO waits, no device is opened), and closes it after.
+func withPath(dirfd int, name string, fn func(fd int) error) error {
 	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
 	defer unix.Close(fd)
-	return fn(procFD(fd))
+	return fn(fd)
 }
 
 // at is the directory in which Slurp, Copy, Move and Rmtree, which make
