@@ -208,8 +208,9 @@ func withPath(dirfd int, name string, fn func(fd int) error) error {
 }
 
 // at is the directory in which Slurp, Copy, Move and Rmtree, which make
-// several requests, resolve their names: fd is unix.AT_FDCWD (cwd) for
-// the package's functions, or the descriptor of d, which its method
+// several requests, resolve their names, as do a Dir's OpenFile, Lstat
+// and Unlink, which are such requests alone: fd is unix.AT_FDCWD (cwd)
+// for the package's functions, or the descriptor of d, which its method
 // holds meanwhile. d names their requests and Files in errors as its own
 // methods do.
 type at struct {
@@ -229,7 +230,8 @@ func (a at) op(op string) string {
 	return op + "at"
 }
 
-// open is OpenFile in a, with the File called as Dir.OpenFile calls it.
+// open is OpenFile in a; in a Dir, the File is called by the Dir's name
+// and its own joined (Dir.join).
 func (a at) open(name string, flag int, perm fs.FileMode) (*File, error) {
 	fileName := name
 	if a.d != nil {

@@ -140,7 +140,7 @@ func (d *Dir) Create(name string) (*File, error) {
 // OpenFile opens name in d with the os.O_* flags and permissions perm
 // (aio_open), as OpenFile opens a name.
 func (d *Dir) OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
-	return inDir(d, "openat", name, func(fd int, op string) (*File, error) { return openFile(fd, name, flag, perm, op, d.join(name)) })
+	return inDir(d, "openat", name, func(fd int, _ string) (*File, error) { return at{fd, d}.open(name, flag, perm) })
 }
 
 // Stat returns the fs.FileInfo of name in d, following symbolic links
@@ -151,14 +151,12 @@ func (d *Dir) Stat(name string) (fs.FileInfo, error) {
 
 // Lstat is Stat that does not follow a final symbolic link (aio_lstat).
 func (d *Dir) Lstat(name string) (fs.FileInfo, error) {
-	return inDir(d, "lstatat", name, func(fd int, op string) (fs.FileInfo, error) {
-		return statx(fd, name, unix.AT_SYMLINK_NOFOLLOW, op, name)
-	})
+	return inDir(d, "lstatat", name, func(fd int, _ string) (fs.FileInfo, error) { return at{fd, d}.lstat(name) })
 }
 
 // Unlink removes the file name in d (aio_unlink).
 func (d *Dir) Unlink(name string) error {
-	return d.in("unlinkat", name, func(fd int, op string) error { return unlinkIn(fd, name, op) })
+	return d.in("unlinkat", name, func(fd int, _ string) error { return at{fd, d}.unlink(name) })
 }
 
 // Rmdir removes the empty directory name in d (aio_rmdir).
