@@ -209,17 +209,24 @@ func withPath(dirfd int, name string, fn func(fd int) error) error {
 
 // at is the directory in which Slurp, Copy, Move and Rmtree, which make
 // several requests, resolve their names, as do a Dir's OpenFile, Lstat
-// and Unlink, which are such requests alone: fd is unix.AT_FDCWD (cwd)
-// for the package's functions, or the descriptor of d, which its method
-// holds meanwhile. d names their requests and Files in errors as its own
-// methods do.
+// and Unlink, which are such requests alone: the current directory (cwd)
+// for the package's functions, or d, which its method holds meanwhile,
+// so that d's descriptor stays open and its own. d names their requests
+// and Files in errors as its own methods do.
 type at struct {
-	fd int
-	d  *Dir // nil for the current directory
+	d *Dir // nil for the current directory
 }
 
 // cwd is the current directory, for the package's functions.
-var cwd = at{fd: unix.AT_FDCWD}
+var cwd = at{}
+
+// fd is the directory's descriptor for the *at calls.
+func (a at) fd() int {
+	if a.d == nil {
+		return unix.AT_FDCWD
+	}
+	return a.d.fd
+}
 
 // op is the request op's name in errors: with "at" after it in a Dir,
 // as the Dir's methods name theirs.
@@ -237,11 +244,11 @@ func (a at) open(name string, flag int, perm fs.FileMode) (*File, error) {
 	if a.d != nil {
 		fileName = a.d.join(name)
 	}
-	return openFile(a.fd, name, flag, perm, a.op("open"), fileName)
+	return openFile(a.fd(), name, flag, perm, a.op("open"), fileName)
 }
 
 func (a at) lstat(name string) (fs.FileInfo, error) {
-	return statx(a.fd, name, unix.AT_SYMLINK_NOFOLLOW, a.op("lstat"), name)
+	return statx(a.fd(), name, unix.AT_SYMLINK_NOFOLLOW, a.op("lstat"), name)
 }
 
-func (a at) unlink(name string) error { return unlinkIn(a.fd, name, a.op("unlink")) }
+func (a at) unlink(name string) error { return unlinkIn(a.fd(), name, a.op("unlink")) }

@@ -140,7 +140,7 @@ func (d *Dir) Create(name string) (*File, error) {
 // OpenFile opens name in d with the os.O_* flags and permissions perm
 // (aio_open), as OpenFile opens a name.
 func (d *Dir) OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
-	return inDir(d, "openat", name, func(fd int, _ string) (*File, error) { return at{fd, d}.open(name, flag, perm) })
+	return inDir(d, "openat", name, func(int, string) (*File, error) { return at{d}.open(name, flag, perm) })
 }
 
 // Stat returns the fs.FileInfo of name in d, following symbolic links
@@ -151,12 +151,12 @@ func (d *Dir) Stat(name string) (fs.FileInfo, error) {
 
 // Lstat is Stat that does not follow a final symbolic link (aio_lstat).
 func (d *Dir) Lstat(name string) (fs.FileInfo, error) {
-	return inDir(d, "lstatat", name, func(fd int, _ string) (fs.FileInfo, error) { return at{fd, d}.lstat(name) })
+	return inDir(d, "lstatat", name, func(int, string) (fs.FileInfo, error) { return at{d}.lstat(name) })
 }
 
 // Unlink removes the file name in d (aio_unlink).
 func (d *Dir) Unlink(name string) error {
-	return d.in("unlinkat", name, func(fd int, _ string) error { return at{fd, d}.unlink(name) })
+	return d.in("unlinkat", name, func(int, string) error { return at{d}.unlink(name) })
 }
 
 // Rmdir removes the empty directory name in d (aio_rmdir).
@@ -226,12 +226,12 @@ func (d *Dir) Readdirx(name string, flags int) (entries []DirEntry, got int, err
 
 // Load returns the whole contents of name in d, as Load (aio_load).
 func (d *Dir) Load(name string) ([]byte, error) {
-	return inDir(d, "loadat", name, func(fd int, _ string) ([]byte, error) { return at{fd, d}.slurp(name, 0, 0) })
+	return inDir(d, "loadat", name, func(int, string) ([]byte, error) { return at{d}.slurp(name, 0, 0) })
 }
 
 // Slurp returns n bytes of name in d from off, as Slurp (aio_slurp).
 func (d *Dir) Slurp(name string, off int64, n int) ([]byte, error) {
-	return inDir(d, "slurpat", name, func(fd int, _ string) ([]byte, error) { return at{fd, d}.slurp(name, off, n) })
+	return inDir(d, "slurpat", name, func(int, string) ([]byte, error) { return at{d}.slurp(name, off, n) })
 }
 
 // Copy copies the file src to dst, both in d, as Copy (aio_copy).
@@ -240,8 +240,8 @@ func (d *Dir) Copy(src, dst string) error { return d.CopyTo(src, d, dst) }
 // CopyTo copies the file src in d to dst in dstdir, as Copy (aio_copy of
 // [$wd, $src] to [$dstwd, $dst]); d itself for dstdir is Copy.
 func (d *Dir) CopyTo(src string, dstdir *Dir, dst string) error {
-	return d.in("copyat", src, func(srcfd int, op string) error {
-		return dstdir.in(op, dst, func(dstfd int, _ string) error { return copyFile(at{srcfd, d}, src, at{dstfd, dstdir}, dst) })
+	return d.in("copyat", src, func(_ int, op string) error {
+		return dstdir.in(op, dst, func(int, string) error { return copyFile(at{d}, src, at{dstdir}, dst) })
 	})
 }
 
@@ -252,15 +252,15 @@ func (d *Dir) Move(src, dst string) error { return d.MoveTo(src, d, dst) }
 // MoveTo moves src in d to dst in dstdir, as Move (aio_move of
 // [$wd, $src] to [$dstwd, $dst]); d itself for dstdir is Move.
 func (d *Dir) MoveTo(src string, dstdir *Dir, dst string) error {
-	return d.in("moveat", src, func(srcfd int, op string) error {
-		return dstdir.in(op, dst, func(dstfd int, _ string) error { return move(at{srcfd, d}, src, at{dstfd, dstdir}, dst) })
+	return d.in("moveat", src, func(_ int, op string) error {
+		return dstdir.in(op, dst, func(int, string) error { return move(at{d}, src, at{dstdir}, dst) })
 	})
 }
 
 // Rmtree removes name in d and everything below it, as Rmtree
 // (aio_rmtree).
 func (d *Dir) Rmtree(name string) error {
-	return d.in("rmtreeat", name, func(fd int, _ string) error { return at{fd, d}.rmtree(name) })
+	return d.in("rmtreeat", name, func(int, string) error { return at{d}.rmtree(name) })
 }
 
 // Scandir returns the names in the directory name in d split into

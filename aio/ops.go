@@ -467,7 +467,7 @@ func (a at) linkTarget(name string) (string, error) {
 		if err != nil || fi.Mode()&fs.ModeSymlink == 0 || links == 40 {
 			return name, err
 		}
-		target, err := readlinkIn(a.fd, name, a.op("readlink"))
+		target, err := readlinkIn(a.fd(), name, a.op("readlink"))
 		if err != nil {
 			return name, nil // the lstat found a link there
 		}
@@ -491,7 +491,7 @@ func Move(src, dst string) error { return move(cwd, src, cwd, dst) }
 
 // move is Move of src in from to dst in to.
 func move(from at, src string, to at, dst string) error {
-	err := renameIn(from.fd, src, to.fd, dst, 0, from.op("rename"))
+	err := renameIn(from.fd(), src, to.fd(), dst, 0, from.op("rename"))
 	if !errors.Is(err, unix.EXDEV) {
 		return err
 	}
@@ -534,7 +534,7 @@ func (a at) rmtree(name string) (err error) {
 // where l is a symbolic link. scandir tells the directories from the rest
 // (symbolic links among them), so an entry costs no stat of its own.
 func (a at) removeDir(name string) (err error) {
-	dirs, nondirs, err := scandirIn(a.fd, name, a.op("scandir"))
+	dirs, nondirs, err := scandirIn(a.fd(), name, a.op("scandir"))
 	if err != nil {
 		return err
 	}
@@ -548,7 +548,7 @@ func (a at) removeDir(name string) (err error) {
 			err = rerr
 		}
 	}
-	if rerr := rmdirIn(a.fd, name, a.op("rmdir")); err == nil {
+	if rerr := rmdirIn(a.fd(), name, a.op("rmdir")); err == nil {
 		err = rerr
 	}
 	return err
