@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"slices"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -72,16 +73,15 @@ func (f *File) Fiemap(start, length int64, flags uint32, count int) ([]Extent, e
 		if count >= 0 {
 			batch = count
 		}
+		words := make([]uint64, fiemapHeaderWords+uintptr(batch)*fiemapExtentWords) // one for every batch
 		for at := uint64(start); ; {
-			got, n, err := fiemap(f.fd, at, end, flags, batch)
-			if err != nil {
+			had := len(extents)
+			var err error
+			extents, _, err = fiemap(f.fd, words, at, end, flags, extents)
+			if err != nil || count >= 0 || len(extents) == had {
 				return err
 			}
-			extents = append(extents, got...)
-			if count >= 0 || n == 0 {
-				return nil
-			}
-			last := got[n-1]
+			last := extents[len(extents)-1]
 			at = last.Logical + last.Length
 			if last.Flags&FiemapExtentLast != 0 || at >= end {
 				return nil
@@ -104,7 +104,8 @@ func (f *File) FiemapCount(start, length int64, flags uint32) (int, error) {
 	defer f.release()
 	end := fiemapEnd(start, length)
 	n, err := runN(func() (int, error) {
-		_, n, err := fiemap(f.fd, uint64(start), end, flags, 0)
+		var header [fiemapHeaderWords]uint64
+		_, n, err := fiemap(f.fd, header[:], uint64(start), end, flags, nil)
 		return n, err
 	})
 	return n, pathErr("fiemap", f.name, err)
@@ -120,26 +121,31 @@ func fiemapEnd(start, length int64) uint64 {
 	return uint64(start) + uint64(length)
 }
 
+// The sizes of struct fiemap and struct fiemap_extent in words.
+const fiemapHeaderWords, fiemapExtentWords = unsafe.Sizeof(fiemapHeader{}) / 8, unsafe.Sizeof(fiemapExtent{}) / 8
+
 // fiemap makes the FS_IOC_FIEMAP ioctl for the range from at to end,
-// asking for count extents, and returns them and how many the kernel
-// mapped (with count 0, only counted).
-func fiemap(fd int, at, end uint64, flags uint32, count int) ([]Extent, int, error) {
-	const headerWords, extentWords = unsafe.Sizeof(fiemapHeader{}) / 8, unsafe.Sizeof(fiemapExtent{}) / 8
-	words := make([]uint64, headerWords+uintptr(count)*extentWords) // 8-aligned, as the kernel reads it
+// with words, 8-aligned as the kernel reads it, for struct fiemap and as
+// many struct fiemap_extent after it as it has room for, and returns
+// extents with those mapped appended, and how many the kernel mapped
+// (with room for none, only counted). The caller's words and extents
+// serve every batch, so that a batch allocates no buffer of its own.
+func fiemap(fd int, words []uint64, at, end uint64, flags uint32, extents []Extent) ([]Extent, int, error) {
+	count := (uintptr(len(words)) - fiemapHeaderWords) / fiemapExtentWords
 	hdr := (*fiemapHeader)(unsafe.Pointer(&words[0]))
 	*hdr = fiemapHeader{start: at, length: end - at, flags: flags, count: uint32(count)}
 	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), fsIocFiemap, uintptr(unsafe.Pointer(&words[0])))
 	if errno != 0 {
-		return nil, 0, errno
+		return extents, 0, errno
 	}
 	n := int(hdr.mapped)
 	if count == 0 {
-		return nil, n, nil
+		return extents, n, nil
 	}
-	raw := unsafe.Slice((*fiemapExtent)(unsafe.Pointer(&words[headerWords])), count)[:min(n, count)]
-	extents := make([]Extent, len(raw))
-	for i, e := range raw {
-		extents[i] = Extent{Logical: e.logical, Physical: e.physical, Length: e.length, Flags: e.flags}
+	raw := unsafe.Slice((*fiemapExtent)(unsafe.Pointer(&words[fiemapHeaderWords])), count)[:min(n, int(count))]
+	extents = slices.Grow(extents, len(raw))
+	for _, e := range raw {
+		extents = append(extents, Extent{Logical: e.logical, Physical: e.physical, Length: e.length, Flags: e.flags})
 	}
-	return extents, len(raw), nil
+	return extents, n, nil
 }
