@@ -606,100 +606,89 @@ func dirCalls(d, live *aio.Dir) map[string]error {
 	return errs
 }
 
-// wdFIFO is wdTree with a FIFO, fifo, in wd too, for a request to wait
-// in; it returns wd's name and the FIFO's.
-func wdFIFO(t *testing.T) (wd, fifo string) {
-	t.Helper()
-	wd = wdTree(t)
-	fifo = filepath.Join(wd, "fifo")
-	must(t, unix.Mkfifo(fifo, 0o600))
-	return wd, fifo
-}
-
 // A Close while a request that uses the Dir is in flight leaves the
 // descriptor open until the request ends, as a File's does: a file
 // opened meanwhile does not take its number, which the request may still
 // name (a pool worker makes the open with it), and the request ends in
-// the directory it began in.
+// the directory it began in. The methods made of several requests (Load)
+// hold the Dir throughout, as the single ones (OpenFile) do.
 func TestDirCloseLeavesInFlightRequestItsDirectory(t *testing.T) {
-	backends(t, func(t *testing.T) {
-		wd, fifo := wdFIFO(t)
-		runSched(t, func() {
-			d := openDir(t, wd)
-			fd := aio.DirFd(d)
-			opener := sched.Async(func() any {
-				w, err := d.OpenFile("fifo", os.O_WRONLY, 0) // waits for a reader
-				if err != nil {
-					return err
-				}
-				defer w.Close()
-				_, err = w.Write([]byte("through the Dir"))
-				return err
+	const msg = "through the Dir"
+	// Each case's request waits in a FIFO of the Dir's for the peer, the
+	// FIFO's other end: one writes msg, and each returns what it read.
+	for _, c := range []struct {
+		name    string
+		request func(d *aio.Dir) (string, error)
+		peer    func(fifo string) (string, error)
+	}{{
+		name: "OpenFile",
+		request: func(d *aio.Dir) (string, error) {
+			w, err := d.OpenFile("fifo", os.O_WRONLY, 0) // waits for a reader
+			if err != nil {
+				return "", err
+			}
+			defer w.Close()
+			_, err = w.Write([]byte(msg))
+			return "", err
+		},
+		peer: func(fifo string) (string, error) {
+			b, err := os.ReadFile(fifo)
+			return string(b), err
+		},
+	}, {
+		name: "Load",
+		request: func(d *aio.Dir) (string, error) {
+			b, err := d.Load("fifo") // waits for a writer
+			return string(b), err
+		},
+		peer: func(fifo string) (string, error) { return "", os.WriteFile(fifo, []byte(msg), 0) },
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			backends(t, func(t *testing.T) {
+				wd := wdTree(t)
+				fifo := filepath.Join(wd, "fifo")
+				must(t, unix.Mkfifo(fifo, 0o600))
+				runSched(t, func() {
+					d := openDir(t, wd)
+					fd := aio.DirFd(d)
+					var read string
+					request := sched.Async(func() any {
+						var err error
+						read, err = c.request(d)
+						return err
+					})
+					sched.Sleep(20 * time.Millisecond) // the request's open waits for the peer, on a pool worker
+					must(t, d.Close())
+					if _, err := c.request(d); !errors.Is(err, fs.ErrClosed) {
+						t.Errorf("%s after Close: %v", c.name, err)
+					}
+					if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+						t.Errorf("descriptor %d with a request in flight: %v, want it open", fd, err)
+					}
+					g, err := aio.Open(os.DevNull)
+					must(t, err)
+					defer g.Close()
+					if int(g.Fd()) == fd {
+						t.Errorf("Close freed descriptor %d under the request in flight: %s took it", fd, os.DevNull)
+					}
+					peer := make(chan error, 1)
+					var peerRead string
+					go func() {
+						var err error
+						peerRead, err = c.peer(fifo)
+						peer <- err
+					}()
+					if v, _ := request.Join(); v != nil {
+						t.Errorf("the request in flight: %v", v)
+					}
+					if err := <-peer; err != nil || read+peerRead != msg {
+						t.Errorf("through the FIFO: %q read by the request, %q by its peer (%v); want %q", read, peerRead, err, msg)
+					}
+					if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != unix.EBADF {
+						t.Errorf("descriptor %d after the request ended: %v, want EBADF (closed)", fd, err)
+					}
+				})
 			})
-			sched.Sleep(20 * time.Millisecond) // the open waits on a pool worker
-			must(t, d.Close())
-			if _, err := d.Stat("f"); !errors.Is(err, fs.ErrClosed) {
-				t.Errorf("Stat after Close: %v", err)
-			}
-			g, err := aio.Open(os.DevNull)
-			must(t, err)
-			defer g.Close()
-			if int(g.Fd()) == fd {
-				t.Errorf("Close freed descriptor %d under the open in flight: %s took it", fd, os.DevNull)
-			}
-			got := make(chan string, 1)
-			go func() {
-				b, err := os.ReadFile(fifo) // meets the waiting open
-				if err != nil {
-					got <- err.Error()
-					return
-				}
-				got <- string(b)
-			}()
-			if v, _ := opener.Join(); v != nil {
-				t.Errorf("the open in flight: %v", v)
-			}
-			if s := <-got; s != "through the Dir" {
-				t.Errorf("the reader got %q", s)
-			}
-			if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != unix.EBADF {
-				t.Errorf("descriptor %d after the request ended: %v, want EBADF (closed)", fd, err)
-			}
 		})
-	})
-}
-
-// A Close while a Load through the Dir waits for a FIFO's writer leaves
-// the descriptor open until the Load ends, as for the Dir's other
-// methods: the methods made of several requests hold the Dir throughout.
-func TestDirCloseLeavesInFlightLoadItsDirectory(t *testing.T) {
-	backends(t, func(t *testing.T) {
-		wd, fifo := wdFIFO(t)
-		runSched(t, func() {
-			d := openDir(t, wd)
-			fd := aio.DirFd(d)
-			loader := sched.Async(func() any {
-				b, err := d.Load("fifo") // waits for a writer
-				if err != nil {
-					return err
-				}
-				return string(b)
-			})
-			sched.Cede() // the Load holds the Dir, and waits
-			must(t, d.Close())
-			if _, err := d.Load("f"); !errors.Is(err, fs.ErrClosed) {
-				t.Errorf("Load after Close: %v", err)
-			}
-			if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
-				t.Errorf("descriptor %d with a Load in flight: %v, want it open", fd, err)
-			}
-			go os.WriteFile(fifo, []byte("through the Dir"), 0)
-			if v, _ := loader.Join(); v != "through the Dir" {
-				t.Errorf("the Load in flight: %v", v)
-			}
-			if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != unix.EBADF {
-				t.Errorf("descriptor %d after the Load ended: %v, want EBADF (closed)", fd, err)
-			}
-		})
-	})
+	}
 }
