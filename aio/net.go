@@ -298,14 +298,14 @@ type sock struct {
 	waits  []*request
 	// unread is data ring reads took from the socket for coroutines that
 	// unwound before they returned (await): the next Read returns it
-	// first. On a datagram socket it is one datagram: Reads take turns
-	// (conn.reads).
+	// first (ReadFrom, which has no address for it, does not). On a
+	// datagram socket it is one datagram: reads take turns (conn.reads).
 	unread []byte
 	// loop is the event loop of the scheduler whose coroutines wait on
 	// the socket, from the first wait on; nil before. What the loop keeps
 	// about the descriptor is its own, so only that scheduler's
-	// coroutines may wait on the socket, set its deadlines or close it
-	// (mustBelong).
+	// coroutines may read, write or wait on the socket, set its deadlines
+	// or close it (mustBelong); the turns of reads and writes are its too.
 	loop *loop
 }
 
@@ -417,9 +417,10 @@ type conn struct {
 	network      string
 	laddr, raddr net.Addr
 	rdl, wdl     time.Time // deadlines; zero: none
-	// reads is held through a Read: as with package net, Reads take
-	// turns, so that one cut short with data (sock.unread) hands it to
-	// the next instead of leaving it behind another's wait in the kernel.
+	// reads is held through a Read or ReadFrom: as with package net,
+	// reads take turns, so that one cut short with data (sock.unread)
+	// hands it to the next instead of leaving it behind another's wait in
+	// the kernel.
 	reads turnLock
 	// writes is held through a Write, which may take many short writes
 	// and waits: as with package net, two Writes never interleave.
@@ -455,6 +456,7 @@ func (c *conn) Read(b []byte) (int, error) {
 	if len(b) == 0 && !c.closed {
 		return 0, nil // as package net's: no system call, and no wait whatever the deadline
 	}
+	c.mustBelong("read", currentLoop()) // before the turn, which is the owning scheduler's
 	c.reads.lock()
 	defer c.reads.unlock()
 	// Close, or the deadline, may have come while this Read waited.
@@ -547,6 +549,7 @@ func within(deadline time.Time, fn func()) error {
 // Write writes all of b, waiting for room as needed (Coro::Handle's
 // syswrite); on UDP, b is one datagram, sent even when empty.
 func (c *conn) Write(b []byte) (int, error) {
+	c.mustBelong("write", currentLoop()) // before the turn, which is the owning scheduler's
 	c.writes.lock()
 	defer c.writes.unlock()
 	// Close, or the deadline, may have come while this Write waited.
@@ -577,6 +580,9 @@ func (c *conn) Write(b []byte) (int, error) {
 
 // ReadFrom reads one datagram and where it came from (recvfrom).
 func (c *conn) ReadFrom(b []byte) (int, net.Addr, error) {
+	c.mustBelong("read", currentLoop())
+	c.reads.lock()
+	defer c.reads.unlock()
 	if err := c.begin("read", c.rdl); err != nil {
 		return 0, nil, err
 	}

@@ -685,7 +685,7 @@ func socketPair(t *testing.T) [2]int {
 // using it. A socket nobody has waited on yet may move. (Found by review.)
 func TestSocketOfAnotherScheduler(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		type result struct{ close, deadline, read string }
+		type result struct{ close, deadline, read, write string }
 		handoff, done := make(chan net.Conn), make(chan result)
 		go func() {
 			c := <-handoff
@@ -699,6 +699,7 @@ func TestSocketOfAnotherScheduler(t *testing.T) {
 				r.close = catch(func() { c.Close() })
 				r.deadline = catch(func() { c.SetReadDeadline(time.Now().Add(time.Second)) })
 				r.read = catch(func() { c.Read(make([]byte, 1)) })
+				r.write = catch(func() { c.Write([]byte("x")) })
 			})
 			if err != nil {
 				t.Error(err)
@@ -711,15 +712,23 @@ func TestSocketOfAnotherScheduler(t *testing.T) {
 			if _, err := c.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
 				t.Fatalf("Read with a passing deadline: %v", err)
 			}
+			// A Read of the owner's waits meanwhile, holding the reads'
+			// turn: the other scheduler's Read must not queue for it.
+			// (Found in review: it did, and slept.)
+			c.SetReadDeadline(time.Time{})
+			reading := sched.Async(func() any { _, err := c.Read(make([]byte, 1)); return err })
+			sched.Cede()
 			handoff <- c
 			r := <-done
-			for op, msg := range map[string]string{"Close": r.close, "SetReadDeadline": r.deadline, "Read": r.read} {
+			for op, msg := range map[string]string{"Close": r.close, "SetReadDeadline": r.deadline, "Read": r.read, "Write": r.write} {
 				if !strings.Contains(msg, "belongs to another scheduler") {
 					t.Errorf("%s from another scheduler: %s, want a panic saying the socket belongs to another", op, msg)
 				}
 			}
-			c.SetReadDeadline(time.Time{})
 			must(t, c.Close())
+			if _, err := reading.Join(); err != nil {
+				t.Errorf("the owner's Read: %v", err)
+			}
 		})
 		// A fresh listener, not waited on yet, is accepted on by another
 		// scheduler, whose it then is.
