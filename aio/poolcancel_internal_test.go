@@ -144,9 +144,10 @@ func TestRunEndsWithRequestsQueued(t *testing.T) {
 	})
 }
 
-// Two coroutines read one pipe; one byte comes, and one of them takes it.
-// The other's read still stops at its deadline, on the pool too, where
-// both workers saw the pipe ready. (Found in review: the loser blocked in
+// Two coroutines read one pipe, each through a File of its own (the Reads
+// of one File take turns); one byte comes, and one of them takes it. The
+// other's read still stops at its deadline, on the pool too, where both
+// workers saw the pipe ready. (Found in review: the loser blocked in
 // read(2), out of the cancel's reach, in 2 to 8 rounds of 20.)
 func TestTwoReadersOfOnePipe(t *testing.T) {
 	eachBackend(t, func(t *testing.T) {
@@ -156,11 +157,16 @@ func TestTwoReadersOfOnePipe(t *testing.T) {
 			backend = Backend()
 			for range rounds {
 				f, w := pipeFile(t)
+				g, err := Open(f.Name()) // the same pipe's read end
+				if err != nil {
+					t.Error(err) // not Fatal: this is a coroutine
+					return
+				}
 				rescue := time.AfterFunc(2*time.Second, func() { w.Write([]byte("zz")) })
 				var readers []*sched.Coro
-				for range 2 {
+				for _, r := range []*File{f, g} {
 					readers = append(readers, sched.Async(func() any {
-						return sched.WithTimeout(100*time.Millisecond, func() { f.Read(make([]byte, 1)) })
+						return sched.WithTimeout(100*time.Millisecond, func() { r.Read(make([]byte, 1)) })
 					}))
 				}
 				sched.Sleep(5 * time.Millisecond) // both wait
@@ -176,6 +182,7 @@ func TestTwoReadersOfOnePipe(t *testing.T) {
 				}
 				rescue.Stop()
 				f.Close()
+				g.Close()
 			}
 		})
 		if err != nil {
