@@ -43,6 +43,7 @@ type uringBackend struct {
 	// request.
 	carries [numOpcodes]bool
 	syncs   int  // fsyncs and fdatasyncs in flight (syncStarted)
+	capped  bool // the kernel took the cap on file workers (Linux 5.15)
 	raised  bool // the file workers' cap is syncWorkers
 }
 
@@ -160,13 +161,13 @@ func newUring() (backend, error) {
 	// thrash a small machine (open+fstat+close: 6.2 µs with 4 threads
 	// against 9.6 µs with 15 to 26 uncapped), and a scheduler stays within
 	// a few busy threads; syncs are the exception (syncStarted).
-	setFileWorkers(ring, iowqWorkers)
+	capped := setFileWorkers(ring, iowqWorkers) == nil
 	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 	if err != nil {
 		ring.Close()
 		return nil, fmt.Errorf("aio: eventfd: %w", err)
 	}
-	return &uringBackend{ring: ring, efd: efd, carries: carries}, nil
+	return &uringBackend{ring: ring, efd: efd, carries: carries, capped: capped}, nil
 }
 
 func (b *uringBackend) name() string { return "io_uring" }
@@ -255,9 +256,8 @@ func (b *uringBackend) submit(r *request) {
 // rings, and lowering it stops no worker: those started finish their idle
 // time (5 s) and may take other file work meanwhile.
 func (b *uringBackend) syncStarted() {
-	if b.syncs++; b.syncs == 2 && !b.raised {
-		setFileWorkers(b.ring, syncWorkers)
-		b.raised = true
+	if b.syncs++; b.syncs == 2 && b.capped && !b.raised {
+		b.raised = setFileWorkers(b.ring, syncWorkers) == nil
 	}
 }
 
@@ -265,17 +265,18 @@ func (b *uringBackend) syncStarted() {
 // none is in flight.
 func (b *uringBackend) syncEnded() {
 	if b.syncs--; b.syncs == 0 && b.raised {
-		setFileWorkers(b.ring, iowqWorkers)
-		b.raised = false
+		b.raised = setFileWorkers(b.ring, iowqWorkers) != nil // should it fail, tried again when next none is in flight
 	}
 }
 
 // setFileWorkers caps the io_uring kernel workers of the calling thread
 // for file work (bounded) at n; socket workers (unbounded) keep theirs
-// (0: unchanged). Best effort: Linux 5.15; older kernels ignore it.
-func setFileWorkers(ring *uring.Ring, n uint32) {
+// (0: unchanged). Best effort: a kernel before Linux 5.15 refuses it
+// (EINVAL), and its workers are not capped at all.
+func setFileWorkers(ring *uring.Ring, n uint32) error {
 	workers := [2]uint32{n, 0} // bounded, unbounded
-	ring.Register(uring.RegisterIowqMaxWorkers, unsafe.Pointer(&workers), 2)
+	_, err := ring.Register(uring.RegisterIowqMaxWorkers, unsafe.Pointer(&workers), 2)
+	return err
 }
 
 func (b *uringBackend) cancel(r *request) {
