@@ -164,14 +164,21 @@ func truncateIn(dirfd int, name string, size int64, op string) error {
 
 // statvfsIn is Statvfs of name in dirfd. statfs(2) has no *at form, but
 // fstatfs(2) takes an O_PATH descriptor (since Linux 3.12), so a name in
-// a Dir needs no /proc, where truncate's does (byPath).
+// a Dir needs no /proc, where truncate's does (byPath), but on an older
+// kernel.
 func statvfsIn(dirfd int, name, op string) (*unix.Statfs_t, error) {
 	st := new(unix.Statfs_t)
 	err := run(func() error {
 		if dirfd == unix.AT_FDCWD {
 			return unix.Statfs(name, st)
 		}
-		return withPath(dirfd, name, func(fd int) error { return unix.Fstatfs(fd, st) })
+		return withPath(dirfd, name, func(fd int) error {
+			err := unix.Fstatfs(fd, st)
+			if err == unix.EBADF { // before Linux 3.12, which Go still runs on: through /proc
+				err = unix.Statfs(procFD(fd), st)
+			}
+			return err
+		})
 	})
 	if err != nil {
 		return nil, pathErr(op, name, err)
