@@ -34,7 +34,9 @@
 // that a scheduler stays within two busy threads: the path requests of
 // many coroutines are made one after another, where many goroutines'
 // would be made at once. Syncs, which wait on the disk rather than a
-// core, lift the cap to 16 while two or more are in flight.
+// core, lift the cap to 16 while two or more are in flight; the workers
+// this starts idle for some seconds after, and until they end take other
+// file work too.
 // As in Coro, the loop runs when the scheduler idles: requests reach the
 // kernel and results come back then, or when a coroutine that computes
 // without pause calls sched.Poll. A Read or ReadAt of up to 64 KiB whose
@@ -77,7 +79,8 @@
 // non-blocking: a call that would block waits through the event loop
 // instead. As in package net: deadlines (a call begun after its deadline
 // fails at once, and one that passes ends the waits in progress), Close
-// waking the waiters with net.ErrClosed, Writes that never interleave,
+// waking the waiters with net.ErrClosed, reads that take turns, Writes
+// that never interleave,
 // TCP connections with TCP_NODELAY and 15-second keep-alive, IPV6_V6ONLY
 // for "tcp6" and "udp6", and the resolver's errors. A connection also has
 // CloseRead and CloseWrite, and on TCP SetNoDelay, SetKeepAlive and
@@ -85,8 +88,8 @@
 // A socket belongs to the scheduler whose coroutines first wait on it
 // (a Dial, an Accept, any read on io_uring, or a read or write that
 // cannot go on at once): the loop keeps a record of it. While that
-// scheduler runs, a coroutine of another that waits on the socket, sets
-// its deadlines or closes it panics; Scheduler.Post reaches the owner's
+// scheduler runs, a coroutine of another that reads, writes or waits on
+// the socket, sets its deadlines or closes it panics; Scheduler.Post reaches the owner's
 // coroutines. A socket not yet waited on may be handed over, and so may
 // one whose scheduler has ended.
 // Unlike package os's files and package net's sockets, a File or a
