@@ -47,7 +47,7 @@ type File struct {
 	awaitWriter bool
 	// unread is what Reads of a stream or device cut short took (cutShort),
 	// which the next Reads return first.
-	unread []byte
+	unread unread
 	pos    turnLock // held by a call at the position, from start to end (position.go)
 	reads  turnLock // held by a Read of a stream or device (position.go)
 	writes turnLock // held by a Write or Sendfile to a stream or device (position.go)
@@ -180,7 +180,7 @@ func (f *File) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	defer turn.unlock()
-	if n, ok := f.readUnread(p); ok {
+	if n, ok := f.unread.read(p, false); ok {
 		return n, nil
 	}
 	if f.awaitWriter { // after the check for Close: the wait is part of the read, which a Close leaves to end

@@ -300,7 +300,7 @@ type sock struct {
 	// unwound before they returned (await): the next Read returns it
 	// first (ReadFrom, which has no address for it, does not). On a
 	// datagram socket it is one datagram: reads take turns (conn.reads).
-	unread []byte
+	unread unread
 	// loop is the event loop of the scheduler whose coroutines wait on
 	// the socket, from the first wait on; nil before. What the loop keeps
 	// about the descriptor is its own, so only that scheduler's
@@ -356,7 +356,7 @@ func (s *sock) await(c *sched.Coro, l *loop, req *request, deadline *time.Time) 
 			// The coroutine unwinds (Cancel, Throw, an enclosing
 			// WithTimeout) with data the ring read: out of the socket,
 			// it is kept for the next Read, or the stream would lose it.
-			s.unread = append(s.unread, r.buf[:r.res]...)
+			s.unread.keep(r.buf[:r.res])
 		}
 	}()
 	err := within(dl, func() { l.run(c, r) })
@@ -463,11 +463,7 @@ func (c *conn) Read(b []byte) (int, error) {
 	if err := c.begin("read", c.rdl); err != nil {
 		return 0, err
 	}
-	if len(c.unread) > 0 {
-		n := copy(b, c.unread)
-		if c.unread = c.unread[n:]; c.datagram() || len(c.unread) == 0 {
-			c.unread = nil // a datagram's rest is dropped, as a short read drops it
-		}
+	if n, ok := c.unread.read(b, c.datagram()); ok {
 		return n, nil
 	}
 	co, l, err := running()

@@ -36,19 +36,26 @@ func (s cutShort) salvage(p []byte, n int) {
 		unix.Seek(f.fd, -int64(s.before+max(n, 0)), io.SeekCurrent) // cannot fail: the Read holds f, and its position is past what it took
 		return
 	}
-	f.unread = append(f.unread, p[:max(n, 0)]...)
+	f.unread.keep(p[:max(n, 0)])
 }
 
-// readUnread returns into p what reads cut short left f (salvage), if
-// anything, as a Read does.
-func (f *File) readUnread(p []byte) (int, bool) {
-	if len(f.unread) == 0 {
+// unread is what reads cut short took from a stream, a device or a
+// socket (File.unread, sock.unread): the next read returns it first.
+type unread []byte
+
+// keep adds p, which a read cut short took, after what is kept already.
+func (u *unread) keep(p []byte) { *u = append(*u, p...) }
+
+// read copies into p what is kept, if anything, as a read would, and
+// reports whether it did; whole drops the rest of it (one datagram's, as a
+// short read of a datagram drops it).
+func (u *unread) read(p []byte, whole bool) (int, bool) {
+	if len(*u) == 0 {
 		return 0, false
 	}
-	n := copy(p, f.unread)
-	f.unread = f.unread[n:]
-	if len(f.unread) == 0 {
-		f.unread = nil // its array goes
+	n := copy(p, *u)
+	if *u = (*u)[n:]; whole || len(*u) == 0 {
+		*u = nil // its array goes
 	}
 	return n, true
 }
