@@ -297,9 +297,10 @@ type sock struct {
 	closed bool
 	waits  []*request
 	// unread is data ring reads took from the socket for coroutines that
-	// unwound before they returned (await): the next Read returns it
-	// first (ReadFrom, which has no address for it, does not). On a
-	// datagram socket it is one datagram: reads take turns (conn.reads).
+	// unwound before they returned (await): the next Read or ReadFrom
+	// returns it first. On a datagram socket it is one datagram (reads
+	// take turns, conn.reads) from the connected peer: an unconnected one
+	// reads by polling (ringReads), so none is kept whose sender is unknown.
 	unread unread
 	// loop is the event loop of the scheduler whose coroutines wait on
 	// the socket, from the first wait on; nil before. What the loop keeps
@@ -470,7 +471,7 @@ func (c *conn) Read(b []byte) (int, error) {
 	if err != nil {
 		return 0, c.opErr("read", err)
 	}
-	if _, ring := l.be.(*uringBackend); ring {
+	if c.ringReads(l) {
 		return c.ringRead(co, l, b)
 	}
 	for {
@@ -492,6 +493,15 @@ func (c *conn) Read(b []byte) (int, error) {
 			return n, nil
 		}
 	}
+}
+
+// ringReads reports whether Reads on loop l go to the ring: on io_uring,
+// unless c is an unconnected datagram socket, whose reads poll and then
+// read at once (recv), so that one cut short never keeps a datagram
+// without its sender for a ReadFrom.
+func (c *conn) ringReads(l *loop) bool {
+	_, ring := l.be.(*uringBackend)
+	return ring && (!c.datagram() || c.raddr != nil)
 }
 
 // ringRead is Read through the ring, for coroutine co of loop l.
@@ -581,6 +591,9 @@ func (c *conn) ReadFrom(b []byte) (int, net.Addr, error) {
 	defer c.reads.unlock()
 	if err := c.begin("read", c.rdl); err != nil {
 		return 0, nil, err
+	}
+	if n, ok := c.unread.read(b, c.datagram()); ok {
+		return n, c.raddr, nil // kept only on a connected socket (ringReads)
 	}
 	for {
 		if c.closed {

@@ -1155,3 +1155,53 @@ func TestListenAtEveryAddressTakesBothFamilies(t *testing.T) {
 		})
 	}
 }
+
+// A datagram that a Read cut short took (its time ran out as the ring
+// read it) is the next datagram a ReadFrom returns, with its sender, as
+// it would be had it stayed in the socket: on a connected socket the
+// peer; an unconnected one reads by polling, so no read is cut short with
+// a datagram whose sender it did not learn. (Found in review: ReadFrom
+// returned the next datagram, and a later Read the kept one.)
+func TestReadFromAfterReadCutShort(t *testing.T) {
+	backends(t, func(t *testing.T) {
+		for _, connected := range []bool{true, false} {
+			runSched(t, func() {
+				rc, err := aio.ListenPacket("udp4", "127.0.0.1:0")
+				must(t, err)
+				defer rc.Close()
+				sender, err := aio.ListenPacket("udp4", "127.0.0.1:0")
+				must(t, err)
+				defer sender.Close()
+				c := rc.(net.Conn)
+				if connected {
+					d, err := aio.Dial("udp4", sender.LocalAddr().String())
+					must(t, err)
+					defer d.Close()
+					c = d
+				}
+				read := startRead(c, func(read func()) { sched.WithTimeout(30*time.Millisecond, read) })
+				sched.Sleep(5 * time.Millisecond) // the read waits in the kernel
+				for _, d := range []string{"first", "second"} {
+					if _, err := sender.WriteTo([]byte(d), c.LocalAddr()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				time.Sleep(50 * time.Millisecond) // the scheduler busy: the time runs out
+				n, readErr := read()
+				want := []string{"first", "second"}
+				if n > 0 {
+					want = want[1:] // the Read returned "first"
+				}
+				pc := c.(net.PacketConn)
+				pc.SetReadDeadline(time.Now().Add(time.Second))
+				for _, w := range want {
+					b := make([]byte, 16)
+					m, from, err := pc.ReadFrom(b)
+					if string(b[:m]) != w || err != nil || from == nil || from.String() != sender.LocalAddr().String() {
+						t.Errorf("%s, connected %v: Read = %d, %v; ReadFrom = %q from %v, %v; want %q from %v", aio.Backend(), connected, n, readErr, b[:m], from, err, w, sender.LocalAddr())
+					}
+				}
+			})
+		}
+	})
+}
