@@ -184,11 +184,25 @@ func TestSyncsRaiseTheWorkersCap(t *testing.T) {
 			}
 			return skip == "" && got == want
 		}
+		var syncers []*sched.Coro
 		syncs := func(n int) {
 			for range n {
-				sched.Async(func() any { return f.Sync() })
+				syncers = append(syncers, sched.Async(func() any { return f.Sync() }))
 			}
 			sched.Cede() // they are submitted; they complete once the scheduler idles
+		}
+		var nproc unix.Rlimit
+		unix.Getrlimit(unix.RLIMIT_NPROC, &nproc)
+		raised := uint32(min(syncWorkers, nproc.Cur)) // the kernel's clamp
+		ended := func(how string) {
+			for i := 0; b.syncs > 0; i++ {
+				if i == 10000 {
+					t.Errorf("%d syncs still counted in flight 10 s after they %s", b.syncs, how)
+					return
+				}
+				sched.Sleep(time.Millisecond)
+			}
+			check("once the syncs "+how, iowqWorkers)
 		}
 		if !check("before any sync", iowqWorkers) {
 			return
@@ -196,13 +210,17 @@ func TestSyncsRaiseTheWorkersCap(t *testing.T) {
 		syncs(1)
 		check("with one sync in flight", iowqWorkers)
 		syncs(2)
-		var nproc unix.Rlimit
-		unix.Getrlimit(unix.RLIMIT_NPROC, &nproc)
-		check(fmt.Sprintf("with %d syncs in flight", b.syncs), uint32(min(syncWorkers, nproc.Cur))) // the kernel's clamp
-		for b.syncs > 0 {
-			sched.Sleep(time.Millisecond)
+		check(fmt.Sprintf("with %d syncs in flight", b.syncs), raised)
+		ended("ended")
+		// Cancelled in flight, the syncs still complete (ECANCELED or
+		// done), and the cap comes down with the last.
+		syncers = nil
+		syncs(3)
+		check(fmt.Sprintf("with %d syncs in flight", b.syncs), raised)
+		for _, c := range syncers {
+			c.Cancel(nil)
 		}
-		check("once the syncs ended", iowqWorkers)
+		ended("were cancelled")
 	})
 	if err != nil {
 		t.Fatal(err)
