@@ -51,7 +51,7 @@ func OpenDir(name string) (*Dir, error) { return openDir(unix.AT_FDCWD, name, "o
 
 // OpenDir opens the directory name in d (aio_wd of [$wd, $name]).
 func (d *Dir) OpenDir(name string) (*Dir, error) {
-	return inDir(d, "openat", name, func(fd int, op string) (*Dir, error) { return openDir(fd, name, op, d.join(name)) })
+	return inDir(d, "open", name, func(fd int, op string) (*Dir, error) { return openDir(fd, name, op, d.join(name)) })
 }
 
 // openDir opens the directory name in dirfd for a Dir called dirName.
@@ -98,7 +98,9 @@ func (d *Dir) hold(op, name string) (int, error) {
 
 // inDir makes call, the request op of name, with d's descriptor held
 // from start to end (hold): every request that uses d goes through it.
+// call gets the op's name in errors (at.op: "stat" is "statat").
 func inDir[T any](d *Dir, op, name string, call func(dirfd int, op string) (T, error)) (T, error) {
+	op = at{d}.op(op)
 	fd, err := d.hold(op, name)
 	if err != nil {
 		var none T
@@ -140,34 +142,34 @@ func (d *Dir) Create(name string) (*File, error) {
 // OpenFile opens name in d with the os.O_* flags and permissions perm
 // (aio_open), as OpenFile opens a name.
 func (d *Dir) OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
-	return inDir(d, "openat", name, func(int, string) (*File, error) { return at{d}.open(name, flag, perm) })
+	return inDir(d, "open", name, func(int, string) (*File, error) { return at{d}.open(name, flag, perm) })
 }
 
 // Stat returns the fs.FileInfo of name in d, following symbolic links
 // (aio_stat), as Stat.
 func (d *Dir) Stat(name string) (fs.FileInfo, error) {
-	return inDir(d, "statat", name, func(fd int, op string) (fs.FileInfo, error) { return statx(fd, name, 0, op, name) })
+	return inDir(d, "stat", name, func(fd int, op string) (fs.FileInfo, error) { return statx(fd, name, 0, op, name) })
 }
 
 // Lstat is Stat that does not follow a final symbolic link (aio_lstat).
 func (d *Dir) Lstat(name string) (fs.FileInfo, error) {
-	return inDir(d, "lstatat", name, func(int, string) (fs.FileInfo, error) { return at{d}.lstat(name) })
+	return inDir(d, "lstat", name, func(int, string) (fs.FileInfo, error) { return at{d}.lstat(name) })
 }
 
 // Unlink removes the file name in d (aio_unlink).
 func (d *Dir) Unlink(name string) error {
-	return d.in("unlinkat", name, func(int, string) error { return at{d}.unlink(name) })
+	return d.in("unlink", name, func(int, string) error { return at{d}.unlink(name) })
 }
 
 // Rmdir removes the empty directory name in d (aio_rmdir).
 func (d *Dir) Rmdir(name string) error {
-	return d.in("rmdirat", name, func(fd int, op string) error { return rmdirIn(fd, name, op) })
+	return d.in("rmdir", name, func(fd int, op string) error { return rmdirIn(fd, name, op) })
 }
 
 // Mkdir creates the directory name in d with permissions perm before
 // umask (aio_mkdir).
 func (d *Dir) Mkdir(name string, perm fs.FileMode) error {
-	return d.in("mkdirat", name, func(fd int, op string) error { return mkdirIn(fd, name, perm, op) })
+	return d.in("mkdir", name, func(fd int, op string) error { return mkdirIn(fd, name, perm, op) })
 }
 
 // Rename renames oldname to newname, both in d, replacing it
@@ -178,46 +180,46 @@ func (d *Dir) Rename(oldname, newname string) error { return d.RenameTo(oldname,
 // flags as Rename2 takes (aio_rename2 of [$wd, $old] to [$newwd, $new]);
 // d itself for newdir with flags 0 is Rename.
 func (d *Dir) RenameTo(oldname string, newdir *Dir, newname string, flags uint) error {
-	return d.in("renameat", oldname, func(oldfd int, op string) error {
-		return newdir.in(op, newname, func(newfd int, op string) error { return renameIn(oldfd, oldname, newfd, newname, flags, op) })
+	return d.in("rename", oldname, func(oldfd int, _ string) error {
+		return newdir.in("rename", newname, func(newfd int, op string) error { return renameIn(oldfd, oldname, newfd, newname, flags, op) })
 	})
 }
 
 // Link creates newname as a hard link to oldname, both in d (aio_link).
 func (d *Dir) Link(oldname, newname string) error {
-	return d.in("linkat", oldname, func(fd int, op string) error { return linkIn(fd, oldname, newname, op) })
+	return d.in("link", oldname, func(fd int, op string) error { return linkIn(fd, oldname, newname, op) })
 }
 
 // Symlink creates newname in d as a symbolic link to oldname
 // (aio_symlink). oldname is what the link holds, resolved when the link
 // is followed, from the link's directory if relative: not in d.
 func (d *Dir) Symlink(oldname, newname string) error {
-	return d.in("symlinkat", newname, func(fd int, op string) error { return symlinkIn(oldname, fd, newname, op) })
+	return d.in("symlink", newname, func(fd int, op string) error { return symlinkIn(oldname, fd, newname, op) })
 }
 
 // Readlink returns the target of the symbolic link name in d
 // (aio_readlink).
 func (d *Dir) Readlink(name string) (string, error) {
-	return inDir(d, "readlinkat", name, func(fd int, op string) (string, error) { return readlinkIn(fd, name, op) })
+	return inDir(d, "readlink", name, func(fd int, op string) (string, error) { return readlinkIn(fd, name, op) })
 }
 
 // Realpath returns the absolute path of name in d with every symbolic
 // link, "." and ".." resolved (aio_realpath), as Realpath: for "." the
 // directory's name as it is now, wherever it was renamed to.
 func (d *Dir) Realpath(name string) (string, error) {
-	return inDir(d, "realpathat", name, func(fd int, op string) (string, error) { return realpathIn(fd, name, op) })
+	return inDir(d, "realpath", name, func(fd int, op string) (string, error) { return realpathIn(fd, name, op) })
 }
 
 // Readdir returns the names in the directory name in d ("." for d's
 // own), as Readdir (aio_readdir).
 func (d *Dir) Readdir(name string) ([]string, error) {
-	return inDir(d, "readdirat", name, func(fd int, op string) ([]string, error) { return readdirIn(fd, name, op) })
+	return inDir(d, "readdir", name, func(fd int, op string) ([]string, error) { return readdirIn(fd, name, op) })
 }
 
 // Readdirx returns the entries of the directory name in d, as Readdirx
 // (aio_readdirx).
 func (d *Dir) Readdirx(name string, flags int) (entries []DirEntry, got int, err error) {
-	entries, err = inDir(d, "readdirat", name, func(fd int, op string) (e []DirEntry, err error) {
+	entries, err = inDir(d, "readdir", name, func(fd int, op string) (e []DirEntry, err error) {
 		e, got, err = readdirxIn(fd, name, flags, op)
 		return e, err
 	})
@@ -226,12 +228,12 @@ func (d *Dir) Readdirx(name string, flags int) (entries []DirEntry, got int, err
 
 // Load returns the whole contents of name in d, as Load (aio_load).
 func (d *Dir) Load(name string) ([]byte, error) {
-	return inDir(d, "loadat", name, func(int, string) ([]byte, error) { return at{d}.slurp(name, 0, 0) })
+	return inDir(d, "load", name, func(int, string) ([]byte, error) { return at{d}.slurp(name, 0, 0) })
 }
 
 // Slurp returns n bytes of name in d from off, as Slurp (aio_slurp).
 func (d *Dir) Slurp(name string, off int64, n int) ([]byte, error) {
-	return inDir(d, "slurpat", name, func(int, string) ([]byte, error) { return at{d}.slurp(name, off, n) })
+	return inDir(d, "slurp", name, func(int, string) ([]byte, error) { return at{d}.slurp(name, off, n) })
 }
 
 // Copy copies the file src to dst, both in d, as Copy (aio_copy).
@@ -240,8 +242,8 @@ func (d *Dir) Copy(src, dst string) error { return d.CopyTo(src, d, dst) }
 // CopyTo copies the file src in d to dst in dstdir, as Copy (aio_copy of
 // [$wd, $src] to [$dstwd, $dst]); d itself for dstdir is Copy.
 func (d *Dir) CopyTo(src string, dstdir *Dir, dst string) error {
-	return d.in("copyat", src, func(_ int, op string) error {
-		return dstdir.in(op, dst, func(int, string) error { return copyFile(at{d}, src, at{dstdir}, dst) })
+	return d.in("copy", src, func(int, string) error {
+		return dstdir.in("copy", dst, func(int, string) error { return copyFile(at{d}, src, at{dstdir}, dst) })
 	})
 }
 
@@ -252,21 +254,21 @@ func (d *Dir) Move(src, dst string) error { return d.MoveTo(src, d, dst) }
 // MoveTo moves src in d to dst in dstdir, as Move (aio_move of
 // [$wd, $src] to [$dstwd, $dst]); d itself for dstdir is Move.
 func (d *Dir) MoveTo(src string, dstdir *Dir, dst string) error {
-	return d.in("moveat", src, func(_ int, op string) error {
-		return dstdir.in(op, dst, func(int, string) error { return move(at{d}, src, at{dstdir}, dst) })
+	return d.in("move", src, func(int, string) error {
+		return dstdir.in("move", dst, func(int, string) error { return move(at{d}, src, at{dstdir}, dst) })
 	})
 }
 
 // Rmtree removes name in d and everything below it, as Rmtree
 // (aio_rmtree).
 func (d *Dir) Rmtree(name string) error {
-	return d.in("rmtreeat", name, func(int, string) error { return at{d}.rmtree(name) })
+	return d.in("rmtree", name, func(int, string) error { return at{d}.rmtree(name) })
 }
 
 // Scandir returns the names in the directory name in d split into
 // directories and the rest, each sorted, as Scandir (aio_scandir).
 func (d *Dir) Scandir(name string) (dirs, nondirs []string, err error) {
-	err = d.in("scandirat", name, func(fd int, op string) (err error) {
+	err = d.in("scandir", name, func(fd int, op string) (err error) {
 		dirs, nondirs, err = scandirIn(fd, name, op)
 		return err
 	})
@@ -275,34 +277,34 @@ func (d *Dir) Scandir(name string) (dirs, nondirs []string, err error) {
 
 // Chmod changes the mode of name in d (aio_chmod).
 func (d *Dir) Chmod(name string, mode fs.FileMode) error {
-	return d.in("chmodat", name, func(fd int, op string) error { return chmodIn(fd, name, mode, op) })
+	return d.in("chmod", name, func(fd int, op string) error { return chmodIn(fd, name, mode, op) })
 }
 
 // Chown changes the owner of name in d; -1 leaves an id as it is
 // (aio_chown).
 func (d *Dir) Chown(name string, uid, gid int) error {
-	return d.in("chownat", name, func(fd int, op string) error { return chownIn(fd, name, uid, gid, op) })
+	return d.in("chown", name, func(fd int, op string) error { return chownIn(fd, name, uid, gid, op) })
 }
 
 // Utime sets the access and modification times of name in d; a zero
 // time.Time leaves that time as it is (aio_utime).
 func (d *Dir) Utime(name string, atime, mtime time.Time) error {
-	return d.in("utimeat", name, func(fd int, op string) error { return utimeIn(fd, name, atime, mtime, op) })
+	return d.in("utime", name, func(fd int, op string) error { return utimeIn(fd, name, atime, mtime, op) })
 }
 
 // Mknod creates a file system node name in d, as Mknod (aio_mknod).
 func (d *Dir) Mknod(name string, mode uint32, dev int) error {
-	return d.in("mknodat", name, func(fd int, op string) error { return mknodIn(fd, name, mode, dev, op) })
+	return d.in("mknod", name, func(fd int, op string) error { return mknodIn(fd, name, mode, dev, op) })
 }
 
 // Truncate changes the size of the file name in d (aio_truncate), as
 // truncate(2) would: it opens nothing to write (byPath).
 func (d *Dir) Truncate(name string, size int64) error {
-	return d.in("truncateat", name, func(fd int, op string) error { return truncateIn(fd, name, size, op) })
+	return d.in("truncate", name, func(fd int, op string) error { return truncateIn(fd, name, size, op) })
 }
 
 // Statvfs returns statistics of the file system holding name in d
 // (aio_statvfs); "." for d's own.
 func (d *Dir) Statvfs(name string) (*unix.Statfs_t, error) {
-	return inDir(d, "statvfsat", name, func(fd int, op string) (*unix.Statfs_t, error) { return statvfsIn(fd, name, op) })
+	return inDir(d, "statvfs", name, func(fd int, op string) (*unix.Statfs_t, error) { return statvfsIn(fd, name, op) })
 }
