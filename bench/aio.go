@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -13,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -230,79 +230,36 @@ func readOn(f io.ReadSeeker, n int) error {
 
 // AIOOpenStatClose: 100 coroutines work through the small files, each
 // opened, fstat'ed and closed with aio; one op is one file.
-func AIOOpenStatClose(b *testing.B) { aioOpenStatClose(b, 1) }
+func AIOOpenStatClose(b *testing.B) { onWorkers(b, 1, openStatClose(b, aio.Open)) }
 
 // AIOOpenStatClosePerCore is AIOOpenStatClose with the 100 coroutines
 // split over one scheduler per core (GOMAXPROCS).
-func AIOOpenStatClosePerCore(b *testing.B) { aioOpenStatClose(b, perCore()) }
-
-func aioOpenStatClose(b *testing.B, schedulers int) {
-	names := smallFiles(b)
-	threads := watchThreads()
-	var next atomic.Int64
-	openersOf := split(openers, schedulers)
-	b.ResetTimer()
-	onSchedulers(b, schedulers, "", func(k int) {
-		var cs []*sched.Coro
-		for range openersOf[k] {
-			cs = append(cs, sched.Async(func() any {
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= b.N {
-						return nil
-					}
-					f, err := aio.Open(names[i%len(names)])
-					if err != nil {
-						return err
-					}
-					if _, err := f.Stat(); err != nil {
-						return err
-					}
-					if err := f.Close(); err != nil {
-						return err
-					}
-				}
-			}))
-		}
-		joinAll(b, cs)
-		threads.sampleCPU() // while the scheduler's threads (pool, copier) live
-	})
-	b.StopTimer()
-	threads.report(b, b.N)
-}
+func AIOOpenStatClosePerCore(b *testing.B) { onWorkers(b, perCore(), openStatClose(b, aio.Open)) }
 
 // OSOpenStatClose: 100 goroutines work through the small files, each
 // opened, fstat'ed and closed with package os; one op is one file.
-func OSOpenStatClose(b *testing.B) {
+func OSOpenStatClose(b *testing.B) { onWorkers(b, 0, openStatClose(b, os.Open)) }
+
+// openStatClose prepares the ops of the open+fstat+close cases, with the
+// package's open: op i is the small file i (modulo their number).
+func openStatClose[F interface {
+	Stat() (fs.FileInfo, error)
+	Close() error
+}](b *testing.B, open func(string) (F, error)) prepareFunc {
 	names := smallFiles(b)
-	threads := watchThreads()
-	b.ResetTimer()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, openers)
-	for range openers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= b.N {
-					return
-				}
-				f, err := os.Open(names[i%len(names)])
-				if err == nil {
-					_, err = f.Stat()
-					if cerr := f.Close(); err == nil {
-						err = cerr
-					}
-				}
-				if err != nil {
-					errs <- err
-					return
-				}
+	return func(string) (func(int) error, func() error, error) {
+		return func(i int) error {
+			f, err := open(names[i%len(names)])
+			if err != nil {
+				return err
 			}
-		})
+			_, err = f.Stat()
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		}, nil, nil
 	}
-	waitAll(b, &wg, errs)
-	threads.report(b, b.N)
 }
 
 // split divides n ops among k workers.
