@@ -44,7 +44,7 @@ func TestCopierTakesReadsWhileOthersAreReady(t *testing.T) {
 	name, data := cachedFile(t, 64<<10)
 	goroutines := runtime.NumGoroutine()
 	busy := busyLoops.Load()
-	withCachedFile(t, name, func(f *File, l *loop) {
+	withOpenFile(t, name, func(f *File, l *loop) {
 		if n := busyLoops.Load(); n != busy+1 {
 			t.Errorf("busy loops while the scheduler runs: %d, want %d", n, busy+1)
 		}
@@ -103,7 +103,7 @@ func TestCopierTakesReadsWhileOthersAreReady(t *testing.T) {
 func TestCopierCancelWaitsForTheCopy(t *testing.T) {
 	name, data := cachedFile(t, 8192)
 	var got []byte
-	withCachedFile(t, name, func(f *File, l *loop) {
+	withOpenFile(t, name, func(f *File, l *loop) {
 		k := stubCopier(l)
 		taken := make(chan *copyJob, 1)
 		go func() {
@@ -135,7 +135,7 @@ func TestCopierCancelWaitsForTheCopy(t *testing.T) {
 // left to run (the copier has no P, say) is taken back and made at once.
 func TestCopierReadTakenBack(t *testing.T) {
 	name, data := cachedFile(t, 8192)
-	withCachedFile(t, name, func(f *File, l *loop) {
+	withOpenFile(t, name, func(f *File, l *loop) {
 		k := stubCopier(l) // which takes nothing
 		reader := sched.Async(func() any {
 			buf := make([]byte, 4096)
@@ -212,7 +212,7 @@ func TestCopierGCTorture(t *testing.T) {
 	name, data := cachedFile(t, 1<<20)
 	defer debug.SetGCPercent(debug.SetGCPercent(1))
 	defer churn.Start()()
-	withCachedFile(t, name, func(f *File, l *loop) {
+	withOpenFile(t, name, func(f *File, l *loop) {
 		var readers []*sched.Coro
 		for i := range 200 {
 			readers = append(readers, sched.Async(func() any {
@@ -240,9 +240,9 @@ func TestCopierGCTorture(t *testing.T) {
 	})
 }
 
-// withCachedFile runs test in a new scheduler with name open, and l its
-// loop.
-func withCachedFile(t *testing.T, name string, test func(f *File, l *loop)) {
+// withOpenFile runs test in a new scheduler with name open to read, and
+// l its loop.
+func withOpenFile(t *testing.T, name string, test func(f *File, l *loop)) {
 	t.Helper()
 	err := sched.Run(func() {
 		f, err := Open(name)
@@ -271,7 +271,7 @@ func withCachedFile(t *testing.T, name string, test func(f *File, l *loop)) {
 // Wake from the copier landed there in about one of 30,000 reads.)
 func TestCopierWakesNoOneElse(t *testing.T) {
 	name, _ := cachedFile(t, 64<<10)
-	withCachedFile(t, name, func(f *File, l *loop) {
+	withOpenFile(t, name, func(f *File, l *loop) {
 		me := sched.Current()
 		other := sched.Async(func() any {
 			for {

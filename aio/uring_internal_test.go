@@ -3,6 +3,7 @@ package aio
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -157,15 +158,12 @@ func TestPathRequestsTakeTheRingTheyHave(t *testing.T) {
 // more are in flight, when it is syncWorkers; a lone sync leaves it be.
 func TestSyncsRaiseTheWorkersCap(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(name, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	skip := ""
-	err := sched.Run(func() {
-		f, err := Create(name)
-		if err != nil {
-			t.Error(err) // not Fatal: this is a coroutine
-			return
-		}
-		defer f.Close()
-		b, ok := loopOf(sched.Current().Scheduler()).be.(*uringBackend)
+	withOpenFile(t, name, func(f *File, l *loop) { // fsync(2) takes a descriptor open to read too
+		b, ok := l.be.(*uringBackend)
 		if !ok {
 			skip = "the scheduler uses " + Backend()
 			return
@@ -222,9 +220,6 @@ func TestSyncsRaiseTheWorkersCap(t *testing.T) {
 		}
 		ended("were cancelled")
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if skip != "" {
 		t.Skip(skip)
 	}
