@@ -457,7 +457,8 @@ func (c *conn) Read(b []byte) (int, error) {
 	if len(b) == 0 && !c.closed {
 		return 0, nil // as package net's: no system call, and no wait whatever the deadline
 	}
-	c.mustBelong("read", currentLoop()) // before the turn, which is the owning scheduler's
+	co, l, lerr := running() // l is nil with lerr: the scheduler has no loop
+	c.mustBelong("read", l)  // before the turn, which is the owning scheduler's
 	c.reads.lock()
 	defer c.reads.unlock()
 	// Close, or the deadline, may have come while this Read waited.
@@ -467,9 +468,8 @@ func (c *conn) Read(b []byte) (int, error) {
 	if n, ok := c.unread.read(b, c.datagram()); ok {
 		return n, nil
 	}
-	co, l, err := running()
-	if err != nil {
-		return 0, c.opErr("read", err)
+	if lerr != nil {
+		return 0, c.opErr("read", lerr)
 	}
 	if c.ringReads(l) {
 		return c.ringRead(co, l, b)
