@@ -23,10 +23,10 @@ import (
 func TestDirectAppendWriteOfNothingKeepsThePosition(t *testing.T) {
 	const flag = os.O_RDWR | os.O_APPEND | syscall.O_DIRECT
 	backends(t, func(t *testing.T) {
-		name := writeSynced(t, pattern(1000))
-		of, err := os.OpenFile(writeSynced(t, pattern(1000)), flag, 0)
+		name, osName := writeSynced(t, pattern(1000)), writeSynced(t, pattern(1000)) // aio's, os's
+		of, err := os.OpenFile(osName, flag, 0)
 		if errors.Is(err, syscall.EINVAL) {
-			t.Skipf("the file system of %s has no O_DIRECT: %v", name, err)
+			t.Skipf("the file system of %s has no O_DIRECT: %v", osName, err)
 		}
 		if err != nil {
 			t.Fatal(err)
