@@ -17,6 +17,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/corogo/coro/aio"
 	"github.com/corogo/coro/sched"
@@ -152,6 +155,69 @@ func OSRandomReads(b *testing.B) {
 	}
 	waitAll(b, &wg, errs)
 	threads.report(b, b.N)
+}
+
+// BareNowaitReads: a thread per core, each reading 4 KiB blocks at
+// random offsets of the big file with bare preadv2 RWF_NOWAIT system
+// calls, as aio reads cached data, without scheduler or coroutines: the
+// most a read that must not wait for the disk can do. One op is one read.
+func BareNowaitReads(b *testing.B) { bareReads(b, true) }
+
+// BarePreadReads is BareNowaitReads with bare pread64 calls, the one
+// os.File.ReadAt makes, which may wait for the disk.
+func BarePreadReads(b *testing.B) { bareReads(b, false) }
+
+func bareReads(b *testing.B, nowait bool) {
+	f, err := os.Open(bigFile(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	threads := watchThreads()
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	errs := make(chan error, perCore())
+	for i, n := range split(b.N, perCore()) {
+		wg.Go(func() {
+			runtime.LockOSThread()         // one thread each, as a scheduler's
+			defer runtime.UnlockOSThread() // else the thread ends with the goroutine, and its CPU time leaves the count
+			if err := readBlocks(bareFile{int(f.Fd()), nowait}, i, n); err != nil {
+				errs <- err
+			}
+		})
+	}
+	waitAll(b, &wg, errs)
+	threads.report(b, b.N)
+}
+
+// bareFile reads a file with one raw system call a read: preadv2 with
+// RWF_NOWAIT, or pread64 (nowait false). The big file's blocks are
+// cached; a preadv2 that refuses one all the same (EAGAIN: a block read
+// ahead, whose flag asks for more to be read, as after the sequential
+// cases) is made again with pread64, as aio makes it with a request.
+type bareFile struct {
+	fd     int
+	nowait bool
+}
+
+func (f bareFile) ReadAt(p []byte, off int64) (int, error) {
+	if f.nowait {
+		iov := unix.Iovec{Base: &p[0]}
+		iov.SetLen(len(p))
+		r, _, errno := unix.RawSyscall6(unix.SYS_PREADV2, uintptr(f.fd), uintptr(unsafe.Pointer(&iov)), 1, uintptr(off), 0, unix.RWF_NOWAIT)
+		if errno != unix.EAGAIN {
+			return bareResult(r, off, errno)
+		}
+	}
+	r, _, errno := unix.RawSyscall6(unix.SYS_PREAD64, uintptr(f.fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)), uintptr(off), 0, 0)
+	return bareResult(r, off, errno)
+}
+
+func bareResult(r uintptr, off int64, errno syscall.Errno) (int, error) {
+	if errno != 0 {
+		return 0, fmt.Errorf("bare read at %d: %w", off, errno)
+	}
+	return int(r), nil
 }
 
 // readBlocks makes reader i's n reads, each checked by the block number

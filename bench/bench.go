@@ -98,6 +98,8 @@ var Groups = []Group{
 		{Name: "coroutines, aio ReadAt", Fn: AIORandomReads},
 		{Name: "coroutines, aio ReadAt, CORO_AIO=pool", Fn: AIORandomReadsPool},
 		{Name: "coroutines, aio ReadAt, sched per core", Fn: AIORandomReadsPerCore},
+		{Name: "bare preadv2 NOWAIT, thread per core", Fn: BareNowaitReads},
+		{Name: "bare pread64, thread per core", Fn: BarePreadReads},
 		{Name: "goroutines, os.File.ReadAt", Fn: OSRandomReads},
 	}},
 	{"32 KiB reads at the file's position, one reader", NsPerOp, "os.File.Read", []Case{

@@ -40,6 +40,8 @@ func BenchmarkGoalParked(b *testing.B)         { GoalParked(b) }
 func BenchmarkAIORandomReads(b *testing.B)          { AIORandomReads(b) }
 func BenchmarkAIORandomReadsPool(b *testing.B)      { AIORandomReadsPool(b) }
 func BenchmarkAIORandomReadsPerCore(b *testing.B)   { AIORandomReadsPerCore(b) }
+func BenchmarkBareNowaitReads(b *testing.B)         { BareNowaitReads(b) }
+func BenchmarkBarePreadReads(b *testing.B)          { BarePreadReads(b) }
 func BenchmarkOSRandomReads(b *testing.B)           { OSRandomReads(b) }
 func BenchmarkAIOSequentialRead(b *testing.B)       { AIOSequentialRead(b) }
 func BenchmarkOSSequentialRead(b *testing.B)        { OSSequentialRead(b) }
