@@ -157,10 +157,11 @@ func OSRandomReads(b *testing.B) {
 	threads.report(b, b.N)
 }
 
-// BareNowaitReads: a thread per core, each reading 4 KiB blocks at
-// random offsets of the big file with bare preadv2 RWF_NOWAIT system
-// calls, as aio reads cached data, without scheduler or coroutines: the
-// most a read that must not wait for the disk can do. One op is one read.
+// BareNowaitReads makes AIORandomReadsPerCore's reads on a thread per
+// core, each thread its scheduler's readers', with bare preadv2
+// RWF_NOWAIT system calls, as aio reads cached data, and no scheduler or
+// coroutine around them: the most a read that must not wait for the disk
+// can do. One op is one read.
 func BareNowaitReads(b *testing.B) { bareReads(b, true) }
 
 // BarePreadReads is BareNowaitReads with bare pread64 calls, the one
@@ -173,16 +174,22 @@ func bareReads(b *testing.B, nowait bool) {
 		b.Fatal(err)
 	}
 	defer f.Close()
+	bare := bareFile{int(f.Fd()), nowait}
 	threads := watchThreads()
+	shares, readersOf := split(b.N, perCore()), split(readers, perCore())
 	b.ResetTimer()
 	var wg sync.WaitGroup
-	errs := make(chan error, perCore())
-	for i, n := range split(b.N, perCore()) {
+	errs := make(chan error, readers)
+	for k := range perCore() {
 		wg.Go(func() {
 			runtime.LockOSThread()         // one thread each, as a scheduler's
 			defer runtime.UnlockOSThread() // else the thread ends with the goroutine, and its CPU time leaves the count
-			if err := readBlocks(bareFile{int(f.Fd()), nowait}, i, n); err != nil {
-				errs <- err
+			// The readers of a scheduler per core, one after another, as
+			// its coroutines run when no read yields.
+			for i, n := range split(shares[k], readersOf[k]) {
+				if err := readBlocks(bare, k*readers+i, n); err != nil {
+					errs <- err
+				}
 			}
 		})
 	}
@@ -213,6 +220,7 @@ func (f bareFile) ReadAt(p []byte, off int64) (int, error) {
 	return bareResult(r, off, errno)
 }
 
+// bareResult is ReadAt's result of a raw call's.
 func bareResult(r uintptr, off int64, errno syscall.Errno) (int, error) {
 	if errno != 0 {
 		return 0, fmt.Errorf("bare read at %d: %w", off, errno)
