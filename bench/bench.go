@@ -16,17 +16,20 @@ import (
 
 // Case is one benchmark.
 type Case struct {
-	Name  string // as printed by coro bench
-	Fn    func(b *testing.B)
-	turbo bool // made by Turbo
+	Name string // as printed by coro bench
+	Fn   func(b *testing.B)
+	// skipped holds why the case skipped itself, for a case that may: a
+	// row made by Turbo, where the turbo engine cannot run, and the bare
+	// preadv2 RWF_NOWAIT row, where the call is refused. nil for the rest.
+	skipped *string
 }
 
 // Skipped returns why the case was skipped on purpose, when it ran no
-// iterations: only rows made by Turbo are, where the turbo engine cannot
-// run. For any other case it returns "", and N == 0 is a failure.
+// iterations. For a case that never skips it returns "", and N == 0 is a
+// failure.
 func (c Case) Skipped() string {
-	if c.turbo {
-		return turboUnavailable
+	if c.skipped != nil {
+		return *c.skipped
 	}
 	return ""
 }
@@ -98,7 +101,7 @@ var Groups = []Group{
 		{Name: "coroutines, aio ReadAt", Fn: AIORandomReads},
 		{Name: "coroutines, aio ReadAt, CORO_AIO=pool", Fn: AIORandomReadsPool},
 		{Name: "coroutines, aio ReadAt, sched per core", Fn: AIORandomReadsPerCore},
-		{Name: "bare preadv2 NOWAIT, thread per core", Fn: BareNowaitReads},
+		{Name: "bare preadv2 NOWAIT, thread per core", Fn: BareNowaitReads, skipped: &nowaitUnavailable},
 		{Name: "bare pread64, thread per core", Fn: BarePreadReads},
 		{Name: "goroutines, os.File.ReadAt", Fn: OSRandomReads},
 	}},
