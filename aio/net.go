@@ -618,6 +618,7 @@ func (c *conn) ReadFrom(b []byte) (int, net.Addr, error) {
 // package net, a connection made by Dial has its one peer and fails with
 // net.ErrWriteToConnected.
 func (c *conn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	c.mustBelong("write", currentLoop())
 	if err := c.begin("write", c.wdl); err != nil {
 		return 0, err
 	}

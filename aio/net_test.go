@@ -685,7 +685,7 @@ func socketPair(t *testing.T) [2]int {
 // using it. A socket nobody has waited on yet may move. (Found by review.)
 func TestSocketOfAnotherScheduler(t *testing.T) {
 	backends(t, func(t *testing.T) {
-		type result struct{ close, deadline, read, write string }
+		type result struct{ close, deadline, read, write, writeTo string }
 		handoff, done := make(chan net.Conn), make(chan result)
 		go func() {
 			c := <-handoff
@@ -700,6 +700,7 @@ func TestSocketOfAnotherScheduler(t *testing.T) {
 				r.deadline = catch(func() { c.SetReadDeadline(time.Now().Add(time.Second)) })
 				r.read = catch(func() { c.Read(make([]byte, 1)) })
 				r.write = catch(func() { c.Write([]byte("x")) })
+				r.writeTo = catch(func() { c.(net.PacketConn).WriteTo([]byte("x"), c.RemoteAddr()) }) // fails on TCP, after the check
 			})
 			if err != nil {
 				t.Error(err)
@@ -720,7 +721,7 @@ func TestSocketOfAnotherScheduler(t *testing.T) {
 			sched.Cede()
 			handoff <- c
 			r := <-done
-			for op, msg := range map[string]string{"Close": r.close, "SetReadDeadline": r.deadline, "Read": r.read, "Write": r.write} {
+			for op, msg := range map[string]string{"Close": r.close, "SetReadDeadline": r.deadline, "Read": r.read, "Write": r.write, "WriteTo": r.writeTo} {
 				if !strings.Contains(msg, "belongs to another scheduler") {
 					t.Errorf("%s from another scheduler: %s, want a panic saying the socket belongs to another", op, msg)
 				}
