@@ -64,7 +64,7 @@ func perCore() int { return min(runtime.GOMAXPROCS(0), openers) }
 func aioRandomReads(b *testing.B, backend string, schedulers int) {
 	name := bigFile(b)
 	threads := watchThreads()
-	shares, readersOf := split(b.N, schedulers), split(readers, schedulers)
+	readsOf := readerShares(b.N, schedulers)
 	b.ResetTimer()
 	onSchedulers(b, schedulers, backend, func(k int) {
 		f, err := aio.Open(name)
@@ -74,7 +74,7 @@ func aioRandomReads(b *testing.B, backend string, schedulers int) {
 		}
 		defer f.Close()
 		var cs []*sched.Coro
-		for i, n := range split(shares[k], readersOf[k]) {
+		for i, n := range readsOf[k] {
 			cs = append(cs, sched.Async(func() any { return readBlocks(f, k*readers+i, n) }))
 		}
 		joinAll(b, cs)
@@ -182,7 +182,7 @@ func bareReads(b *testing.B, nowait bool) {
 		}
 	}
 	threads := watchThreads()
-	shares, readersOf := split(b.N, perCore()), split(readers, perCore())
+	readsOf := readerShares(b.N, perCore())
 	b.ResetTimer()
 	var wg sync.WaitGroup
 	errs := make(chan error, readers)
@@ -192,7 +192,7 @@ func bareReads(b *testing.B, nowait bool) {
 			defer runtime.UnlockOSThread() // else the thread ends with the goroutine, and its CPU time leaves the count
 			// The readers of a scheduler per core, one after another, as
 			// its coroutines run when no read yields.
-			for i, n := range split(shares[k], readersOf[k]) {
+			for i, n := range readsOf[k] {
 				if err := readBlocks(bare, k*readers+i, n); err != nil {
 					errs <- err
 				}
@@ -361,6 +361,18 @@ func openStatClose[F interface {
 			return err
 		}, nil, nil
 	}
+}
+
+// readerShares divides n reads among the readers, split over workers
+// (schedulers, threads): reader i of worker k, seeded k*readers+i,
+// makes readerShares(n, workers)[k][i] of them.
+func readerShares(n, workers int) [][]int {
+	shares, readersOf := split(n, workers), split(readers, workers)
+	reads := make([][]int, workers)
+	for k := range reads {
+		reads[k] = split(shares[k], readersOf[k])
+	}
+	return reads
 }
 
 // split divides n ops among k workers.
